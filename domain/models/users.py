@@ -1,0 +1,33 @@
+"""Accounts: learners, instructors and admins, with their XP and streak counters."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import String
+from sqlmodel import Field, SQLModel
+
+from domain.models.base import UTCDateTime
+
+
+class Role(StrEnum):
+    LEARNER = "LEARNER"
+    INSTRUCTOR = "INSTRUCTOR"
+    ADMIN = "ADMIN"
+
+
+class User(SQLModel, table=True):
+    __tablename__ = "users"
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(sa_type=String(320), unique=True)
+    display_name: str = Field(sa_type=String(100))
+    password_hash: str = Field(sa_type=String(255))
+    role: str = Field(default=Role.LEARNER.value, sa_type=String(20))
+    timezone: str = Field(default="UTC", sa_type=String(64))
+    xp: int = Field(default=0)
+    streak_current: int = Field(default=0)
+    streak_best: int = Field(default=0)
+    streak_last_day: date | None = Field(default=None)
+    created_at: datetime = Field(sa_type=UTCDateTime)

@@ -1,0 +1,73 @@
+"""FastAPI app factory: /graphql (HTTP + WebSocket, GraphiQL), /health, /ready."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request, WebSocket
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+from strawberry.fastapi import GraphQLRouter
+
+from domain.infra.database import create_engine
+from domain.settings import Settings, get_settings
+from graph.context import Context, Services
+from graph.schema import create_schema
+
+
+def create_app(
+    settings: Settings | None = None, engine: AsyncEngine | None = None
+) -> FastAPI:
+    settings = settings or get_settings()
+    settings.check_production()
+    owns_engine = engine is None
+    services = Services(settings=settings, engine=engine or create_engine(settings))
+
+    async def get_context(
+        request: Request = None, websocket: WebSocket = None
+    ) -> AsyncIterator[Context]:  # type: ignore[assignment]
+        connection = request if request is not None else websocket
+        headers = connection.headers if connection is not None else {}
+        context = Context(
+            services, headers.get("authorization"), headers.get("x-request-id")
+        )
+        try:
+            yield context
+        finally:
+            await context.close()
+
+    router: GraphQLRouter[Context, None] = GraphQLRouter(
+        create_schema(settings),
+        context_getter=get_context,
+        graphql_ide="graphiql",
+        multipart_uploads_enabled=True,
+    )
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        if owns_engine:
+            await services.engine.dispose()
+
+    app = FastAPI(title="learnql", lifespan=lifespan)
+    app.state.services = services
+    app.include_router(router, prefix="/graphql")
+
+    @app.get("/health")
+    async def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/ready")
+    async def ready() -> JSONResponse:
+        try:
+            async with services.engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+        except Exception as error:  # noqa: BLE001  (readiness reports any failure)
+            return JSONResponse(
+                {"status": "unavailable", "database": str(error)}, status_code=503
+            )
+        return JSONResponse({"status": "ready"})
+
+    return app

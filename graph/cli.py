@@ -1,0 +1,142 @@
+"""The `learnql` command: serve, migrate, seed-demo, create-user, export-schema."""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from domain.settings import get_settings
+
+cli = typer.Typer(
+    help="learnql: a GraphQL API for learning platforms.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+
+async def _seed(settings_url: str | None = None) -> bool:
+    from domain import demo
+    from domain.clock import utcnow
+    from domain.infra.database import create_engine, session_factory
+
+    settings = get_settings()
+    engine = create_engine(settings)
+    try:
+        async with session_factory(engine, write=True)() as session:
+            seeded = await demo.seed_demo(session, settings, utcnow())
+            await session.commit()
+            return seeded
+    finally:
+        await engine.dispose()
+
+
+@cli.command()
+def migrate() -> None:
+    """Upgrade the database (LEARNQL_DATABASE_URL) to the newest schema."""
+    from domain.infra.migrations import upgrade
+
+    upgrade(get_settings().database_url)
+    typer.echo("database is at the newest revision")
+
+
+@cli.command("seed-demo")
+def seed_demo() -> None:
+    """Load the demo courses and accounts into an empty database."""
+    typer.echo(
+        "demo content loaded"
+        if asyncio.run(_seed())
+        else "the database has content already; nothing loaded"
+    )
+
+
+@cli.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Run the API. On the embedded default it migrates and loads demo content first."""
+    import uvicorn
+
+    from domain.infra.migrations import upgrade
+    from graph.app import create_app
+
+    settings = get_settings()
+    settings.check_production()
+    if settings.is_sqlite:
+        upgrade(settings.database_url)
+    if settings.load_demo_content and asyncio.run(_seed()):
+        typer.echo("loaded demo content (accounts: see README)")
+    typer.echo(f"GraphiQL and the API: http://{host}:{port}/graphql")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
+@cli.command("create-user")
+def create_user(
+    email: Annotated[str, typer.Option(help="Login email.")],
+    display_name: Annotated[str, typer.Option("--name", help="Display name.")],
+    role: Annotated[
+        str, typer.Option(help="LEARNER, INSTRUCTOR or ADMIN.")
+    ] = "INSTRUCTOR",
+    timezone: Annotated[str, typer.Option(help="IANA time zone.")] = "UTC",
+    password: Annotated[
+        str | None, typer.Option(help="Asked for when not given.")
+    ] = None,
+) -> None:
+    """Create an account of any role (register only makes learners)."""
+    from domain import auth
+    from domain.clock import utcnow
+    from domain.errors import DomainError
+    from domain.infra.database import create_engine, session_factory
+    from domain.models import Role
+
+    secret = password or getpass.getpass("password: ")
+
+    async def run() -> None:
+        settings = get_settings()
+        engine = create_engine(settings)
+        try:
+            async with session_factory(engine, write=True)() as session:
+                registration = auth.Registration(email, secret, display_name, timezone)
+                await auth.create_user(
+                    session,
+                    settings,
+                    registration,
+                    role=Role(role.upper()),
+                    now=utcnow(),
+                )
+                await session.commit()
+        finally:
+            await engine.dispose()
+
+    try:
+        asyncio.run(run())
+    except (DomainError, ValueError) as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(1) from error
+    typer.echo(f"created {role.upper()} {email}")
+
+
+@cli.command("export-schema")
+def export_schema(
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write here instead of stdout."),
+    ] = None,
+) -> None:
+    """Print the GraphQL SDL of the live schema (commit it as schema.graphql)."""
+    from graph.schema import schema_sdl
+
+    sdl = schema_sdl()
+    if output is None:
+        sys.stdout.write(sdl)
+    else:
+        output.write_text(sdl)
+
+
+def main() -> None:
+    cli()

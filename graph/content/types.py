@@ -1,0 +1,355 @@
+"""Content types: Course, Lesson, Problem, Option, Topic. Related fields go through loaders."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from enum import Enum
+from typing import Annotated, Any
+
+import strawberry
+from strawberry import relay
+from strawberry.types import Info
+
+from domain import models as m
+from domain.catalog import LessonPageKey
+from graph.context import Context
+from graph.pagination import connection, decode_cursor, encode_cursor, page_size
+
+
+@strawberry.enum(description="How a problem is answered and graded.")
+class ProblemKind(Enum):
+    SINGLE_CHOICE = "SINGLE_CHOICE"
+    MULTIPLE_CHOICE = "MULTIPLE_CHOICE"
+    NUMERIC = "NUMERIC"
+    SHORT_TEXT = "SHORT_TEXT"
+    FREE_TEXT = "FREE_TEXT"
+
+
+@strawberry.enum
+class ProblemStatus(Enum):
+    PUBLISHED = "PUBLISHED"
+    DRAFT = "DRAFT"
+
+
+async def _by_ids(
+    info: Info[Context, Any], loader: Any, node_ids: Iterable[str], convert: Any
+) -> list[Any]:
+    rows = await loader.load_many([int(key) for key in node_ids if key.isdigit()])
+    return [convert(row) if row is not None else None for row in rows]
+
+
+@strawberry.type(description="A course: an ordered series of lessons.")
+class Course(relay.Node):
+    id: relay.NodeID[int]
+    slug: str
+    title: str
+    description: str
+
+    @classmethod
+    def from_model(cls, course: m.Course) -> Course:
+        assert course.id is not None
+        return cls(
+            id=course.id,
+            slug=course.slug,
+            title=course.title,
+            description=course.description,
+        )
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls,
+        *,
+        info: Info[Context, Any],
+        node_ids: Iterable[str],
+        required: bool = False,
+    ) -> list[Course | None]:
+        return await _by_ids(
+            info, info.context.loaders.course_by_id, node_ids, cls.from_model
+        )
+
+    @strawberry.field(
+        description="The course's lessons in order; unpublished ones only for instructors."
+    )
+    async def lessons(
+        self,
+        info: Info[Context, Any],
+        first: int | None = None,
+        after: str | None = None,
+    ) -> relay.Connection[Lesson]:
+        size = page_size(first, info.context.settings.max_page_size)
+        cursor = decode_cursor(after, 3)
+        key = LessonPageKey(self.id, size, cursor, await info.context.is_staff())  # type: ignore[arg-type]
+        rows = await info.context.loaders.lesson_page_by_course.load(key)
+        return connection(rows, size, after, lesson_cursor, Lesson.from_model)
+
+
+def lesson_cursor(lesson: m.Lesson) -> str:
+    return encode_cursor(lesson.course_id, lesson.position, lesson.id or 0)
+
+
+@strawberry.type(
+    description="A lesson: teaching text and the problems that practise it."
+)
+class Lesson(relay.Node):
+    id: relay.NodeID[int]
+    title: str
+    body: str
+    position: int
+    published: bool
+    course_id: strawberry.Private[int]
+
+    @classmethod
+    def from_model(cls, lesson: m.Lesson) -> Lesson:
+        assert lesson.id is not None
+        return cls(
+            id=lesson.id,
+            title=lesson.title,
+            body=lesson.body,
+            position=lesson.position,
+            published=lesson.published,
+            course_id=lesson.course_id,
+        )
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls,
+        *,
+        info: Info[Context, Any],
+        node_ids: Iterable[str],
+        required: bool = False,
+    ) -> list[Lesson | None]:
+        staff = await info.context.is_staff()
+        rows = await info.context.loaders.lesson_by_id.load_many(
+            [int(k) for k in node_ids if k.isdigit()]
+        )
+        return [
+            cls.from_model(row)
+            if row is not None and (row.published or staff)
+            else None
+            for row in rows
+        ]
+
+    @strawberry.field
+    async def course(self, info: Info[Context, Any]) -> Course:
+        course = await info.context.loaders.course_by_id.load(self.course_id)
+        assert course is not None
+        return Course.from_model(course)
+
+    @strawberry.field(
+        description="Published problems in order (instructors also see drafts)."
+    )
+    async def problems(self, info: Info[Context, Any]) -> list[Problem]:
+        return [
+            Problem.from_model(p)
+            for p in await info.context.loaders.problems_by_lesson.load(self.id)
+        ]
+
+    @strawberry.field(
+        description="The viewer's progress in this lesson; null when anonymous or not attempted."
+    )
+    async def viewer_progress(
+        self, info: Info[Context, Any]
+    ) -> Annotated["LessonProgress", strawberry.lazy("graph.learning.types")] | None:
+        from graph.learning.types import LessonProgress as Progress
+
+        if info.context.viewer_id is None:
+            return None
+        progress = await info.context.loaders.viewer_progress_by_lesson.load(self.id)
+        return Progress.from_model(progress) if progress is not None else None
+
+
+@strawberry.type(description="One answer option of a choice problem.")
+class Option:
+    id: strawberry.ID
+    text: str
+    correct_flag: strawberry.Private[bool]
+    problem_id: strawberry.Private[int]
+
+    @classmethod
+    def from_model(cls, option: m.Option) -> Option:
+        from graph.ids import encode
+
+        return cls(
+            id=encode("Option", option.id),
+            text=option.text,
+            correct_flag=option.correct,
+            problem_id=option.problem_id,
+        )
+
+    @strawberry.field(
+        description="Whether this option is correct; null until the viewer has answered the problem."
+    )
+    async def correct(self, info: Info[Context, Any]) -> bool | None:
+        return (
+            self.correct_flag if await solution_visible(info, self.problem_id) else None
+        )
+
+
+async def solution_visible(info: Info[Context, Any], problem_id: int) -> bool:
+    """Answers and explanations show only after answering (instructors always see them)."""
+    if info.context.viewer_id is None:
+        return False
+    if await info.context.is_staff():
+        return True
+    return await info.context.loaders.viewer_answered_problem.load(problem_id)
+
+
+@strawberry.type(
+    description="The correct answer of a problem, shown once the viewer has answered it."
+)
+class Solution:
+    option_ids: list[strawberry.ID]
+    number: float | None
+    tolerance: float | None
+    accepted_answers: list[str]
+    reference_answer: str | None
+    rubric: list[str]
+
+
+@strawberry.type(
+    description="A problem to answer. Correct answers and explanations stay hidden until answered."
+)
+class Problem(relay.Node):
+    id: relay.NodeID[int]
+    kind: ProblemKind
+    status: ProblemStatus
+    prompt: str
+    difficulty: int
+    tags: list[str]
+    external_id: str | None
+    model: strawberry.Private[m.Problem]
+
+    @classmethod
+    def from_model(cls, problem: m.Problem) -> Problem:
+        assert problem.id is not None
+        return cls(
+            id=problem.id,
+            kind=ProblemKind(problem.kind),
+            status=ProblemStatus(problem.status),
+            prompt=problem.prompt,
+            difficulty=problem.difficulty,
+            tags=list(problem.tags),
+            external_id=problem.external_id,
+            model=problem,
+        )
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls,
+        *,
+        info: Info[Context, Any],
+        node_ids: Iterable[str],
+        required: bool = False,
+    ) -> list[Problem | None]:
+        staff = await info.context.is_staff()
+        loaders = info.context.loaders
+        problems = await loaders.problem_by_id.load_many(
+            [int(k) for k in node_ids if k.isdigit()]
+        )
+        lessons = await loaders.lesson_by_id.load_many(
+            [p.lesson_id if p else 0 for p in problems]
+        )
+        return [
+            cls.from_model(p)
+            if p is not None
+            and lesson is not None
+            and (staff or (lesson.published and p.status == "PUBLISHED"))
+            else None
+            for p, lesson in zip(problems, lessons, strict=True)
+        ]
+
+    @strawberry.field
+    async def lesson(self, info: Info[Context, Any]) -> Lesson:
+        lesson = await info.context.loaders.lesson_by_id.load(self.model.lesson_id)
+        assert lesson is not None
+        return Lesson.from_model(lesson)
+
+    @strawberry.field
+    async def options(self, info: Info[Context, Any]) -> list[Option]:
+        return [
+            Option.from_model(o)
+            for o in await info.context.loaders.options_by_problem.load(self.id)
+        ]
+
+    @strawberry.field
+    async def topics(self, info: Info[Context, Any]) -> list[Topic]:
+        return [
+            Topic.from_model(t)
+            for t in await info.context.loaders.topics_by_problem.load(self.id)
+        ]
+
+    @strawberry.field(
+        description="Whether the viewer has answered this problem before."
+    )
+    async def viewer_has_answered(self, info: Info[Context, Any]) -> bool:
+        if info.context.viewer_id is None:
+            return False
+        return await info.context.loaders.viewer_answered_problem.load(self.id)
+
+    @strawberry.field(
+        description="Why the answer is what it is; null until the viewer has answered."
+    )
+    async def explanation(self, info: Info[Context, Any]) -> str | None:
+        return self.model.explanation if await solution_visible(info, self.id) else None
+
+    @strawberry.field(
+        description="The correct answer; null until the viewer has answered."
+    )
+    async def solution(self, info: Info[Context, Any]) -> Solution | None:
+        if not await solution_visible(info, self.id):
+            return None
+        from graph.ids import encode
+
+        options = await info.context.loaders.options_by_problem.load(self.id)
+        p = self.model
+        return Solution(
+            option_ids=[encode("Option", o.id) for o in options if o.correct],
+            number=p.numeric_answer,
+            tolerance=p.tolerance if p.numeric_answer is not None else None,
+            accepted_answers=list(p.accepted_answers),
+            reference_answer=p.reference_answer,
+            rubric=list(p.rubric),
+        )
+
+
+@strawberry.type(
+    description="A node of the topic tree (any depth, e.g. topic / subtopic / leaf / facet)."
+)
+class Topic(relay.Node):
+    id: relay.NodeID[int]
+    name: str
+    path: str
+    parent_id: strawberry.Private[int | None]
+
+    @classmethod
+    def from_model(cls, topic: m.Topic) -> Topic:
+        assert topic.id is not None
+        return cls(
+            id=topic.id, name=topic.name, path=topic.path, parent_id=topic.parent_id
+        )
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls,
+        *,
+        info: Info[Context, Any],
+        node_ids: Iterable[str],
+        required: bool = False,
+    ) -> list[Topic | None]:
+        return await _by_ids(
+            info, info.context.loaders.topic_by_id, node_ids, cls.from_model
+        )
+
+    @strawberry.field
+    async def parent(self, info: Info[Context, Any]) -> Topic | None:
+        if self.parent_id is None:
+            return None
+        parent = await info.context.loaders.topic_by_id.load(self.parent_id)
+        return Topic.from_model(parent) if parent is not None else None
+
+    @strawberry.field
+    async def children(self, info: Info[Context, Any]) -> list[Topic]:
+        return [
+            Topic.from_model(t)
+            for t in await info.context.loaders.topics_by_parent.load(self.id)
+        ]

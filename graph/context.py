@@ -1,0 +1,138 @@
+"""Per-request context: one database session (created on first use), the loaders and the viewer."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from strawberry.fastapi import BaseContext
+from strawberry.types import Info
+
+from domain.auth import decode_token
+from domain.clock import utcnow
+from domain.errors import Unauthenticated
+from domain.infra.database import session_factory
+from domain.models import Role, User
+from domain.settings import Settings
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator
+
+    from graph.loaders import Loaders
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+@dataclass
+class Services:
+    """What lives as long as the app: settings, the engine and the clock."""
+
+    settings: Settings
+    engine: AsyncEngine
+    clock: Callable[[], datetime] = utcnow
+    readers: Any = field(init=False)
+    writers: Any = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.readers = session_factory(self.engine)
+        self.writers = session_factory(self.engine, write=True)
+
+
+class Context(BaseContext):
+    def __init__(
+        self,
+        services: Services,
+        authorization: str | None,
+        request_id: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.services = services
+        self.settings = services.settings
+        self.request_id = request_id or uuid.uuid4().hex
+        self.write = False  # set for mutations before any resolver runs
+        self._authorization = authorization
+        self._session: AsyncSession | None = None
+        self._lock = asyncio.Lock()
+
+    def now(self) -> datetime:
+        return self.services.clock()
+
+    @property
+    def session(self) -> AsyncSession:
+        if self._session is None:
+            factory = self.services.writers if self.write else self.services.readers
+            self._session = factory()
+        return self._session
+
+    @asynccontextmanager
+    async def db(self) -> AsyncIterator[AsyncSession]:
+        """The session, for one coroutine at a time: loaders' batches may otherwise overlap."""
+        async with self._lock:
+            yield self.session
+
+    async def run(
+        self, function: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any
+    ) -> T:
+        async with self.db() as session:
+            return await function(session, *args, **kwargs)
+
+    async def commit(self) -> None:
+        async with self._lock:
+            if self._session is not None:
+                await self._session.commit()
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    @cached_property
+    def loaders(self) -> Loaders:
+        from graph.loaders import Loaders
+
+        return Loaders(self)
+
+    @cached_property
+    def viewer_id(self) -> int | None:
+        """The user the bearer token speaks for; a bad or expired token is an error, not anonymity."""
+        header = (self._authorization or "").strip()
+        if not header:
+            return None
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise Unauthenticated("Send the token as `Authorization: Bearer <token>`.")
+        return decode_token(self.settings, token.strip(), self.now())
+
+    async def viewer(self) -> User | None:
+        viewer_id = self.viewer_id
+        if viewer_id is None:
+            return None
+        user = await self.loaders.user_by_id.load(viewer_id)
+        if user is None:
+            raise Unauthenticated("The account of this token no longer exists.")
+        return user
+
+    async def require_viewer(self) -> User:
+        user = await self.viewer()
+        if user is None:
+            raise Unauthenticated("Log in to do this.")
+        return user
+
+    async def is_staff(self) -> bool:
+        user = await self.viewer()
+        return user is not None and user.role in {
+            Role.INSTRUCTOR.value,
+            Role.ADMIN.value,
+        }
+
+
+def context_of(info: Info[Context, Any]) -> Context:
+    return info.context

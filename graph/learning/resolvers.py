@@ -1,0 +1,114 @@
+"""LearningMutation: submitAnswers and submitAnswer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from strawberry.types import Info
+
+from domain import submissions
+from domain.errors import DomainError
+from graph import ids
+from graph.context import Context
+from graph.errors import UserError
+from graph.learning.types import Submission
+
+
+@strawberry.input(
+    description="An answer to one problem: optionIds for choice kinds, number or text otherwise."
+)
+class AnswerInput:
+    problem_id: strawberry.ID
+    option_ids: list[strawberry.ID] | None = None
+    number: float | None = None
+    text: str | None = None
+
+    def to_domain(self, field: list[str]) -> submissions.AnswerInput:
+        return submissions.AnswerInput(
+            problem_id=ids.decode(self.problem_id, "Problem", [*field, "problemId"]),
+            option_ids=None
+            if self.option_ids is None
+            else ids.decode_many(self.option_ids, "Option", [*field, "optionIds"]),
+            number=self.number,
+            text=self.text,
+        )
+
+
+@strawberry.input
+class SubmitAnswersInput:
+    lesson_id: strawberry.ID
+    idempotency_key: str = strawberry.field(
+        description="Unique per user; a retry with the same key replays."
+    )
+    answers: list[AnswerInput]
+
+    def to_domain(self) -> submissions.SubmissionRequest:
+        return submissions.SubmissionRequest(
+            idempotency_key=self.idempotency_key,
+            lesson_id=ids.decode(self.lesson_id, "Lesson", ["lessonId"]),
+            answers=tuple(
+                a.to_domain(["answers", str(i)]) for i, a in enumerate(self.answers)
+            ),
+        )
+
+
+@strawberry.input
+class SubmitAnswerInput:
+    problem_id: strawberry.ID
+    idempotency_key: str
+    answer: AnswerInput
+
+    def to_domain(self) -> submissions.SubmissionRequest:
+        problem_id = ids.decode(self.problem_id, "Problem", ["problemId"])
+        answer = self.answer.to_domain(["answer"])
+        return submissions.SubmissionRequest(
+            idempotency_key=self.idempotency_key,
+            problem_id=problem_id,
+            answers=(answer,),
+        )
+
+
+@strawberry.type
+class SubmitAnswersPayload:
+    submission: Submission | None = None
+    replayed: bool = strawberry.field(
+        default=False,
+        description="True when this is the stored result of an earlier call.",
+    )
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+    @classmethod
+    def from_outcome(cls, outcome: submissions.Outcome) -> SubmitAnswersPayload:
+        return cls(
+            submission=Submission.from_model(outcome.submission),
+            replayed=outcome.replayed,
+        )
+
+
+async def _submit(info: Info[Context, Any], build: Any) -> SubmitAnswersPayload:
+    context = info.context
+    viewer = await context.require_viewer()
+    try:
+        outcome = await context.run(submissions.submit, viewer, build(), context.now())
+    except DomainError as error:
+        return SubmitAnswersPayload(errors=UserError.from_domain(error))
+    await context.commit()
+    return SubmitAnswersPayload.from_outcome(outcome)
+
+
+@strawberry.type
+class LearningMutation:
+    @strawberry.mutation(
+        description="Submit answers to every problem of a lesson, graded at once (free text later)."
+    )
+    async def submit_answers(
+        self, info: Info[Context, Any], input: SubmitAnswersInput
+    ) -> SubmitAnswersPayload:
+        return await _submit(info, input.to_domain)
+
+    @strawberry.mutation(description="Submit the answer to one problem.")
+    async def submit_answer(
+        self, info: Info[Context, Any], input: SubmitAnswerInput
+    ) -> SubmitAnswersPayload:
+        return await _submit(info, input.to_domain)

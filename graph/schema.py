@@ -1,0 +1,93 @@
+"""Assembles Query, Mutation and the schema extensions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import strawberry
+from strawberry.types.graphql import OperationType
+from strawberry import relay
+from strawberry.extensions import (
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    SchemaExtension,
+    ValidationCache,
+)
+from strawberry.tools import merge_types
+from strawberry.types import Info
+
+from domain.settings import Settings, get_settings
+from graph.content.mutations import ContentMutation
+from graph.content.resolvers import ContentQuery
+from graph.content.types import Course, Lesson, Problem, Topic
+from graph.context import Context
+from graph.errors import ErrorPolicy
+from graph.learning.resolvers import LearningMutation
+from graph.learning.types import Submission
+from graph.users.resolvers import UserMutation, UserQuery
+from graph.users.types import User
+
+
+NODE_TYPES: dict[str, type[relay.Node]] = {
+    t.__name__: t for t in (Course, Lesson, Problem, Topic, User, Submission)
+}
+
+
+@strawberry.type
+class NodeQuery:
+    @strawberry.field(
+        description="Any object by its global ID; null when unknown or not yours."
+    )
+    async def node(
+        self, info: Info[Context, Any], id: strawberry.ID
+    ) -> relay.Node | None:
+        try:
+            global_id = relay.GlobalID.from_id(id)
+        except relay.GlobalIDValueError:
+            return None
+        node_type = NODE_TYPES.get(global_id.type_name)
+        if node_type is None:
+            return None
+        nodes = await node_type.resolve_nodes(info=info, node_ids=[global_id.node_id])
+        return next(iter(nodes), None)
+
+
+Query = merge_types("Query", (NodeQuery, UserQuery, ContentQuery))
+Mutation = merge_types("Mutation", (UserMutation, LearningMutation, ContentMutation))
+
+
+class WriteTransactions(SchemaExtension):
+    """Mutations take SQLite's write lock at BEGIN; queries read without locking anyone out."""
+
+    def on_execute(self) -> Iterator[None]:
+        context = self.execution_context.context
+        if context is not None and hasattr(context, "write"):
+            context.write = (
+                self.execution_context.operation_type == OperationType.MUTATION
+            )
+        yield
+
+
+def create_schema(settings: Settings | None = None) -> strawberry.Schema:
+    settings = settings or get_settings()
+    return strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        extensions=[
+            ErrorPolicy,
+            WriteTransactions,
+            # Factories: a fresh extension per request; the parse/validate LRU caches are shared.
+            lambda: ParserCache(maxsize=512),
+            lambda: ValidationCache(maxsize=512),
+            lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
+            lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
+            lambda: MaxAliasesLimiter(max_alias_count=settings.max_query_aliases),
+        ],
+    )
+
+
+def schema_sdl() -> str:
+    return create_schema().as_str() + "\n"

@@ -1,0 +1,82 @@
+"""UserQuery / UserMutation: viewer, register, login."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from strawberry.types import Info
+
+from domain import auth
+from domain.errors import DomainError
+from graph.context import Context
+from graph.errors import UserError
+from graph.users.types import User
+
+
+@strawberry.input
+class RegisterInput:
+    email: str
+    password: str
+    display_name: str
+    timezone: str = strawberry.field(
+        default="UTC", description="IANA time zone; streak days are its local days."
+    )
+
+
+@strawberry.input
+class LoginInput:
+    email: str
+    password: str
+
+
+@strawberry.type
+class AuthPayload:
+    token: str | None = None
+    user: User | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class UserQuery:
+    @strawberry.field(description="The logged-in user; null when anonymous.")
+    async def viewer(self, info: Info[Context, Any]) -> User | None:
+        user = await info.context.viewer()
+        return User.from_model(user) if user is not None else None
+
+
+@strawberry.type
+class UserMutation:
+    @strawberry.mutation(description="Sign up as a learner and receive a bearer token.")
+    async def register(
+        self, info: Info[Context, Any], input: RegisterInput
+    ) -> AuthPayload:
+        context = info.context
+        registration = auth.Registration(
+            input.email, input.password, input.display_name, input.timezone
+        )
+        try:
+            user = await context.run(
+                auth.register, context.settings, registration, context.now()
+            )
+        except DomainError as error:
+            return AuthPayload(errors=UserError.from_domain(error))
+        await context.commit()
+        return AuthPayload(
+            token=auth.issue_token(context.settings, user, context.now()),
+            user=User.from_model(user),
+        )
+
+    @strawberry.mutation(description="Exchange email and password for a bearer token.")
+    async def login(self, info: Info[Context, Any], input: LoginInput) -> AuthPayload:
+        context = info.context
+        try:
+            user = await context.run(
+                auth.login, context.settings, input.email, input.password
+            )
+        except DomainError as error:
+            return AuthPayload(errors=UserError.from_domain(error))
+        return AuthPayload(
+            token=auth.issue_token(context.settings, user, context.now()),
+            user=User.from_model(user),
+        )

@@ -1,0 +1,112 @@
+"""The User type with its XP, streak and profile."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from enum import Enum
+from typing import Any
+
+import strawberry
+from strawberry import relay
+from strawberry.types import Info
+
+from domain import models as m
+from domain.gamification import Streak as StreakRule
+from domain.gamification import current_streak, local_day
+from graph.context import Context
+
+
+@strawberry.enum
+class Role(Enum):
+    LEARNER = "LEARNER"
+    INSTRUCTOR = "INSTRUCTOR"
+    ADMIN = "ADMIN"
+
+
+@strawberry.type(
+    description="Consecutive local days with activity, in the user's time zone."
+)
+class Streak:
+    current: int = strawberry.field(
+        description="0 once a whole local day has passed without activity."
+    )
+    best: int
+    last_active_on: date | None
+
+
+@strawberry.type
+class Profile:
+    total_xp: int
+    current_streak: int
+    best_streak: int
+    lessons_completed: int
+    answers_graded: int
+    answers_correct: int
+    accuracy: float | None = strawberry.field(
+        description="Share of graded answers that were correct, 0..1."
+    )
+
+
+@strawberry.type(description="A learner, instructor or admin.")
+class User(relay.Node):
+    id: relay.NodeID[int]
+    display_name: str
+    role: Role
+    timezone: str
+    xp: int
+    model: strawberry.Private[m.User]
+
+    @classmethod
+    def from_model(cls, user: m.User) -> User:
+        assert user.id is not None
+        return cls(
+            id=user.id,
+            display_name=user.display_name,
+            role=Role(user.role),
+            timezone=user.timezone,
+            xp=user.xp,
+            model=user,
+        )
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls,
+        *,
+        info: Info[Context, Any],
+        node_ids: Iterable[str],
+        required: bool = False,
+    ) -> list[User | None]:
+        rows = await info.context.loaders.user_by_id.load_many(
+            [int(k) for k in node_ids if k.isdigit()]
+        )
+        return [cls.from_model(row) if row is not None else None for row in rows]
+
+    @strawberry.field(description="Only visible to the user themselves.")
+    def email(self, info: Info[Context, Any]) -> str | None:
+        return self.model.email if info.context.viewer_id == self.id else None
+
+    @strawberry.field
+    def streak(self, info: Info[Context, Any]) -> Streak:
+        user = self.model
+        rule = StreakRule(user.streak_current, user.streak_best, user.streak_last_day)
+        today = local_day(info.context.now(), user.timezone)
+        return Streak(
+            current=current_streak(rule, today),
+            best=user.streak_best,
+            last_active_on=user.streak_last_day,
+        )
+
+    @strawberry.field
+    async def profile(self, info: Info[Context, Any]) -> Profile:
+        stats = await info.context.loaders.stats_by_user.load(self.id)
+        streak = self.streak(info)
+        return Profile(
+            total_xp=self.model.xp,
+            current_streak=streak.current,
+            best_streak=streak.best,
+            lessons_completed=stats.lessons_completed,
+            answers_graded=stats.answers_graded,
+            answers_correct=stats.answers_correct,
+            accuracy=stats.accuracy,
+        )
