@@ -38,16 +38,12 @@ def _hasher(time_cost: int, memory_kib: int) -> PasswordHasher:
 
 
 def hash_password(settings: Settings, password: str) -> str:
-    return _hasher(settings.password_time_cost, settings.password_memory_kib).hash(
-        password
-    )
+    return _hasher(settings.password_time_cost, settings.password_memory_kib).hash(password)
 
 
 def verify_password(settings: Settings, password_hash: str, password: str) -> bool:
     try:
-        return _hasher(
-            settings.password_time_cost, settings.password_memory_kib
-        ).verify(password_hash, password)
+        return _hasher(settings.password_time_cost, settings.password_memory_kib).verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 
@@ -93,9 +89,7 @@ def validate_timezone(name: str) -> str:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as error:
-        raise Invalid(
-            f"Unknown IANA time zone {name!r}.", field=["timezone"]
-        ) from error
+        raise Invalid(f"Unknown IANA time zone {name!r}.", field=["timezone"]) from error
     return name
 
 
@@ -113,20 +107,14 @@ def _validate(registration: Registration) -> Registration:
         )
     display_name = registration.display_name.strip()
     if not 1 <= len(display_name) <= 100:
-        errors.append(
-            Invalid(
-                "The display name must have 1 to 100 characters.", field=["displayName"]
-            )
-        )
+        errors.append(Invalid("The display name must have 1 to 100 characters.", field=["displayName"]))
     try:
         validate_timezone(registration.timezone)
     except Invalid as error:
         errors.append(error)
     if errors:
         raise InvalidErrors(errors)
-    return Registration(
-        email, registration.password, display_name, registration.timezone
-    )
+    return Registration(email, registration.password, display_name, registration.timezone)
 
 
 async def create_user(
@@ -159,23 +147,13 @@ async def create_user(
     return user
 
 
-async def register(
-    session: AsyncSession, settings: Settings, registration: Registration, now: datetime
-) -> User:
+async def register(session: AsyncSession, settings: Settings, registration: Registration, now: datetime) -> User:
     """Self-service sign-up: always a learner."""
-    return await create_user(
-        session, settings, registration, role=Role.LEARNER, now=now
-    )
+    return await create_user(session, settings, registration, role=Role.LEARNER, now=now)
 
 
-async def login(
-    session: AsyncSession, settings: Settings, email: str, password: str
-) -> User:
-    user = (
-        await session.execute(
-            select(User).where(col(User.email) == email.strip().lower())
-        )
-    ).scalar_one_or_none()
+async def login(session: AsyncSession, settings: Settings, email: str, password: str) -> User:
+    user = (await session.execute(select(User).where(col(User.email) == email.strip().lower()))).scalar_one_or_none()
     if user is None or not verify_password(settings, user.password_hash, password):
         raise Invalid("Wrong email or password.", code="INVALID_CREDENTIALS")
     return user

@@ -33,9 +33,7 @@ from domain.models import (
 M = TypeVar("M", bound=SQLModel)
 
 
-async def rows_by_id(
-    session: AsyncSession, model: type[M], ids: Sequence[int]
-) -> dict[int, M]:
+async def rows_by_id(session: AsyncSession, model: type[M], ids: Sequence[int]) -> dict[int, M]:
     if not ids:
         return {}
     key = getattr(model, "id")  # noqa: B009  (every table here has an integer id)
@@ -47,9 +45,7 @@ async def users_by_id(session: AsyncSession, ids: Sequence[int]) -> dict[int, Us
     return await rows_by_id(session, User, ids)
 
 
-LessonCursor = tuple[
-    int, int, int
-]  # (course_id, position, id): lessons are ordered by it
+LessonCursor = tuple[int, int, int]  # (course_id, position, id): lessons are ordered by it
 
 
 @dataclass(frozen=True)
@@ -62,9 +58,7 @@ class LessonPageKey:
     include_unpublished: bool
 
 
-async def courses_page(
-    session: AsyncSession, first: int, after: int | None
-) -> list[Course]:
+async def courses_page(session: AsyncSession, first: int, after: int | None) -> list[Course]:
     query = select(Course).order_by(col(Course.id)).limit(first + 1)
     if after is not None:
         query = query.where(col(Course.id) > after)
@@ -80,9 +74,7 @@ def _lesson_filters(after: LessonCursor | None, include_unpublished: bool) -> li
         filters.append(
             or_(
                 col(Lesson.course_id) > course_id,
-                and_(
-                    col(Lesson.course_id) == course_id, col(Lesson.position) > position
-                ),
+                and_(col(Lesson.course_id) == course_id, col(Lesson.position) > position),
                 and_(
                     col(Lesson.course_id) == course_id,
                     col(Lesson.position) == position,
@@ -106,21 +98,13 @@ async def lessons_page(
     query = select(Lesson).where(*_lesson_filters(after, include_unpublished))
     if course_id is not None:
         query = query.where(col(Lesson.course_id) == course_id)
-    return list(
-        (
-            await session.execute(query.order_by(*LESSON_ORDER).limit(first + 1))
-        ).scalars()
-    )
+    return list((await session.execute(query.order_by(*LESSON_ORDER).limit(first + 1))).scalars())
 
 
-async def lesson_pages(
-    session: AsyncSession, keys: Sequence[LessonPageKey]
-) -> dict[LessonPageKey, list[Lesson]]:
+async def lesson_pages(session: AsyncSession, keys: Sequence[LessonPageKey]) -> dict[LessonPageKey, list[Lesson]]:
     """Pages of lessons for many courses, numbered per course with a window function: one statement
     per distinct (cursor, visibility) in the batch, which is one for a plain nested query."""
-    groups: dict[tuple[LessonCursor | None, bool], list[LessonPageKey]] = defaultdict(
-        list
-    )
+    groups: dict[tuple[LessonCursor | None, bool], list[LessonPageKey]] = defaultdict(list)
     for key in keys:
         groups[(key.after, key.include_unpublished)].append(key)
     pages: dict[LessonPageKey, list[Lesson]] = {}
@@ -128,9 +112,7 @@ async def lesson_pages(
         ranked = (
             select(
                 Lesson,
-                func.row_number()
-                .over(partition_by=col(Lesson.course_id), order_by=LESSON_ORDER[1:])
-                .label("rank"),
+                func.row_number().over(partition_by=col(Lesson.course_id), order_by=LESSON_ORDER[1:]).label("rank"),
             )
             .where(
                 col(Lesson.course_id).in_({key.course_id for key in group}),
@@ -139,16 +121,10 @@ async def lesson_pages(
             .subquery()
         )
         limit = max(key.first for key in group) + 1
-        query = (
-            select(ranked)
-            .where(ranked.c.rank <= limit)
-            .order_by(ranked.c.course_id, ranked.c.rank)
-        )
+        query = select(ranked).where(ranked.c.rank <= limit).order_by(ranked.c.course_id, ranked.c.rank)
         by_course: dict[int, list[Lesson]] = defaultdict(list)
         for row in (await session.execute(query)).mappings():
-            lesson = Lesson.model_validate(
-                {name: row[name] for name in Lesson.model_fields}
-            )
+            lesson = Lesson.model_validate({name: row[name] for name in Lesson.model_fields})
             by_course[lesson.course_id].append(lesson)
         for key in group:
             pages[key] = by_course[key.course_id][: key.first + 1]
@@ -162,16 +138,12 @@ async def problems_by_lesson(
     if not include_drafts:
         query = query.where(col(Problem.status) == ProblemStatus.PUBLISHED.value)
     grouped: dict[int, list[Problem]] = defaultdict(list)
-    for problem in (
-        await session.execute(query.order_by(col(Problem.position), col(Problem.id)))
-    ).scalars():
+    for problem in (await session.execute(query.order_by(col(Problem.position), col(Problem.id)))).scalars():
         grouped[problem.lesson_id].append(problem)
     return grouped
 
 
-async def options_by_problem(
-    session: AsyncSession, problem_ids: Sequence[int]
-) -> dict[int, list[Option]]:
+async def options_by_problem(session: AsyncSession, problem_ids: Sequence[int]) -> dict[int, list[Option]]:
     query = (
         select(Option)
         .where(col(Option.problem_id).in_(set(problem_ids)))
@@ -183,11 +155,9 @@ async def options_by_problem(
     return grouped
 
 
-async def topics_by_problem(
-    session: AsyncSession, problem_ids: Sequence[int]
-) -> dict[int, list[Topic]]:
+async def topics_by_problem(session: AsyncSession, problem_ids: Sequence[int]) -> dict[int, list[Topic]]:
     query = (
-        select(ProblemTopic.problem_id, Topic)
+        select(col(ProblemTopic.problem_id), Topic)
         .join(Topic, col(Topic.id) == col(ProblemTopic.topic_id))
         .where(col(ProblemTopic.problem_id).in_(set(problem_ids)))
         .order_by(col(Topic.path))
@@ -198,9 +168,7 @@ async def topics_by_problem(
     return grouped
 
 
-async def topics_by_parent(
-    session: AsyncSession, parent_ids: Sequence[int | None]
-) -> dict[int | None, list[Topic]]:
+async def topics_by_parent(session: AsyncSession, parent_ids: Sequence[int | None]) -> dict[int | None, list[Topic]]:
     wanted = [parent for parent in parent_ids if parent is not None]
     conditions = [col(Topic.parent_id).in_(wanted)] if wanted else []
     if None in parent_ids:
@@ -214,41 +182,26 @@ async def topics_by_parent(
     return grouped
 
 
-async def lesson_progress(
-    session: AsyncSession, user_id: int, lesson_ids: Sequence[int]
-) -> dict[int, LessonProgress]:
+async def lesson_progress(session: AsyncSession, user_id: int, lesson_ids: Sequence[int]) -> dict[int, LessonProgress]:
     query = select(LessonProgress).where(
         col(LessonProgress.user_id) == user_id,
         col(LessonProgress.lesson_id).in_(set(lesson_ids)),
     )
-    return {
-        progress.lesson_id: progress
-        for progress in (await session.execute(query)).scalars()
-    }
+    return {progress.lesson_id: progress for progress in (await session.execute(query)).scalars()}
 
 
-async def answered_problems(
-    session: AsyncSession, user_id: int, problem_ids: Sequence[int]
-) -> set[int]:
+async def answered_problems(session: AsyncSession, user_id: int, problem_ids: Sequence[int]) -> set[int]:
     """Which of these problems the user has answered at least once (then solutions may be shown)."""
     query = (
-        select(Answer.problem_id)
-        .where(
-            col(Answer.user_id) == user_id, col(Answer.problem_id).in_(set(problem_ids))
-        )
+        select(col(Answer.problem_id))
+        .where(col(Answer.user_id) == user_id, col(Answer.problem_id).in_(set(problem_ids)))
         .distinct()
     )
     return set((await session.execute(query)).scalars())
 
 
-async def answers_by_submission(
-    session: AsyncSession, submission_ids: Sequence[int]
-) -> dict[int, list[Answer]]:
-    query = (
-        select(Answer)
-        .where(col(Answer.submission_id).in_(set(submission_ids)))
-        .order_by(col(Answer.id))
-    )
+async def answers_by_submission(session: AsyncSession, submission_ids: Sequence[int]) -> dict[int, list[Answer]]:
+    query = select(Answer).where(col(Answer.submission_id).in_(set(submission_ids))).order_by(col(Answer.id))
     grouped: dict[int, list[Answer]] = defaultdict(list)
     for answer in (await session.execute(query)).scalars():
         grouped[answer.submission_id].append(answer)
@@ -263,17 +216,13 @@ class LearningStats:
 
     @property
     def accuracy(self) -> float | None:
-        return (
-            self.answers_correct / self.answers_graded if self.answers_graded else None
-        )
+        return self.answers_correct / self.answers_graded if self.answers_graded else None
 
 
-async def learning_stats(
-    session: AsyncSession, user_ids: Sequence[int]
-) -> dict[int, LearningStats]:
+async def learning_stats(session: AsyncSession, user_ids: Sequence[int]) -> dict[int, LearningStats]:
     ids = set(user_ids)
     completed_query = (
-        select(LessonProgress.user_id, func.count())
+        select(col(LessonProgress.user_id), func.count())
         .where(
             col(LessonProgress.user_id).in_(ids),
             col(LessonProgress.completed).is_(True),
@@ -282,11 +231,9 @@ async def learning_stats(
     )
     answers_query = (
         select(
-            Answer.user_id,
+            col(Answer.user_id),
             func.count(),
-            func.coalesce(
-                func.sum(case((col(Answer.correct).is_(True), 1), else_=0)), 0
-            ),
+            func.coalesce(func.sum(case((col(Answer.correct).is_(True), 1), else_=0)), 0),
         )
         .where(
             col(Answer.user_id).in_(ids),
@@ -295,19 +242,11 @@ async def learning_stats(
         .group_by(col(Answer.user_id))
     )
     completed = dict((await session.execute(completed_query)).all())
-    answered = {
-        user: (count, correct)
-        for user, count, correct in (await session.execute(answers_query))
-    }
-    return {
-        user: LearningStats(completed.get(user, 0), *answered.get(user, (0, 0)))
-        for user in ids
-    }
+    answered = {user: (count, correct) for user, count, correct in (await session.execute(answers_query))}
+    return {user: LearningStats(completed.get(user, 0), *answered.get(user, (0, 0))) for user in ids}
 
 
-async def submission_for_key(
-    session: AsyncSession, user_id: int, idempotency_key: str
-) -> Submission | None:
+async def submission_for_key(session: AsyncSession, user_id: int, idempotency_key: str) -> Submission | None:
     query = select(Submission).where(
         col(Submission.user_id) == user_id,
         col(Submission.idempotency_key) == idempotency_key,

@@ -30,10 +30,8 @@ def advance_streak(streak: Streak, today: date) -> Streak:
     """First activity of a local day adds one, more that day changes nothing, a missed day resets."""
     if streak.last_day is not None and today <= streak.last_day:
         return streak
-    if streak.last_day is not None and today - streak.last_day == timedelta(days=1):
-        current = streak.current + 1
-    else:
-        current = 1
+    consecutive = streak.last_day is not None and today - streak.last_day == timedelta(days=1)
+    current = streak.current + 1 if consecutive else 1
     return Streak(current=current, best=max(streak.best, current), last_day=today)
 
 

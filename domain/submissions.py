@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, case, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -98,9 +98,7 @@ def request_hash(request: SubmissionRequest) -> str:
         )
         for a in request.answers
     )
-    canonical = json.dumps(
-        [request.lesson_id, request.problem_id, answers], separators=(",", ":")
-    )
+    canonical = json.dumps([request.lesson_id, request.problem_id, answers], separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -110,9 +108,7 @@ def _is_staff(user: User) -> bool:
 
 def _check_key(key: str) -> None:
     if not key.strip():
-        raise Invalid(
-            "The idempotency key must not be empty.", field=["idempotencyKey"]
-        )
+        raise Invalid("The idempotency key must not be empty.", field=["idempotencyKey"])
     if len(key) > MAX_KEY_LENGTH:
         raise Invalid(
             f"The idempotency key is longer than {MAX_KEY_LENGTH} characters.",
@@ -143,13 +139,7 @@ def _check_answer(
         )
         if value is not None
     ]
-    expected = (
-        "optionIds"
-        if kind in CHOICE_KINDS
-        else "number"
-        if kind == ProblemKind.NUMERIC.value
-        else "text"
-    )
+    expected = "optionIds" if kind in CHOICE_KINDS else "number" if kind == ProblemKind.NUMERIC.value else "text"
     if expected not in given:
         errors.append(
             Invalid(
@@ -160,16 +150,12 @@ def _check_answer(
         )
     for name in given:
         if name != expected:
-            errors.append(
-                Invalid(f"A {kind} problem takes no `{name}`.", field=[*at, name])
-            )
+            errors.append(Invalid(f"A {kind} problem takes no `{name}`.", field=[*at, name]))
     if kind in CHOICE_KINDS and answer.option_ids is not None:
         ids = answer.option_ids
         own = {option.id for option in options}
         if len(set(ids)) != len(ids):
-            errors.append(
-                Invalid("An option is chosen twice.", field=[*at, "optionIds"])
-            )
+            errors.append(Invalid("An option is chosen twice.", field=[*at, "optionIds"]))
         if not set(ids) <= own:
             errors.append(
                 NotFound(
@@ -178,9 +164,7 @@ def _check_answer(
                 )
             )
         if kind == ProblemKind.SINGLE_CHOICE.value and len(ids) != 1:
-            errors.append(
-                Invalid("Choose exactly one option.", field=[*at, "optionIds"])
-            )
+            errors.append(Invalid("Choose exactly one option.", field=[*at, "optionIds"]))
         if kind == ProblemKind.MULTIPLE_CHOICE.value and not ids:
             errors.append(
                 Invalid(
@@ -189,14 +173,15 @@ def _check_answer(
                     code="MISSING_ANSWER",
                 )
             )
-    if kind == ProblemKind.NUMERIC.value and answer.number is not None:
-        if not math.isfinite(answer.number) or abs(answer.number) > MAX_ABS_NUMBER:
-            errors.append(
-                Invalid(
-                    f"The number must be finite and at most {MAX_ABS_NUMBER:g} in size.",
-                    field=[*at, "number"],
-                )
-            )
+    number = answer.number
+    if (
+        kind == ProblemKind.NUMERIC.value
+        and number is not None
+        and not (math.isfinite(number) and abs(number) <= MAX_ABS_NUMBER)
+    ):
+        errors.append(
+            Invalid(f"The number must be finite and at most {MAX_ABS_NUMBER:g} in size.", field=[*at, "number"])
+        )
     if kind in TEXT_KINDS and answer.text is not None:
         if not answer.text.strip():
             errors.append(
@@ -217,57 +202,42 @@ def _check_answer(
     return errors
 
 
-def grade(
-    problem: Problem, options: Sequence[Option], answer: AnswerInput
-) -> Grade | None:
+def grade(problem: Problem, options: Sequence[Option], answer: AnswerInput) -> Grade | None:
     """The grade of a valid answer, or None for free text (graded later by the evaluation worker)."""
-    correct_ids = [
-        option.id for option in options if option.correct and option.id is not None
-    ]
+    correct_ids = [option.id for option in options if option.correct and option.id is not None]
     match problem.kind:
         case ProblemKind.SINGLE_CHOICE.value:
             return grade_single_choice(answer.option_ids or (), correct_ids)
         case ProblemKind.MULTIPLE_CHOICE.value:
             return grade_multiple_choice(answer.option_ids or (), correct_ids)
         case ProblemKind.NUMERIC.value:
-            assert answer.number is not None and problem.numeric_answer is not None
-            return grade_numeric(
-                answer.number, problem.numeric_answer, problem.tolerance
-            )
+            assert answer.number is not None
+            assert problem.numeric_answer is not None
+            return grade_numeric(answer.number, problem.numeric_answer, problem.tolerance)
         case ProblemKind.SHORT_TEXT.value:
             return grade_short_text(answer.text or "", problem.accepted_answers)
     return None
 
 
-async def _target_problems(
-    session: AsyncSession, viewer: User, request: SubmissionRequest
-) -> list[Problem]:
+async def _target_problems(session: AsyncSession, viewer: User, request: SubmissionRequest) -> list[Problem]:
     """The problems a submission must answer: all published ones of the lesson, or the one problem."""
     staff = _is_staff(viewer)
     if request.lesson_id is not None:
-        lesson = (await catalog.rows_by_id(session, Lesson, [request.lesson_id])).get(
-            request.lesson_id
-        )
+        lesson = (await catalog.rows_by_id(session, Lesson, [request.lesson_id])).get(request.lesson_id)
         if lesson is None or not (lesson.published or staff):
             raise NotFound("No such lesson.", field=["lessonId"])
-        problems = (
-            await catalog.problems_by_lesson(
-                session, [request.lesson_id], include_drafts=False
-            )
-        ).get(request.lesson_id, [])
+        problems = (await catalog.problems_by_lesson(session, [request.lesson_id], include_drafts=False)).get(
+            request.lesson_id, []
+        )
         if not problems:
             raise Invalid("This lesson has no problems to answer.", field=["lessonId"])
         return problems
     assert request.problem_id is not None
-    problem = (await catalog.rows_by_id(session, Problem, [request.problem_id])).get(
-        request.problem_id
-    )
+    problem = (await catalog.rows_by_id(session, Problem, [request.problem_id])).get(request.problem_id)
     lesson = (
         None
         if problem is None
-        else (await catalog.rows_by_id(session, Lesson, [problem.lesson_id])).get(
-            problem.lesson_id
-        )
+        else (await catalog.rows_by_id(session, Lesson, [problem.lesson_id])).get(problem.lesson_id)
     )
     visible = (
         problem is not None
@@ -288,11 +258,7 @@ def _validate(
     by_id = {problem.id: problem for problem in problems}
     errors: list[DomainError] = []
     if not request.answers:
-        errors.append(
-            Invalid(
-                "Give at least one answer.", field=["answers"], code="MISSING_ANSWER"
-            )
-        )
+        errors.append(Invalid("Give at least one answer.", field=["answers"], code="MISSING_ANSWER"))
     if len(request.answers) > MAX_ANSWERS:
         raise Invalid(
             f"At most {MAX_ANSWERS} answers can be submitted at once.",
@@ -309,9 +275,7 @@ def _validate(
             )
         seen.add(answer.problem_id)
         problem = by_id.get(answer.problem_id)
-        errors.extend(
-            _check_answer(index, answer, problem, options.get(answer.problem_id, []))
-        )
+        errors.extend(_check_answer(index, answer, problem, options.get(answer.problem_id, [])))
     missing = len(set(by_id) - seen)
     if missing and request.answers:
         errors.append(
@@ -326,17 +290,13 @@ def _validate(
 
 
 def _insert(session: AsyncSession):  # type: ignore[no-untyped-def]
-    return (
-        pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    )
+    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
 
 
 async def _replay(
     session: AsyncSession, viewer_id: int, request: SubmissionRequest, fingerprint: str
 ) -> Outcome | None:
-    existing = await catalog.submission_for_key(
-        session, viewer_id, request.idempotency_key
-    )
+    existing = await catalog.submission_for_key(session, viewer_id, request.idempotency_key)
     if existing is None:
         return None
     if existing.request_hash != fingerprint:
@@ -347,9 +307,7 @@ async def _replay(
     return Outcome(existing, replayed=True)
 
 
-async def submit(
-    session: AsyncSession, viewer: User, request: SubmissionRequest, now: datetime
-) -> Outcome:
+async def submit(session: AsyncSession, viewer: User, request: SubmissionRequest, now: datetime) -> Outcome:
     """Grade and record a submission once per (viewer, idempotency key); replays return the original."""
     assert viewer.id is not None
     _check_key(request.idempotency_key)
@@ -358,9 +316,7 @@ async def submit(
     if replay is not None:
         return replay
     problems = await _target_problems(session, viewer, request)
-    options = await catalog.options_by_problem(
-        session, [p.id for p in problems if p.id is not None]
-    )
+    options = await catalog.options_by_problem(session, [p.id for p in problems if p.id is not None])
     _validate(request, problems, options)
 
     claim = (
@@ -387,10 +343,7 @@ async def submit(
     # One writer per user from here on: later steps read and update the user's counters.
     user = (
         await session.execute(
-            select(User)
-            .where(col(User.id) == viewer.id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
+            select(User).where(col(User.id) == viewer.id).with_for_update().execution_options(populate_existing=True)
         )
     ).scalar_one()
     by_id = {problem.id: problem for problem in problems}
@@ -406,17 +359,13 @@ async def submit(
                 option_ids=list(answer.option_ids or ()),
                 number=answer.number,
                 text=answer.text,
-                status=SubmissionStatus.PENDING.value
-                if result is None
-                else SubmissionStatus.GRADED.value,
+                status=SubmissionStatus.PENDING.value if result is None else SubmissionStatus.GRADED.value,
                 correct=None if result is None else result.correct,
                 score=None if result is None else result.score,
             )
         )
     session.add_all(answers)
-    xp = await award_answer_xp(
-        session, viewer.id, [by_id[a.problem_id] for a in answers if a.correct], now
-    )
+    xp = await award_answer_xp(session, viewer.id, [by_id[a.problem_id] for a in answers if a.correct], now)
     touch_streak(user, now)
     user.xp += xp
     pending = any(answer.status == SubmissionStatus.PENDING.value for answer in answers)
@@ -425,32 +374,24 @@ async def submit(
         update(Submission)
         .where(col(Submission.id) == submission_id)
         .values(
-            status=SubmissionStatus.PENDING.value
-            if pending
-            else SubmissionStatus.GRADED.value,
+            status=SubmissionStatus.PENDING.value if pending else SubmissionStatus.GRADED.value,
             score=score,
             xp_awarded=xp,
             graded_at=None if pending else now,
         )
     )
     if request.lesson_id is not None:
-        await record_lesson_attempt(
-            session, viewer.id, request.lesson_id, score, float(len(problems)), now
-        )
+        await record_lesson_attempt(session, viewer.id, request.lesson_id, score, float(len(problems)), now)
     await session.flush()
     submission = (
         await session.execute(
-            select(Submission)
-            .where(col(Submission.id) == submission_id)
-            .execution_options(populate_existing=True)
+            select(Submission).where(col(Submission.id) == submission_id).execution_options(populate_existing=True)
         )
     ).scalar_one()
     return Outcome(submission, replayed=False)
 
 
-async def award_answer_xp(
-    session: AsyncSession, user_id: int, correct: Sequence[Problem], now: datetime
-) -> int:
+async def award_answer_xp(session: AsyncSession, user_id: int, correct: Sequence[Problem], now: datetime) -> int:
     """XP for first-time correct answers; the unique (user, reason, ref) lets each problem pay once."""
     if not correct:
         return 0
@@ -517,9 +458,8 @@ async def record_lesson_attempt(
     await session.execute(statement)
 
 
-def _greatest(a, b):  # type: ignore[no-untyped-def]
-    from sqlalchemy import case
-
+def _greatest(a: ColumnElement[float], b: ColumnElement[float]) -> ColumnElement[float]:
+    """GREATEST(a, b) in a form both PostgreSQL and SQLite understand."""
     return case((a >= b, a), else_=b)
 
 

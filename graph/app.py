@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any, cast
 
 from fastapi import FastAPI, Request, WebSocket
 from fastapi.responses import JSONResponse
@@ -17,22 +18,16 @@ from graph.context import Context, Services
 from graph.schema import create_schema
 
 
-def create_app(
-    settings: Settings | None = None, engine: AsyncEngine | None = None
-) -> FastAPI:
+def create_app(settings: Settings | None = None, engine: AsyncEngine | None = None) -> FastAPI:
     settings = settings or get_settings()
     settings.check_production()
     owns_engine = engine is None
     services = Services(settings=settings, engine=engine or create_engine(settings))
 
-    async def get_context(
-        request: Request = None, websocket: WebSocket = None
-    ) -> AsyncIterator[Context]:  # type: ignore[assignment]
+    async def get_context(request: Request = None, websocket: WebSocket = None) -> AsyncIterator[Context]:  # type: ignore[assignment]
         connection = request if request is not None else websocket
         headers = connection.headers if connection is not None else {}
-        context = Context(
-            services, headers.get("authorization"), headers.get("x-request-id")
-        )
+        context = Context(services, headers.get("authorization"), headers.get("x-request-id"))
         try:
             yield context
         finally:
@@ -40,7 +35,7 @@ def create_app(
 
     router: GraphQLRouter[Context, None] = GraphQLRouter(
         create_schema(settings),
-        context_getter=get_context,
+        context_getter=cast(Any, get_context),
         graphql_ide="graphiql",
         multipart_uploads_enabled=True,
     )
@@ -64,10 +59,8 @@ def create_app(
         try:
             async with services.engine.connect() as connection:
                 await connection.execute(text("SELECT 1"))
-        except Exception as error:  # noqa: BLE001  (readiness reports any failure)
-            return JSONResponse(
-                {"status": "unavailable", "database": str(error)}, status_code=503
-            )
+        except Exception as error:
+            return JSONResponse({"status": "unavailable", "database": str(error)}, status_code=503)
         return JSONResponse({"status": "ready"})
 
     return app

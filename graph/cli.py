@@ -47,11 +47,7 @@ def migrate() -> None:
 @cli.command("seed-demo")
 def seed_demo() -> None:
     """Load the demo courses and accounts into an empty database."""
-    typer.echo(
-        "demo content loaded"
-        if asyncio.run(_seed())
-        else "the database has content already; nothing loaded"
-    )
+    typer.echo("demo content loaded" if asyncio.run(_seed()) else "the database has content already; nothing loaded")
 
 
 @cli.command()
@@ -79,13 +75,9 @@ def serve(
 def create_user(
     email: Annotated[str, typer.Option(help="Login email.")],
     display_name: Annotated[str, typer.Option("--name", help="Display name.")],
-    role: Annotated[
-        str, typer.Option(help="LEARNER, INSTRUCTOR or ADMIN.")
-    ] = "INSTRUCTOR",
+    role: Annotated[str, typer.Option(help="LEARNER, INSTRUCTOR or ADMIN.")] = "INSTRUCTOR",
     timezone: Annotated[str, typer.Option(help="IANA time zone.")] = "UTC",
-    password: Annotated[
-        str | None, typer.Option(help="Asked for when not given.")
-    ] = None,
+    password: Annotated[str | None, typer.Option(help="Asked for when not given.")] = None,
 ) -> None:
     """Create an account of any role (register only makes learners)."""
     from domain import auth

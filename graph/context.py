@@ -78,9 +78,7 @@ class Context(BaseContext):
         async with self._lock:
             yield self.session
 
-    async def run(
-        self, function: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any
-    ) -> T:
+    async def run(self, function: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any) -> T:
         async with self.db() as session:
             return await function(session, *args, **kwargs)
 

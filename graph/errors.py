@@ -19,16 +19,10 @@ from domain.errors import DomainError, Forbidden, InvalidErrors, Unauthenticated
 log = logging.getLogger("learnql.errors")
 
 
-@strawberry.type(
-    description="An expected failure of a mutation: which input field, a machine code and a message."
-)
+@strawberry.type(description="An expected failure of a mutation: which input field, a machine code and a message.")
 class UserError:
-    field: list[str] | None = strawberry.field(
-        description="Path of the input field at fault, when there is one."
-    )
-    code: str = strawberry.field(
-        description="Machine-readable code, e.g. INVALID, NOT_FOUND, IDEMPOTENCY_KEY_REUSED."
-    )
+    field: list[str] | None = strawberry.field(description="Path of the input field at fault, when there is one.")
+    code: str = strawberry.field(description="Machine-readable code, e.g. INVALID, NOT_FOUND, IDEMPOTENCY_KEY_REUSED.")
     message: str
 
     @classmethod
@@ -60,9 +54,7 @@ class ErrorPolicy(SchemaExtension):
         result.errors = [self._process(error, request_id, debug) for error in errors]  # type: ignore[union-attr]
 
     @staticmethod
-    def _process(
-        error: GraphQLError, request_id: str | None, debug: bool
-    ) -> GraphQLError:
+    def _process(error: GraphQLError, request_id: str | None, debug: bool) -> GraphQLError:
         original = error.original_error
         if isinstance(original, DomainError):
             extensions = {**(error.extensions or {}), "code": original.code}

@@ -20,18 +20,12 @@ def decode(value: str, type_name: str, field: Sequence[str]) -> int:
         global_id = GlobalID.from_id(value)
     except GlobalIDValueError:
         global_id = None
-    if (
-        global_id is None
-        or global_id.type_name != type_name
-        or not global_id.node_id.isdigit()
-    ):
+    if global_id is None or global_id.type_name != type_name or not global_id.node_id.isdigit():
         raise NotFound(f"{value!r} is not the ID of a {type_name}.", field=list(field))
     return int(global_id.node_id)
 
 
-def decode_many(
-    values: Iterable[str], type_name: str, field: Sequence[str]
-) -> tuple[int, ...]:
+def decode_many(values: Iterable[str], type_name: str, field: Sequence[str]) -> tuple[int, ...]:
     keys, errors = [], []
     for index, value in enumerate(values):
         try:

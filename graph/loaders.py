@@ -60,9 +60,7 @@ class ProblemsByLessonLoader(DataLoader[int, list[Problem]]):
     async def batch_load_fn(self, keys: Sequence[int]) -> list[list[Problem]]:
         staff = await self._context.is_staff()
         async with self._context.db() as session:
-            found = await catalog.problems_by_lesson(
-                session, keys, include_drafts=staff
-            )
+            found = await catalog.problems_by_lesson(session, keys, include_drafts=staff)
         return [found.get(key, []) for key in keys]
 
 
@@ -140,27 +138,19 @@ class Loaders:
 
     @cached_property
     def viewer_progress_by_lesson(self) -> DataLoader[int, LessonProgress | None]:
-        async def fetch(
-            session: AsyncSession, keys: Sequence[int]
-        ) -> Mapping[int, LessonProgress]:
+        async def fetch(session: AsyncSession, keys: Sequence[int]) -> Mapping[int, LessonProgress]:
             return await catalog.lesson_progress(session, self._viewer_key(), keys)
 
         return BatchLoader(self._context, fetch, _none)
 
     @cached_property
     def viewer_answered_problem(self) -> DataLoader[int, bool]:
-        async def fetch(
-            session: AsyncSession, keys: Sequence[int]
-        ) -> Mapping[int, bool]:
-            answered = await catalog.answered_problems(
-                session, self._viewer_key(), keys
-            )
+        async def fetch(session: AsyncSession, keys: Sequence[int]) -> Mapping[int, bool]:
+            answered = await catalog.answered_problems(session, self._viewer_key(), keys)
             return {key: key in answered for key in keys}
 
         return BatchLoader(self._context, fetch, bool)
 
     @cached_property
     def stats_by_user(self) -> DataLoader[int, LearningStats]:
-        return BatchLoader(
-            self._context, catalog.learning_stats, lambda: LearningStats(0, 0, 0)
-        )
+        return BatchLoader(self._context, catalog.learning_stats, lambda: LearningStats(0, 0, 0))

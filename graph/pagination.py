@@ -11,16 +11,14 @@ from strawberry import relay
 
 from domain.errors import Invalid
 
-N = TypeVar("N")
+N = TypeVar("N", bound=relay.Node)
 R = TypeVar("R")
 
 DEFAULT_PAGE = 20
 
 
 def encode_cursor(*parts: int) -> str:
-    return base64.urlsafe_b64encode(
-        ("c:" + ":".join(map(str, parts))).encode()
-    ).decode()
+    return base64.urlsafe_b64encode(("c:" + ":".join(map(str, parts))).encode()).decode()
 
 
 def decode_cursor(cursor: str | None, size: int) -> tuple[int, ...] | None:

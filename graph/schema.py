@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import inspect
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import strawberry
-from strawberry.types.graphql import OperationType
 from strawberry import relay
 from strawberry.extensions import (
     MaxAliasesLimiter,
@@ -18,6 +18,7 @@ from strawberry.extensions import (
 )
 from strawberry.tools import merge_types
 from strawberry.types import Info
+from strawberry.types.graphql import OperationType
 
 from domain.settings import Settings, get_settings
 from graph.content.mutations import ContentMutation
@@ -30,20 +31,13 @@ from graph.learning.types import Submission
 from graph.users.resolvers import UserMutation, UserQuery
 from graph.users.types import User
 
-
-NODE_TYPES: dict[str, type[relay.Node]] = {
-    t.__name__: t for t in (Course, Lesson, Problem, Topic, User, Submission)
-}
+NODE_TYPES: dict[str, type[relay.Node]] = {t.__name__: t for t in (Course, Lesson, Problem, Topic, User, Submission)}
 
 
 @strawberry.type
 class NodeQuery:
-    @strawberry.field(
-        description="Any object by its global ID; null when unknown or not yours."
-    )
-    async def node(
-        self, info: Info[Context, Any], id: strawberry.ID
-    ) -> relay.Node | None:
+    @strawberry.field(description="Any object by its global ID; null when unknown or not yours.")
+    async def node(self, info: Info[Context, Any], id: strawberry.ID) -> relay.Node | None:
         try:
             global_id = relay.GlobalID.from_id(id)
         except relay.GlobalIDValueError:
@@ -51,8 +45,9 @@ class NodeQuery:
         node_type = NODE_TYPES.get(global_id.type_name)
         if node_type is None:
             return None
-        nodes = await node_type.resolve_nodes(info=info, node_ids=[global_id.node_id])
-        return next(iter(nodes), None)
+        nodes = node_type.resolve_nodes(info=info, node_ids=[global_id.node_id])
+        found: Iterable[relay.Node | None] = await nodes if inspect.isawaitable(nodes) else nodes
+        return next(iter(found), None)
 
 
 Query = merge_types("Query", (NodeQuery, UserQuery, ContentQuery))
@@ -65,9 +60,7 @@ class WriteTransactions(SchemaExtension):
     def on_execute(self) -> Iterator[None]:
         context = self.execution_context.context
         if context is not None and hasattr(context, "write"):
-            context.write = (
-                self.execution_context.operation_type == OperationType.MUTATION
-            )
+            context.write = self.execution_context.operation_type == OperationType.MUTATION
         yield
 
 

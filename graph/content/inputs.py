@@ -36,9 +36,7 @@ class LessonCreateInput:
     course_id: strawberry.ID
     title: str
     body: str = ""
-    position: int | None = strawberry.field(
-        default=None, description="Defaults to after the last lesson."
-    )
+    position: int | None = strawberry.field(default=None, description="Defaults to after the last lesson.")
 
 
 @strawberry.input
@@ -112,9 +110,7 @@ class TopicUpdateInput:
     parent_id: strawberry.ID | None = strawberry.UNSET
 
 
-@strawberry.input(
-    description="Bulk import: `items` is the JSON list of the import format (see README)."
-)
+@strawberry.input(description="Bulk import: `items` is the JSON list of the import format (see README).")
 class ImportProblemsInput:
     lesson_id: strawberry.ID
     items: JSON

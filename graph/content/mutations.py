@@ -86,11 +86,11 @@ async def _author(
 def _options(
     options: list[OptionInput] | None,
 ) -> tuple[authoring.OptionDraft, ...] | None:
-    return (
-        None
-        if options is None
-        else tuple(authoring.OptionDraft(o.text, o.correct) for o in options)
-    )
+    return None if options is None else tuple(authoring.OptionDraft(o.text, o.correct) for o in options)
+
+
+def _strings(values: list[str] | None) -> tuple[str, ...] | None:
+    return None if values is None else tuple(values)
 
 
 def _topic_ids(values: list[strawberry.ID] | None) -> tuple[int, ...] | None:
@@ -100,9 +100,7 @@ def _topic_ids(values: list[strawberry.ID] | None) -> tuple[int, ...] | None:
 @strawberry.type
 class ContentMutation:
     @strawberry.mutation
-    async def create_course(
-        self, info: Info[Context, Any], input: CourseCreateInput
-    ) -> CoursePayload:
+    async def create_course(self, info: Info[Context, Any], input: CourseCreateInput) -> CoursePayload:
         now = info.context.now()
         course, errors = await _author(
             info,
@@ -112,32 +110,22 @@ class ContentMutation:
             ),
             authoring.create_course,
         )
-        return CoursePayload(
-            course=Course.from_model(course) if course else None, errors=errors
-        )
+        return CoursePayload(course=Course.from_model(course) if course else None, errors=errors)
 
     @strawberry.mutation
-    async def update_course(
-        self, info: Info[Context, Any], input: CourseUpdateInput
-    ) -> CoursePayload:
+    async def update_course(self, info: Info[Context, Any], input: CourseUpdateInput) -> CoursePayload:
         course, errors = await _author(
             info,
             lambda: (
                 ids.decode(input.id, "Course", ["id"]),
-                authoring.CoursePatch(
-                    title=given(input.title), description=given(input.description)
-                ),
+                authoring.CoursePatch(title=given(input.title), description=given(input.description)),
             ),
             authoring.update_course,
         )
-        return CoursePayload(
-            course=Course.from_model(course) if course else None, errors=errors
-        )
+        return CoursePayload(course=Course.from_model(course) if course else None, errors=errors)
 
     @strawberry.mutation
-    async def create_lesson(
-        self, info: Info[Context, Any], input: LessonCreateInput
-    ) -> LessonPayload:
+    async def create_lesson(self, info: Info[Context, Any], input: LessonCreateInput) -> LessonPayload:
         now = info.context.now()
         lesson, errors = await _author(
             info,
@@ -152,14 +140,10 @@ class ContentMutation:
             ),
             authoring.create_lesson,
         )
-        return LessonPayload(
-            lesson=Lesson.from_model(lesson) if lesson else None, errors=errors
-        )
+        return LessonPayload(lesson=Lesson.from_model(lesson) if lesson else None, errors=errors)
 
     @strawberry.mutation
-    async def update_lesson(
-        self, info: Info[Context, Any], input: LessonUpdateInput
-    ) -> LessonPayload:
+    async def update_lesson(self, info: Info[Context, Any], input: LessonUpdateInput) -> LessonPayload:
         lesson, errors = await _author(
             info,
             lambda: (
@@ -172,29 +156,19 @@ class ContentMutation:
             ),
             authoring.update_lesson,
         )
-        return LessonPayload(
-            lesson=Lesson.from_model(lesson) if lesson else None, errors=errors
-        )
+        return LessonPayload(lesson=Lesson.from_model(lesson) if lesson else None, errors=errors)
 
-    @strawberry.mutation(
-        description="Publish (or unpublish) a lesson so that learners see it."
-    )
-    async def publish_lesson(
-        self, info: Info[Context, Any], input: PublishLessonInput
-    ) -> LessonPayload:
+    @strawberry.mutation(description="Publish (or unpublish) a lesson so that learners see it.")
+    async def publish_lesson(self, info: Info[Context, Any], input: PublishLessonInput) -> LessonPayload:
         lesson, errors = await _author(
             info,
             lambda: (ids.decode(input.id, "Lesson", ["id"]), input.published),
             authoring.publish_lesson,
         )
-        return LessonPayload(
-            lesson=Lesson.from_model(lesson) if lesson else None, errors=errors
-        )
+        return LessonPayload(lesson=Lesson.from_model(lesson) if lesson else None, errors=errors)
 
     @strawberry.mutation
-    async def create_problem(
-        self, info: Info[Context, Any], input: ProblemCreateInput
-    ) -> ProblemPayload:
+    async def create_problem(self, info: Info[Context, Any], input: ProblemCreateInput) -> ProblemPayload:
         now = info.context.now()
 
         def build() -> tuple[Any, ...]:
@@ -218,22 +192,12 @@ class ContentMutation:
             return (draft, now)
 
         problem, errors = await _author(info, build, authoring.create_problem)
-        return ProblemPayload(
-            problem=Problem.from_model(problem) if problem else None, errors=errors
-        )
+        return ProblemPayload(problem=Problem.from_model(problem) if problem else None, errors=errors)
 
     @strawberry.mutation
-    async def update_problem(
-        self, info: Info[Context, Any], input: ProblemUpdateInput
-    ) -> ProblemPayload:
+    async def update_problem(self, info: Info[Context, Any], input: ProblemUpdateInput) -> ProblemPayload:
         def build() -> tuple[Any, ...]:
             status = given(input.status)
-            lists = {
-                name: tuple(value)
-                if (value := given(getattr(input, name))) is not None
-                else None
-                for name in ("accepted_answers", "rubric", "tags")
-            }
             patch = authoring.ProblemPatch(
                 prompt=given(input.prompt),
                 explanation=given(input.explanation),
@@ -244,64 +208,44 @@ class ContentMutation:
                 reference_answer=given(input.reference_answer),
                 topic_ids=_topic_ids(given(input.topic_ids)),
                 status=m.ProblemStatus(status.value) if status is not None else None,
-                **lists,
+                accepted_answers=_strings(given(input.accepted_answers)),
+                rubric=_strings(given(input.rubric)),
+                tags=_strings(given(input.tags)),
             )
             return (ids.decode(input.id, "Problem", ["id"]), patch)
 
         problem, errors = await _author(info, build, authoring.update_problem)
-        return ProblemPayload(
-            problem=Problem.from_model(problem) if problem else None, errors=errors
-        )
+        return ProblemPayload(problem=Problem.from_model(problem) if problem else None, errors=errors)
 
     @strawberry.mutation
-    async def create_topic(
-        self, info: Info[Context, Any], input: TopicCreateInput
-    ) -> TopicPayload:
+    async def create_topic(self, info: Info[Context, Any], input: TopicCreateInput) -> TopicPayload:
         def build() -> tuple[Any, ...]:
-            parent = (
-                ids.decode(input.parent_id, "Topic", ["parentId"])
-                if input.parent_id is not None
-                else None
-            )
+            parent = ids.decode(input.parent_id, "Topic", ["parentId"]) if input.parent_id is not None else None
             return (authoring.TopicDraft(input.name, parent),)
 
         topic, errors = await _author(info, build, authoring.create_topic)
-        return TopicPayload(
-            topic=Topic.from_model(topic) if topic else None, errors=errors
-        )
+        return TopicPayload(topic=Topic.from_model(topic) if topic else None, errors=errors)
 
     @strawberry.mutation
-    async def update_topic(
-        self, info: Info[Context, Any], input: TopicUpdateInput
-    ) -> TopicPayload:
+    async def update_topic(self, info: Info[Context, Any], input: TopicUpdateInput) -> TopicPayload:
         def build() -> tuple[Any, ...]:
             parent = given(input.parent_id)
             return (
                 ids.decode(input.id, "Topic", ["id"]),
                 given(input.name),
-                ids.decode(parent, "Topic", ["parentId"])
-                if parent is not None
-                else None,
+                ids.decode(parent, "Topic", ["parentId"]) if parent is not None else None,
             )
 
         topic, errors = await _author(info, build, authoring.update_topic)
-        return TopicPayload(
-            topic=Topic.from_model(topic) if topic else None, errors=errors
-        )
+        return TopicPayload(topic=Topic.from_model(topic) if topic else None, errors=errors)
 
-    @strawberry.mutation(
-        description="Bulk-import problems (idempotent by external id); bad items are reported."
-    )
-    async def import_problems(
-        self, info: Info[Context, Any], input: ImportProblemsInput
-    ) -> ImportProblemsPayload:
+    @strawberry.mutation(description="Bulk-import problems (idempotent by external id); bad items are reported.")
+    async def import_problems(self, info: Info[Context, Any], input: ImportProblemsInput) -> ImportProblemsPayload:
         now = info.context.now()
 
         def build() -> tuple[Any, ...]:
             if not isinstance(input.items, list):
-                raise Invalid(
-                    "`items` must be a JSON list of problems.", field=["items"]
-                )
+                raise Invalid("`items` must be a JSON list of problems.", field=["items"])
             return (
                 ids.decode(input.lesson_id, "Lesson", ["lessonId"]),
                 input.items,
@@ -314,8 +258,5 @@ class ContentMutation:
         return ImportProblemsPayload(
             created=[Problem.from_model(p) for p in report.created],
             updated=[Problem.from_model(p) for p in report.updated],
-            errors=[
-                UserError(field=e.field, code=e.code, message=e.message)
-                for e in report.errors
-            ],
+            errors=[UserError(field=e.field, code=e.code, message=e.message) for e in report.errors],
         )

@@ -26,16 +26,10 @@ class ContentQuery:
     ) -> relay.Connection[Course]:
         size = page_size(first, info.context.settings.max_page_size)
         cursor = decode_cursor(after, 1)
-        rows = await info.context.run(
-            catalog.courses_page, size, cursor[0] if cursor else None
-        )
-        return connection(
-            rows, size, after, lambda c: encode_cursor(c.id or 0), Course.from_model
-        )
+        rows = await info.context.run(catalog.courses_page, size, cursor[0] if cursor else None)
+        return connection(rows, size, after, lambda c: encode_cursor(c.id or 0), Course.from_model)
 
-    @strawberry.field(
-        description="Lessons of one course (or of all courses), in course order."
-    )
+    @strawberry.field(description="Lessons of one course (or of all courses), in course order.")
     async def lessons(
         self,
         info: Info[Context, Any],
@@ -45,47 +39,26 @@ class ContentQuery:
     ) -> relay.Connection[Lesson]:
         size = page_size(first, info.context.settings.max_page_size)
         cursor = decode_cursor(after, 3)
-        course = (
-            ids.decode(course_id, "Course", ["courseId"])
-            if course_id is not None
-            else None
-        )
+        course = ids.decode(course_id, "Course", ["courseId"]) if course_id is not None else None
         staff = await info.context.is_staff()
         rows = await info.context.run(catalog.lessons_page, course, size, cursor, staff)
         return connection(rows, size, after, lesson_cursor, Lesson.from_model)
 
     @strawberry.field
-    async def course(
-        self, info: Info[Context, Any], id: strawberry.ID
-    ) -> Course | None:
-        nodes = await Course.resolve_nodes(
-            info=info, node_ids=[str(ids.decode(id, "Course", ["id"]))]
-        )
+    async def course(self, info: Info[Context, Any], id: strawberry.ID) -> Course | None:
+        nodes = await Course.resolve_nodes(info=info, node_ids=[str(ids.decode(id, "Course", ["id"]))])
         return nodes[0]
 
     @strawberry.field
-    async def lesson(
-        self, info: Info[Context, Any], id: strawberry.ID
-    ) -> Lesson | None:
-        nodes = await Lesson.resolve_nodes(
-            info=info, node_ids=[str(ids.decode(id, "Lesson", ["id"]))]
-        )
+    async def lesson(self, info: Info[Context, Any], id: strawberry.ID) -> Lesson | None:
+        nodes = await Lesson.resolve_nodes(info=info, node_ids=[str(ids.decode(id, "Lesson", ["id"]))])
         return nodes[0]
 
     @strawberry.field
-    async def problem(
-        self, info: Info[Context, Any], id: strawberry.ID
-    ) -> Problem | None:
-        nodes = await Problem.resolve_nodes(
-            info=info, node_ids=[str(ids.decode(id, "Problem", ["id"]))]
-        )
+    async def problem(self, info: Info[Context, Any], id: strawberry.ID) -> Problem | None:
+        nodes = await Problem.resolve_nodes(info=info, node_ids=[str(ids.decode(id, "Problem", ["id"]))])
         return nodes[0]
 
-    @strawberry.field(
-        description="The roots of the topic tree; walk down with `children`."
-    )
+    @strawberry.field(description="The roots of the topic tree; walk down with `children`.")
     async def topics(self, info: Info[Context, Any]) -> list[Topic]:
-        return [
-            Topic.from_model(t)
-            for t in await info.context.loaders.topics_by_parent.load(None)
-        ]
+        return [Topic.from_model(t) for t in await info.context.loaders.topics_by_parent.load(None)]

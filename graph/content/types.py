@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from enum import Enum
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry import relay
@@ -14,6 +14,9 @@ from domain import models as m
 from domain.catalog import LessonPageKey
 from graph.context import Context
 from graph.pagination import connection, decode_cursor, encode_cursor, page_size
+
+if TYPE_CHECKING:
+    from graph.learning.types import LessonProgress
 
 
 @strawberry.enum(description="How a problem is answered and graded.")
@@ -31,9 +34,7 @@ class ProblemStatus(Enum):
     DRAFT = "DRAFT"
 
 
-async def _by_ids(
-    info: Info[Context, Any], loader: Any, node_ids: Iterable[str], convert: Any
-) -> list[Any]:
+async def _by_ids(info: Info[Context, Any], loader: Any, node_ids: Iterable[str], convert: Any) -> list[Any]:
     rows = await loader.load_many([int(key) for key in node_ids if key.isdigit()])
     return [convert(row) if row is not None else None for row in rows]
 
@@ -63,13 +64,9 @@ class Course(relay.Node):
         node_ids: Iterable[str],
         required: bool = False,
     ) -> list[Course | None]:
-        return await _by_ids(
-            info, info.context.loaders.course_by_id, node_ids, cls.from_model
-        )
+        return await _by_ids(info, info.context.loaders.course_by_id, node_ids, cls.from_model)
 
-    @strawberry.field(
-        description="The course's lessons in order; unpublished ones only for instructors."
-    )
+    @strawberry.field(description="The course's lessons in order; unpublished ones only for instructors.")
     async def lessons(
         self,
         info: Info[Context, Any],
@@ -87,9 +84,7 @@ def lesson_cursor(lesson: m.Lesson) -> str:
     return encode_cursor(lesson.course_id, lesson.position, lesson.id or 0)
 
 
-@strawberry.type(
-    description="A lesson: teaching text and the problems that practise it."
-)
+@strawberry.type(description="A lesson: teaching text and the problems that practise it.")
 class Lesson(relay.Node):
     id: relay.NodeID[int]
     title: str
@@ -119,15 +114,8 @@ class Lesson(relay.Node):
         required: bool = False,
     ) -> list[Lesson | None]:
         staff = await info.context.is_staff()
-        rows = await info.context.loaders.lesson_by_id.load_many(
-            [int(k) for k in node_ids if k.isdigit()]
-        )
-        return [
-            cls.from_model(row)
-            if row is not None and (row.published or staff)
-            else None
-            for row in rows
-        ]
+        rows = await info.context.loaders.lesson_by_id.load_many([int(k) for k in node_ids if k.isdigit()])
+        return [cls.from_model(row) if row is not None and (row.published or staff) else None for row in rows]
 
     @strawberry.field
     async def course(self, info: Info[Context, Any]) -> Course:
@@ -135,21 +123,14 @@ class Lesson(relay.Node):
         assert course is not None
         return Course.from_model(course)
 
-    @strawberry.field(
-        description="Published problems in order (instructors also see drafts)."
-    )
+    @strawberry.field(description="Published problems in order (instructors also see drafts).")
     async def problems(self, info: Info[Context, Any]) -> list[Problem]:
-        return [
-            Problem.from_model(p)
-            for p in await info.context.loaders.problems_by_lesson.load(self.id)
-        ]
+        return [Problem.from_model(p) for p in await info.context.loaders.problems_by_lesson.load(self.id)]
 
-    @strawberry.field(
-        description="The viewer's progress in this lesson; null when anonymous or not attempted."
-    )
+    @strawberry.field(description="The viewer's progress in this lesson; null when anonymous or not attempted.")
     async def viewer_progress(
         self, info: Info[Context, Any]
-    ) -> Annotated["LessonProgress", strawberry.lazy("graph.learning.types")] | None:
+    ) -> Annotated[LessonProgress, strawberry.lazy("graph.learning.types")] | None:
         from graph.learning.types import LessonProgress as Progress
 
         if info.context.viewer_id is None:
@@ -176,13 +157,9 @@ class Option:
             problem_id=option.problem_id,
         )
 
-    @strawberry.field(
-        description="Whether this option is correct; null until the viewer has answered the problem."
-    )
+    @strawberry.field(description="Whether this option is correct; null until the viewer has answered the problem.")
     async def correct(self, info: Info[Context, Any]) -> bool | None:
-        return (
-            self.correct_flag if await solution_visible(info, self.problem_id) else None
-        )
+        return self.correct_flag if await solution_visible(info, self.problem_id) else None
 
 
 async def solution_visible(info: Info[Context, Any], problem_id: int) -> bool:
@@ -194,9 +171,7 @@ async def solution_visible(info: Info[Context, Any], problem_id: int) -> bool:
     return await info.context.loaders.viewer_answered_problem.load(problem_id)
 
 
-@strawberry.type(
-    description="The correct answer of a problem, shown once the viewer has answered it."
-)
+@strawberry.type(description="The correct answer of a problem, shown once the viewer has answered it.")
 class Solution:
     option_ids: list[strawberry.ID]
     number: float | None
@@ -206,9 +181,7 @@ class Solution:
     rubric: list[str]
 
 
-@strawberry.type(
-    description="A problem to answer. Correct answers and explanations stay hidden until answered."
-)
+@strawberry.type(description="A problem to answer. Correct answers and explanations stay hidden until answered.")
 class Problem(relay.Node):
     id: relay.NodeID[int]
     kind: ProblemKind
@@ -243,17 +216,11 @@ class Problem(relay.Node):
     ) -> list[Problem | None]:
         staff = await info.context.is_staff()
         loaders = info.context.loaders
-        problems = await loaders.problem_by_id.load_many(
-            [int(k) for k in node_ids if k.isdigit()]
-        )
-        lessons = await loaders.lesson_by_id.load_many(
-            [p.lesson_id if p else 0 for p in problems]
-        )
+        problems = await loaders.problem_by_id.load_many([int(k) for k in node_ids if k.isdigit()])
+        lessons = await loaders.lesson_by_id.load_many([p.lesson_id if p else 0 for p in problems])
         return [
             cls.from_model(p)
-            if p is not None
-            and lesson is not None
-            and (staff or (lesson.published and p.status == "PUBLISHED"))
+            if p is not None and lesson is not None and (staff or (lesson.published and p.status == "PUBLISHED"))
             else None
             for p, lesson in zip(problems, lessons, strict=True)
         ]
@@ -266,35 +233,23 @@ class Problem(relay.Node):
 
     @strawberry.field
     async def options(self, info: Info[Context, Any]) -> list[Option]:
-        return [
-            Option.from_model(o)
-            for o in await info.context.loaders.options_by_problem.load(self.id)
-        ]
+        return [Option.from_model(o) for o in await info.context.loaders.options_by_problem.load(self.id)]
 
     @strawberry.field
     async def topics(self, info: Info[Context, Any]) -> list[Topic]:
-        return [
-            Topic.from_model(t)
-            for t in await info.context.loaders.topics_by_problem.load(self.id)
-        ]
+        return [Topic.from_model(t) for t in await info.context.loaders.topics_by_problem.load(self.id)]
 
-    @strawberry.field(
-        description="Whether the viewer has answered this problem before."
-    )
+    @strawberry.field(description="Whether the viewer has answered this problem before.")
     async def viewer_has_answered(self, info: Info[Context, Any]) -> bool:
         if info.context.viewer_id is None:
             return False
         return await info.context.loaders.viewer_answered_problem.load(self.id)
 
-    @strawberry.field(
-        description="Why the answer is what it is; null until the viewer has answered."
-    )
+    @strawberry.field(description="Why the answer is what it is; null until the viewer has answered.")
     async def explanation(self, info: Info[Context, Any]) -> str | None:
         return self.model.explanation if await solution_visible(info, self.id) else None
 
-    @strawberry.field(
-        description="The correct answer; null until the viewer has answered."
-    )
+    @strawberry.field(description="The correct answer; null until the viewer has answered.")
     async def solution(self, info: Info[Context, Any]) -> Solution | None:
         if not await solution_visible(info, self.id):
             return None
@@ -312,9 +267,7 @@ class Problem(relay.Node):
         )
 
 
-@strawberry.type(
-    description="A node of the topic tree (any depth, e.g. topic / subtopic / leaf / facet)."
-)
+@strawberry.type(description="A node of the topic tree (any depth, e.g. topic / subtopic / leaf / facet).")
 class Topic(relay.Node):
     id: relay.NodeID[int]
     name: str
@@ -324,9 +277,7 @@ class Topic(relay.Node):
     @classmethod
     def from_model(cls, topic: m.Topic) -> Topic:
         assert topic.id is not None
-        return cls(
-            id=topic.id, name=topic.name, path=topic.path, parent_id=topic.parent_id
-        )
+        return cls(id=topic.id, name=topic.name, path=topic.path, parent_id=topic.parent_id)
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]
@@ -336,9 +287,7 @@ class Topic(relay.Node):
         node_ids: Iterable[str],
         required: bool = False,
     ) -> list[Topic | None]:
-        return await _by_ids(
-            info, info.context.loaders.topic_by_id, node_ids, cls.from_model
-        )
+        return await _by_ids(info, info.context.loaders.topic_by_id, node_ids, cls.from_model)
 
     @strawberry.field
     async def parent(self, info: Info[Context, Any]) -> Topic | None:
@@ -349,7 +298,4 @@ class Topic(relay.Node):
 
     @strawberry.field
     async def children(self, info: Info[Context, Any]) -> list[Topic]:
-        return [
-            Topic.from_model(t)
-            for t in await info.context.loaders.topics_by_parent.load(self.id)
-        ]
+        return [Topic.from_model(t) for t in await info.context.loaders.topics_by_parent.load(self.id)]

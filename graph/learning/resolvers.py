@@ -15,9 +15,7 @@ from graph.errors import UserError
 from graph.learning.types import Submission
 
 
-@strawberry.input(
-    description="An answer to one problem: optionIds for choice kinds, number or text otherwise."
-)
+@strawberry.input(description="An answer to one problem: optionIds for choice kinds, number or text otherwise.")
 class AnswerInput:
     problem_id: strawberry.ID
     option_ids: list[strawberry.ID] | None = None
@@ -38,18 +36,14 @@ class AnswerInput:
 @strawberry.input
 class SubmitAnswersInput:
     lesson_id: strawberry.ID
-    idempotency_key: str = strawberry.field(
-        description="Unique per user; a retry with the same key replays."
-    )
+    idempotency_key: str = strawberry.field(description="Unique per user; a retry with the same key replays.")
     answers: list[AnswerInput]
 
     def to_domain(self) -> submissions.SubmissionRequest:
         return submissions.SubmissionRequest(
             idempotency_key=self.idempotency_key,
             lesson_id=ids.decode(self.lesson_id, "Lesson", ["lessonId"]),
-            answers=tuple(
-                a.to_domain(["answers", str(i)]) for i, a in enumerate(self.answers)
-            ),
+            answers=tuple(a.to_domain(["answers", str(i)]) for i, a in enumerate(self.answers)),
         )
 
 
@@ -99,16 +93,10 @@ async def _submit(info: Info[Context, Any], build: Any) -> SubmitAnswersPayload:
 
 @strawberry.type
 class LearningMutation:
-    @strawberry.mutation(
-        description="Submit answers to every problem of a lesson, graded at once (free text later)."
-    )
-    async def submit_answers(
-        self, info: Info[Context, Any], input: SubmitAnswersInput
-    ) -> SubmitAnswersPayload:
+    @strawberry.mutation(description="Submit answers to every problem of a lesson, graded at once (free text later).")
+    async def submit_answers(self, info: Info[Context, Any], input: SubmitAnswersInput) -> SubmitAnswersPayload:
         return await _submit(info, input.to_domain)
 
     @strawberry.mutation(description="Submit the answer to one problem.")
-    async def submit_answer(
-        self, info: Info[Context, Any], input: SubmitAnswerInput
-    ) -> SubmitAnswersPayload:
+    async def submit_answer(self, info: Info[Context, Any], input: SubmitAnswerInput) -> SubmitAnswersPayload:
         return await _submit(info, input.to_domain)

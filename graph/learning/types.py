@@ -25,9 +25,7 @@ class SubmissionStatus(Enum):
 
 @strawberry.type(description="The viewer's progress in one lesson.")
 class LessonProgress:
-    best_score: float = strawberry.field(
-        description="Best share of points reached in one attempt, 0..1."
-    )
+    best_score: float = strawberry.field(description="Best share of points reached in one attempt, 0..1.")
     attempts: int
     completed: bool
     last_submitted_at: datetime
@@ -79,9 +77,7 @@ class Answer:
 class Submission(relay.Node):
     id: relay.NodeID[int]
     status: SubmissionStatus
-    score: float | None = strawberry.field(
-        description="Points reached; null while answers are pending."
-    )
+    score: float | None = strawberry.field(description="Points reached; null while answers are pending.")
     max_score: float
     xp_awarded: int
     idempotency_key: str
@@ -113,22 +109,12 @@ class Submission(relay.Node):
         required: bool = False,
     ) -> list[Submission | None]:
         viewer_id = info.context.viewer_id
-        rows = await info.context.loaders.submission_by_id.load_many(
-            [int(k) for k in node_ids if k.isdigit()]
-        )
-        return [
-            cls.from_model(row)
-            if row is not None and row.user_id == viewer_id
-            else None
-            for row in rows
-        ]
+        rows = await info.context.loaders.submission_by_id.load_many([int(k) for k in node_ids if k.isdigit()])
+        return [cls.from_model(row) if row is not None and row.user_id == viewer_id else None for row in rows]
 
     @strawberry.field
     async def answers(self, info: Info[Context, Any]) -> list[Answer]:
-        return [
-            Answer.from_model(a)
-            for a in await info.context.loaders.answers_by_submission.load(self.id)
-        ]
+        return [Answer.from_model(a) for a in await info.context.loaders.answers_by_submission.load(self.id)]
 
     @strawberry.field
     async def lesson(self, info: Info[Context, Any]) -> Lesson | None:

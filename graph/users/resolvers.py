@@ -19,9 +19,7 @@ class RegisterInput:
     email: str
     password: str
     display_name: str
-    timezone: str = strawberry.field(
-        default="UTC", description="IANA time zone; streak days are its local days."
-    )
+    timezone: str = strawberry.field(default="UTC", description="IANA time zone; streak days are its local days.")
 
 
 @strawberry.input
@@ -48,17 +46,11 @@ class UserQuery:
 @strawberry.type
 class UserMutation:
     @strawberry.mutation(description="Sign up as a learner and receive a bearer token.")
-    async def register(
-        self, info: Info[Context, Any], input: RegisterInput
-    ) -> AuthPayload:
+    async def register(self, info: Info[Context, Any], input: RegisterInput) -> AuthPayload:
         context = info.context
-        registration = auth.Registration(
-            input.email, input.password, input.display_name, input.timezone
-        )
+        registration = auth.Registration(input.email, input.password, input.display_name, input.timezone)
         try:
-            user = await context.run(
-                auth.register, context.settings, registration, context.now()
-            )
+            user = await context.run(auth.register, context.settings, registration, context.now())
         except DomainError as error:
             return AuthPayload(errors=UserError.from_domain(error))
         await context.commit()
@@ -71,9 +63,7 @@ class UserMutation:
     async def login(self, info: Info[Context, Any], input: LoginInput) -> AuthPayload:
         context = info.context
         try:
-            user = await context.run(
-                auth.login, context.settings, input.email, input.password
-            )
+            user = await context.run(auth.login, context.settings, input.email, input.password)
         except DomainError as error:
             return AuthPayload(errors=UserError.from_domain(error))
         return AuthPayload(

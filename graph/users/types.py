@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
@@ -24,15 +24,17 @@ class Role(Enum):
     ADMIN = "ADMIN"
 
 
-@strawberry.type(
-    description="Consecutive local days with activity, in the user's time zone."
-)
+@strawberry.type(description="Consecutive local days with activity, in the user's time zone.")
 class Streak:
-    current: int = strawberry.field(
-        description="0 once a whole local day has passed without activity."
-    )
+    current: int = strawberry.field(description="0 once a whole local day has passed without activity.")
     best: int
     last_active_on: date | None
+
+
+def streak_of(user: m.User, now: datetime) -> Streak:
+    rule = StreakRule(user.streak_current, user.streak_best, user.streak_last_day)
+    today = local_day(now, user.timezone)
+    return Streak(current=current_streak(rule, today), best=user.streak_best, last_active_on=user.streak_last_day)
 
 
 @strawberry.type
@@ -43,9 +45,7 @@ class Profile:
     lessons_completed: int
     answers_graded: int
     answers_correct: int
-    accuracy: float | None = strawberry.field(
-        description="Share of graded answers that were correct, 0..1."
-    )
+    accuracy: float | None = strawberry.field(description="Share of graded answers that were correct, 0..1.")
 
 
 @strawberry.type(description="A learner, instructor or admin.")
@@ -77,9 +77,7 @@ class User(relay.Node):
         node_ids: Iterable[str],
         required: bool = False,
     ) -> list[User | None]:
-        rows = await info.context.loaders.user_by_id.load_many(
-            [int(k) for k in node_ids if k.isdigit()]
-        )
+        rows = await info.context.loaders.user_by_id.load_many([int(k) for k in node_ids if k.isdigit()])
         return [cls.from_model(row) if row is not None else None for row in rows]
 
     @strawberry.field(description="Only visible to the user themselves.")
@@ -100,7 +98,7 @@ class User(relay.Node):
     @strawberry.field
     async def profile(self, info: Info[Context, Any]) -> Profile:
         stats = await info.context.loaders.stats_by_user.load(self.id)
-        streak = self.streak(info)
+        streak = streak_of(self.model, info.context.now())
         return Profile(
             total_xp=self.model.xp,
             current_streak=streak.current,

@@ -63,9 +63,7 @@ class Api:
 
 
 @pytest.fixture
-async def api(
-    settings: Settings, engine: AsyncEngine, now: datetime
-) -> AsyncIterator[Api]:
+async def api(settings: Settings, engine: AsyncEngine, now: datetime) -> AsyncIterator[Api]:
     app = create_app(settings, engine)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:

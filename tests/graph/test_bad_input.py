@@ -39,9 +39,7 @@ async def assert_nothing_changed(engine: AsyncEngine) -> None:
     assert await count(engine, XpEvent) == 0
 
 
-def other_option(
-    fixture: CourseFixture, answers: list[dict[str, Any]]
-) -> list[dict[str, Any]]:
+def other_option(fixture: CourseFixture, answers: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Answers whose single-choice answer names an option of the multiple-choice problem."""
     problems = fixture.problems[fixture.lessons[0].id]  # type: ignore[index]
     foreign = fixture.options[problems[1].id][0]  # type: ignore[index]
@@ -128,9 +126,7 @@ async def test_bad_idempotency_keys_are_refused(
 ) -> None:
     learner, fixture = await setup(session, settings, now)
 
-    errors = await submit_errors(
-        api, api.token(learner, now), lesson_input(fixture, key=key)
-    )
+    errors = await submit_errors(api, api.token(learner, now), lesson_input(fixture, key=key))
 
     assert errors == [(expected, ["idempotencyKey"])]
     await assert_nothing_changed(engine)
@@ -221,9 +217,7 @@ async def test_expired_token_is_refused(
     engine: AsyncEngine,
 ) -> None:
     learner, fixture = await setup(session, settings, now)
-    expired = issue_token(
-        settings, learner, now - timedelta(seconds=settings.jwt_ttl_seconds + 60)
-    )
+    expired = issue_token(settings, learner, now - timedelta(seconds=settings.jwt_ttl_seconds + 60))
 
     body = await api.post(SUBMIT, lesson_input(fixture), expired)
 
@@ -232,9 +226,7 @@ async def test_expired_token_is_refused(
     await assert_nothing_changed(engine)
 
 
-@pytest.mark.parametrize(
-    "forgery", ["wrong secret", "none algorithm", "wrong audience", "garbage"]
-)
+@pytest.mark.parametrize("forgery", ["wrong secret", "none algorithm", "wrong audience", "garbage"])
 async def test_forged_tokens_are_refused(
     forgery: str, api: Api, session: AsyncSession, settings: Settings, now: datetime
 ) -> None:
@@ -246,13 +238,9 @@ async def test_forged_tokens_are_refused(
         "exp": int((now + timedelta(hours=1)).timestamp()),
     }
     tokens = {
-        "wrong secret": jwt.encode(
-            claims, "another-secret-0123456789abcdef0123", algorithm="HS256"
-        ),
+        "wrong secret": jwt.encode(claims, "another-secret-0123456789abcdef0123", algorithm="HS256"),
         "none algorithm": jwt.encode(claims, None, algorithm="none"),
-        "wrong audience": jwt.encode(
-            claims | {"aud": "elsewhere"}, settings.jwt_secret, algorithm="HS256"
-        ),
+        "wrong audience": jwt.encode(claims | {"aud": "elsewhere"}, settings.jwt_secret, algorithm="HS256"),
         "garbage": "abc.def.ghi",
     }
 
@@ -262,18 +250,14 @@ async def test_forged_tokens_are_refused(
     assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
 
 
-async def test_unexpected_errors_are_masked(
-    api: Api, session: AsyncSession, settings: Settings, now: datetime
-) -> None:
+async def test_unexpected_errors_are_masked(api: Api, session: AsyncSession, settings: Settings, now: datetime) -> None:
     learner, _ = await setup(session, settings, now)
     user: User = learner
     user.timezone = "Not/AZone"  # corrupt the row behind the API's back
     session.add(user)
     await session.commit()
 
-    body = await api.post(
-        "{ viewer { streak { current } } }", token=api.token(learner, now)
-    )
+    body = await api.post("{ viewer { streak { current } } }", token=api.token(learner, now))
 
     error = body["errors"][0]
     assert error["extensions"]["code"] == "INTERNAL_SERVER_ERROR"

@@ -43,11 +43,7 @@ def correct_answers(fixture: CourseFixture) -> list[dict[str, Any]]:
         answer: dict[str, Any] = {"problemId": encode("Problem", problem.id)}
         match problem.kind:
             case ProblemKind.SINGLE_CHOICE.value | ProblemKind.MULTIPLE_CHOICE.value:
-                answer["optionIds"] = [
-                    encode("Option", o.id)
-                    for o in fixture.options[problem.id]
-                    if o.correct
-                ]  # type: ignore[index]
+                answer["optionIds"] = [encode("Option", o.id) for o in fixture.options[problem.id] if o.correct]  # type: ignore[index]
             case ProblemKind.NUMERIC.value:
                 answer["number"] = 42.3
             case ProblemKind.SHORT_TEXT.value:
@@ -72,9 +68,7 @@ def lesson_input(
     }
 
 
-async def setup(
-    session: AsyncSession, settings: Settings, now: datetime
-) -> tuple[User, CourseFixture]:
+async def setup(session: AsyncSession, settings: Settings, now: datetime) -> tuple[User, CourseFixture]:
     learner = await make_user(session, settings, now)
     fixture = await make_course(session, now)
     await session.commit()
@@ -83,11 +77,7 @@ async def setup(
 
 async def count(engine: AsyncEngine, model: type) -> int:
     async with engine.connect() as connection:
-        return int(
-            (
-                await connection.execute(select(func.count()).select_from(model))
-            ).scalar_one()
-        )
+        return int((await connection.execute(select(func.count()).select_from(model))).scalar_one())
 
 
 async def test_lesson_submission_is_graded_and_reveals_explanations(
@@ -95,29 +85,19 @@ async def test_lesson_submission_is_graded_and_reveals_explanations(
 ) -> None:
     learner, fixture = await setup(session, settings, now)
 
-    result = (await api.data(SUBMIT, lesson_input(fixture), api.token(learner, now)))[
-        "submitAnswers"
-    ]
+    result = (await api.data(SUBMIT, lesson_input(fixture), api.token(learner, now)))["submitAnswers"]
 
     assert result["errors"] == []
     assert result["replayed"] is False
     submission = result["submission"]
-    assert (
-        submission["status"] == "PENDING"
-    )  # the free-text answer waits for the evaluation worker
+    assert submission["status"] == "PENDING"  # the free-text answer waits for the evaluation worker
     assert submission["score"] is None
     assert submission["maxScore"] == 5.0
-    assert (
-        submission["xpAwarded"] == 4 * 20
-    )  # four auto-graded correct answers of difficulty 2
+    assert submission["xpAwarded"] == 4 * 20  # four auto-graded correct answers of difficulty 2
     graded = [a for a in submission["answers"] if a["problem"]["kind"] != "FREE_TEXT"]
     assert all(a["correct"] is True and a["score"] == 1.0 for a in graded)
-    assert all(
-        a["problem"]["explanation"].startswith("why") for a in submission["answers"]
-    )
-    numeric = next(
-        a for a in submission["answers"] if a["problem"]["kind"] == "NUMERIC"
-    )
+    assert all(a["problem"]["explanation"].startswith("why") for a in submission["answers"])
+    numeric = next(a for a in submission["answers"] if a["problem"]["kind"] == "NUMERIC")
     assert numeric["problem"]["solution"] == {"number": 42.0}
 
 
@@ -125,9 +105,7 @@ async def test_single_problem_submission_is_graded(
     api: Api, session: AsyncSession, settings: Settings, now: datetime
 ) -> None:
     learner, fixture = await setup(session, settings, now)
-    numeric = next(
-        p for p in fixture.problems[fixture.lessons[0].id] if p.kind == "NUMERIC"
-    )  # type: ignore[index]
+    numeric = next(p for p in fixture.problems[fixture.lessons[0].id] if p.kind == "NUMERIC")  # type: ignore[index]
     variables = {
         "input": {
             "problemId": encode("Problem", numeric.id),
@@ -136,9 +114,7 @@ async def test_single_problem_submission_is_graded(
         }
     }
 
-    result = (await api.data(SUBMIT_ONE, variables, api.token(learner, now)))[
-        "submitAnswer"
-    ]
+    result = (await api.data(SUBMIT_ONE, variables, api.token(learner, now)))["submitAnswer"]
 
     assert result["errors"] == []
     assert result["submission"]["status"] == "GRADED"
@@ -181,14 +157,10 @@ async def test_same_key_with_another_payload_is_refused(
     answers = correct_answers(fixture)
     answers[2]["number"] = 7
 
-    result = (await api.data(SUBMIT, lesson_input(fixture, answers=answers), token))[
-        "submitAnswers"
-    ]
+    result = (await api.data(SUBMIT, lesson_input(fixture, answers=answers), token))["submitAnswers"]
 
     assert result["submission"] is None
-    assert [(e["code"], e["field"]) for e in result["errors"]] == [
-        ("IDEMPOTENCY_KEY_REUSED", ["idempotencyKey"])
-    ]
+    assert [(e["code"], e["field"]) for e in result["errors"]] == [("IDEMPOTENCY_KEY_REUSED", ["idempotencyKey"])]
     assert await count(engine, Submission) == 1
 
 
@@ -202,9 +174,7 @@ async def test_twenty_concurrent_identical_requests_create_one_submission(
     learner, fixture = await setup(session, settings, now)
     token = api.token(learner, now)
 
-    results = await asyncio.gather(
-        *(api.data(SUBMIT, lesson_input(fixture), token) for _ in range(20))
-    )
+    results = await asyncio.gather(*(api.data(SUBMIT, lesson_input(fixture), token) for _ in range(20)))
 
     payloads = [r["submitAnswers"] for r in results]
     assert all(p["errors"] == [] for p in payloads)
@@ -224,9 +194,7 @@ async def test_xp_is_awarded_once_per_problem_across_submissions(
     token = api.token(learner, now)
     await api.data(SUBMIT, lesson_input(fixture, "first"), token)
 
-    second = (await api.data(SUBMIT, lesson_input(fixture, "second"), token))[
-        "submitAnswers"
-    ]
+    second = (await api.data(SUBMIT, lesson_input(fixture, "second"), token))["submitAnswers"]
 
     assert second["replayed"] is False
     assert second["submission"]["xpAwarded"] == 0
@@ -234,13 +202,9 @@ async def test_xp_is_awarded_once_per_problem_across_submissions(
     assert viewer["viewer"]["xp"] == 80
 
 
-async def test_xp_is_weighted_by_difficulty(
-    api: Api, session: AsyncSession, settings: Settings, now: datetime
-) -> None:
+async def test_xp_is_weighted_by_difficulty(api: Api, session: AsyncSession, settings: Settings, now: datetime) -> None:
     learner, fixture = await setup(session, settings, now)
-    problem = next(
-        p for p in fixture.problems[fixture.lessons[0].id] if p.kind == "SHORT_TEXT"
-    )  # type: ignore[index]
+    problem = next(p for p in fixture.problems[fixture.lessons[0].id] if p.kind == "SHORT_TEXT")  # type: ignore[index]
     problem.difficulty = 5
     session.add(problem)
     await session.commit()
@@ -253,9 +217,7 @@ async def test_xp_is_weighted_by_difficulty(
         }
     }
 
-    result = (await api.data(SUBMIT_ONE, variables, api.token(learner, now)))[
-        "submitAnswer"
-    ]
+    result = (await api.data(SUBMIT_ONE, variables, api.token(learner, now)))["submitAnswer"]
 
     assert result["errors"] == []
     assert result["submission"]["xpAwarded"] == 50
@@ -269,11 +231,7 @@ async def test_lesson_progress_records_best_score_and_attempts(
     await session.delete(next(p for p in problems if p.kind == "FREE_TEXT"))
     await session.commit()
     token = api.token(learner, now)
-    answers = [
-        a
-        for a in correct_answers(fixture)
-        if a["problemId"] != encode("Problem", problems[4].id)
-    ]
+    answers = [a for a in correct_answers(fixture) if a["problemId"] != encode("Problem", problems[4].id)]
     wrong = [dict(a, number=1.0) if "number" in a else a for a in answers]
     await api.data(SUBMIT, lesson_input(fixture, "a", wrong), token)
     await api.data(SUBMIT, lesson_input(fixture, "b", answers), token)
@@ -305,9 +263,7 @@ async def test_solutions_are_hidden_before_answering(
     query = """query($id: ID!) { lesson(id: $id) { problems { explanation solution { number } viewerHasAnswered options { correct } } } }"""
 
     for token in (None, api.token(learner, now)):
-        data = await api.data(
-            query, {"id": encode("Lesson", fixture.lessons[0].id)}, token
-        )
+        data = await api.data(query, {"id": encode("Lesson", fixture.lessons[0].id)}, token)
         for problem in data["lesson"]["problems"]:
             assert problem["explanation"] is None
             assert problem["solution"] is None
@@ -321,14 +277,10 @@ async def test_a_learner_never_sees_another_learners_submission(
     learner, fixture = await setup(session, settings, now)
     other = await make_user(session, settings, now)
     await session.commit()
-    submitted = (
-        await api.data(SUBMIT, lesson_input(fixture), api.token(learner, now))
-    )["submitAnswers"]
+    submitted = (await api.data(SUBMIT, lesson_input(fixture), api.token(learner, now)))["submitAnswers"]
     query = "query($id: ID!) { node(id: $id) { ... on Submission { id answers { text } } } }"
 
-    data = await api.data(
-        query, {"id": submitted["submission"]["id"]}, api.token(other, now)
-    )
+    data = await api.data(query, {"id": submitted["submission"]["id"]}, api.token(other, now))
 
     assert data["node"] is None
     other_view = await api.data(
@@ -341,6 +293,4 @@ async def test_a_learner_never_sees_another_learners_submission(
 
 
 async def _problem_count(session: AsyncSession) -> int:
-    return int(
-        (await session.execute(select(func.count()).select_from(Problem))).scalar_one()
-    )
+    return int((await session.execute(select(func.count()).select_from(Problem))).scalar_one())

@@ -1,0 +1,74 @@
+"""A nested query costs the same number of SQL statements for 1 lesson as for 50."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import pytest
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+from domain.settings import Settings
+from tests.factories import make_course, make_user
+from tests.graph.conftest import Api
+
+NESTED = """
+{
+  viewer { id xp streak { current } profile { accuracy } }
+  courses(first: 10) {
+    edges { node {
+      title
+      lessons(first: 100) {
+        pageInfo { hasNextPage endCursor }
+        edges { node {
+          title
+          viewerProgress { bestScore attempts completed }
+          problems { prompt kind explanation viewerHasAnswered topics { path } options { text correct } }
+        } }
+      }
+    } }
+  }
+}"""
+
+
+class StatementCounter:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.statements: list[str] = []
+        self._engine = engine
+        event.listen(engine.sync_engine, "before_cursor_execute", self._count)
+
+    def _count(self, _conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if not statement.startswith(("BEGIN", "PRAGMA")):
+            self.statements.append(statement)
+
+    def close(self) -> None:
+        event.remove(self._engine.sync_engine, "before_cursor_execute", self._count)
+
+
+async def statements_for(api: Api, engine: AsyncEngine, token: str) -> tuple[int, dict[str, Any]]:
+    counter = StatementCounter(engine)
+    try:
+        data = await api.data(NESTED, token=token)
+    finally:
+        counter.close()
+    return len(counter.statements), data
+
+
+@pytest.mark.parametrize("lessons", [1, 50])
+async def test_nested_query_statement_count_does_not_grow_with_lessons(
+    lessons: int, api: Api, session: AsyncSession, settings: Settings, now: datetime, engine: AsyncEngine
+) -> None:
+    learner = await make_user(session, settings, now)
+    await make_course(session, now, lessons=1)
+    await make_course(session, now, lessons=lessons)
+    await session.commit()
+
+    count, data = await statements_for(api, engine, api.token(learner, now))
+
+    courses = data["courses"]["edges"]
+    assert len(courses[1]["node"]["lessons"]["edges"]) == lessons
+    assert all(len(e["node"]["problems"]) == 5 for c in courses for e in c["node"]["lessons"]["edges"])
+    # viewer, stats (2), courses, lesson pages, progress, problems, answered, topics, options: the same
+    # ten statements whatever the number of lessons, problems or options.
+    assert count == 10
