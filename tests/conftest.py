@@ -89,9 +89,7 @@ async def engine(settings: Settings, database: Database) -> AsyncIterator[AsyncE
     if database.backend == "postgresql":
         tables = ", ".join(f'"{name}"' for name in SQLModel.metadata.tables)
         async with engine.begin() as connection:
-            await connection.execute(
-                text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
-            )
+            await connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     yield engine
     await engine.dispose()
 

@@ -25,9 +25,7 @@ async def make_user(
     email: str | None = None,
 ) -> User:
     number = next(_serial)
-    registration = auth.Registration(
-        email or f"user{number}@example.org", "password-123", f"User {number}", timezone
-    )
+    registration = auth.Registration(email or f"user{number}@example.org", "password-123", f"User {number}", timezone)
     user = await auth.create_user(session, settings, registration, role=role, now=now)
     await session.flush()
     return user
@@ -37,12 +35,8 @@ async def make_user(
 class CourseFixture:
     course: Course
     lessons: list[Lesson] = field(default_factory=list)
-    problems: dict[int, list[Problem]] = field(
-        default_factory=dict
-    )  # lesson id -> problems
-    options: dict[int, list[Option]] = field(
-        default_factory=dict
-    )  # problem id -> options
+    problems: dict[int, list[Problem]] = field(default_factory=dict)  # lesson id -> problems
+    options: dict[int, list[Option]] = field(default_factory=dict)  # problem id -> options
 
 
 async def make_course(
@@ -83,9 +77,7 @@ async def make_course(
         session.add(lesson)
         await session.flush()
         built.lessons.append(lesson)
-        problems = [
-            _problem(lesson, kind, index, now) for index, kind in enumerate(kinds)
-        ]
+        problems = [_problem(lesson, kind, index, now) for index, kind in enumerate(kinds)]
         session.add_all(problems)
         await session.flush()
         built.problems[lesson.id] = problems  # type: ignore[index]
@@ -94,9 +86,7 @@ async def make_course(
                 ProblemKind.SINGLE_CHOICE.value,
                 ProblemKind.MULTIPLE_CHOICE.value,
             }:
-                correct = (
-                    {0} if problem.kind == ProblemKind.SINGLE_CHOICE.value else {0, 1}
-                )
+                correct = {0} if problem.kind == ProblemKind.SINGLE_CHOICE.value else {0, 1}
                 options = [
                     Option(
                         problem_id=problem.id,
@@ -112,9 +102,7 @@ async def make_course(
     return built
 
 
-def _problem(
-    lesson: Lesson, kind: ProblemKind, position: int, now: datetime
-) -> Problem:
+def _problem(lesson: Lesson, kind: ProblemKind, position: int, now: datetime) -> Problem:
     problem = Problem(
         lesson_id=lesson.id,  # type: ignore[arg-type]
         kind=kind.value,

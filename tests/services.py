@@ -8,9 +8,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-POSTGRES_URL = os.environ.get(
-    "LEARNQL_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
-)
+POSTGRES_URL = os.environ.get("LEARNQL_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("LEARNQL_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 REQUIRED = os.environ.get("LEARNQL_REQUIRE_SERVICES") == "1"
 
@@ -18,9 +16,7 @@ REQUIRED = os.environ.get("LEARNQL_REQUIRE_SERVICES") == "1"
 def reachable(url: str, default_port: int) -> bool:
     parsed = urlparse(url.replace("+asyncpg", ""))
     try:
-        with socket.create_connection(
-            (parsed.hostname or "127.0.0.1", parsed.port or default_port), timeout=1
-        ):
+        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or default_port), timeout=1):
             return True
     except OSError:
         return False
