@@ -41,15 +41,11 @@ def grade_multiple_choice(chosen: Collection[int], correct: Collection[int]) -> 
 
 
 def grade_numeric(value: float, expected: float, tolerance: float) -> Grade:
-    right = math.isfinite(value) and abs(value - expected) <= tolerance + 1e-9 * max(
-        1.0, abs(expected)
-    )
+    right = math.isfinite(value) and abs(value - expected) <= tolerance + 1e-9 * max(1.0, abs(expected))
     return Grade(right, 1.0 if right else 0.0)
 
 
 def grade_short_text(text: str, accepted: Iterable[str]) -> Grade:
     answer = normalize_text(text)
-    right = bool(answer) and any(
-        answer == normalize_text(variant) for variant in accepted
-    )
+    right = bool(answer) and any(answer == normalize_text(variant) for variant in accepted)
     return Grade(right, 1.0 if right else 0.0)

@@ -11,9 +11,7 @@ DEFAULT_JWT_SECRET = "learnql-embedded-default-secret-change-me"  # noqa: S105
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(
-        env_prefix="LEARNQL_", env_file=".env", extra="ignore"
-    )
+    model_config = SettingsConfigDict(env_prefix="LEARNQL_", env_file=".env", extra="ignore")
 
     database_url: str = "sqlite+aiosqlite:///./learnql.db"
     redis_url: str | None = None

@@ -62,7 +62,11 @@ def serve(
     from graph.app import create_app
 
     settings = get_settings()
-    settings.check_production()
+    try:
+        settings.check_production()
+    except RuntimeError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from error
     if settings.is_sqlite:
         upgrade(settings.database_url)
     if settings.load_demo_content and asyncio.run(_seed()):
@@ -132,3 +136,7 @@ def export_schema(
 
 def main() -> None:
     cli()
+
+
+if __name__ == "__main__":
+    main()

@@ -51,7 +51,5 @@ def run() -> None:
 
 
 if context.is_offline_mode():
-    raise SystemExit(
-        "offline migrations are not supported; run them against a database"
-    )
+    raise SystemExit("offline migrations are not supported; run them against a database")
 run()

@@ -56,9 +56,7 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
-def session_factory(
-    engine: AsyncEngine, *, write: bool = False
-) -> async_sessionmaker[AsyncSession]:
+def session_factory(engine: AsyncEngine, *, write: bool = False) -> async_sessionmaker[AsyncSession]:
     """Sessions for one unit of work; `write=True` takes SQLite's write lock at BEGIN."""
     bind = engine.execution_options(**{WRITE_OPTION: True}) if write else engine
     return async_sessionmaker(bind, expire_on_commit=False, autoflush=False)

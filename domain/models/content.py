@@ -37,9 +37,7 @@ class Course(SQLModel, table=True):
 
 class Lesson(SQLModel, table=True):
     __tablename__ = "lessons"
-    __table_args__ = (
-        Index("ix_lessons_course_position", "course_id", "position", "id"),
-    )
+    __table_args__ = (Index("ix_lessons_course_position", "course_id", "position", "id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     course_id: int = Field(foreign_key="courses.id")
@@ -61,9 +59,7 @@ class Topic(SQLModel, table=True):
 
 class Problem(SQLModel, table=True):
     __tablename__ = "problems"
-    __table_args__ = (
-        Index("ix_problems_lesson_position", "lesson_id", "position", "id"),
-    )
+    __table_args__ = (Index("ix_problems_lesson_position", "lesson_id", "position", "id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     lesson_id: int = Field(foreign_key="lessons.id")
@@ -85,9 +81,7 @@ class Problem(SQLModel, table=True):
 
 class Option(SQLModel, table=True):
     __tablename__ = "options"
-    __table_args__ = (
-        Index("ix_options_problem_position", "problem_id", "position", "id"),
-    )
+    __table_args__ = (Index("ix_options_problem_position", "problem_id", "position", "id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     problem_id: int = Field(foreign_key="problems.id", ondelete="CASCADE")
@@ -98,7 +92,5 @@ class Option(SQLModel, table=True):
 
 class ProblemTopic(SQLModel, table=True):
     __tablename__ = "problem_topics"
-    problem_id: int = Field(
-        foreign_key="problems.id", primary_key=True, ondelete="CASCADE"
-    )
+    problem_id: int = Field(foreign_key="problems.id", primary_key=True, ondelete="CASCADE")
     topic_id: int = Field(foreign_key="topics.id", primary_key=True, index=True)

@@ -21,9 +21,7 @@ class Submission(SQLModel, table=True):
 
     __tablename__ = "submissions"
     __table_args__ = (
-        UniqueConstraint(
-            "user_id", "idempotency_key", name="uq_submissions_user_idempotency_key"
-        ),
+        UniqueConstraint("user_id", "idempotency_key", name="uq_submissions_user_idempotency_key"),
         Index("ix_submissions_user_created", "user_id", "created_at"),
     )
 
@@ -66,9 +64,7 @@ class XpEvent(SQLModel, table=True):
 
     __tablename__ = "xp_events"
     __table_args__ = (
-        UniqueConstraint(
-            "user_id", "reason", "ref", name="uq_xp_events_user_reason_ref"
-        ),
+        UniqueConstraint("user_id", "reason", "ref", name="uq_xp_events_user_reason_ref"),
         Index("ix_xp_events_created", "created_at"),
     )
 

@@ -8,7 +8,7 @@ import strawberry
 from strawberry.types import Info
 
 from domain import submissions
-from domain.errors import DomainError
+from domain.errors import DomainError, Invalid
 from graph import ids
 from graph.context import Context
 from graph.errors import UserError
@@ -56,6 +56,8 @@ class SubmitAnswerInput:
     def to_domain(self) -> submissions.SubmissionRequest:
         problem_id = ids.decode(self.problem_id, "Problem", ["problemId"])
         answer = self.answer.to_domain(["answer"])
+        if answer.problem_id != problem_id:
+            raise Invalid("`answer.problemId` must be the problem being answered.", field=["answer", "problemId"])
         return submissions.SubmissionRequest(
             idempotency_key=self.idempotency_key,
             problem_id=problem_id,

@@ -263,3 +263,17 @@ async def test_unexpected_errors_are_masked(api: Api, session: AsyncSession, set
     assert error["extensions"]["code"] == "INTERNAL_SERVER_ERROR"
     assert "Not/AZone" not in error["message"]
     assert error["message"].startswith("Unexpected error; reference ")
+
+
+async def test_submit_answer_for_another_problem_is_refused(
+    api: Api, session: AsyncSession, settings: Settings, now: datetime, engine: AsyncEngine
+) -> None:
+    learner, fixture = await setup(session, settings, now)
+    first, second = fixture.problems[fixture.lessons[0].id][:2]  # type: ignore[index]
+    answer = {"problemId": encode("Problem", second.id), "optionIds": []}
+    variables = {"input": {"problemId": encode("Problem", first.id), "idempotencyKey": "x", "answer": answer}}
+
+    errors = await submit_errors(api, api.token(learner, now), variables, SUBMIT_ONE)
+
+    assert errors == [("INVALID", ["answer", "problemId"])]
+    await assert_nothing_changed(engine)
