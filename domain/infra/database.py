@@ -7,9 +7,12 @@ use a plain deferred BEGIN and never block under WAL.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import event
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -60,3 +63,8 @@ def session_factory(engine: AsyncEngine, *, write: bool = False) -> async_sessio
     """Sessions for one unit of work; `write=True` takes SQLite's write lock at BEGIN."""
     bind = engine.execution_options(**{WRITE_OPTION: True}) if write else engine
     return async_sessionmaker(bind, expire_on_commit=False, autoflush=False)
+
+
+def dialect_insert(session: AsyncSession) -> Callable[..., Any]:
+    """INSERT with ON CONFLICT support for the session's database (PostgreSQL or SQLite)."""
+    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert

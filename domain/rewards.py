@@ -1,0 +1,86 @@
+"""XP awards, streak activity and lesson progress: the counters a graded answer or review moves.
+
+Each award is an XpEvent row whose unique (user, reason, ref) lets it happen at most once, however
+many times or however concurrently it is attempted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, case, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from domain.gamification import Streak, advance_streak, lesson_completed, local_day, xp_for_correct_answer
+from domain.infra.database import dialect_insert
+from domain.models import LessonProgress, Problem, User, XpEvent
+
+
+async def lock_user(session: AsyncSession, user_id: int) -> User:
+    """The user's row, locked until commit: one writer of a user's counters at a time."""
+    query = select(User).where(col(User.id) == user_id).with_for_update().execution_options(populate_existing=True)
+    return (await session.execute(query)).scalar_one()
+
+
+async def award_xp(session: AsyncSession, user: User, awards: Sequence[tuple[str, str, int]], now: datetime) -> int:
+    """Insert (reason, ref, amount) awards; those already given are skipped. Returns the XP added.
+
+    The caller holds the user's row lock (`lock_user`)."""
+    if not awards:
+        return 0
+    rows = [
+        {"user_id": user.id, "reason": reason, "ref": ref, "amount": amount, "created_at": now}
+        for reason, ref, amount in sorted(awards)
+    ]
+    statement = (
+        dialect_insert(session)(XpEvent)
+        .values(rows)
+        .on_conflict_do_nothing(index_elements=["user_id", "reason", "ref"])
+        .returning(col(XpEvent.amount))
+    )
+    gained = int(sum((await session.execute(statement)).scalars()))
+    user.xp += gained
+    return gained
+
+
+async def award_answer_xp(session: AsyncSession, user: User, correct: Sequence[Problem], now: datetime) -> int:
+    """XP for first-time correct answers, once per problem per user."""
+    awards = [("answer", f"problem:{p.id}", xp_for_correct_answer(p.difficulty)) for p in correct]
+    return await award_xp(session, user, awards, now)
+
+
+def touch_streak(user: User, now: datetime) -> None:
+    """Count activity at `now` toward the user's streak (the caller holds the user's row lock)."""
+    streak = advance_streak(
+        Streak(user.streak_current, user.streak_best, user.streak_last_day), local_day(now, user.timezone)
+    )
+    user.streak_current, user.streak_best, user.streak_last_day = streak.current, streak.best, streak.last_day
+
+
+def _greatest(a: ColumnElement[float], b: ColumnElement[float]) -> ColumnElement[float]:
+    """GREATEST(a, b) in a form both PostgreSQL and SQLite understand."""
+    return case((a >= b, a), else_=b)
+
+
+async def record_lesson_attempt(
+    session: AsyncSession, user_id: int, lesson_id: int, score: float | None, max_score: float, now: datetime
+) -> None:
+    """One more attempt; best score and completion only move when the attempt is fully graded."""
+    ratio = (score or 0.0) / max_score if max_score else 0.0
+    completed = score is not None and lesson_completed(score, max_score)
+    insert = dialect_insert(session)(LessonProgress).values(
+        user_id=user_id, lesson_id=lesson_id, best_score=ratio, attempts=1, completed=completed, last_submitted_at=now
+    )
+    table = LessonProgress.__table__.c  # type: ignore[attr-defined]
+    statement = insert.on_conflict_do_update(
+        index_elements=["user_id", "lesson_id"],
+        set_={
+            "attempts": table.attempts + 1,
+            "best_score": _greatest(table.best_score, insert.excluded.best_score),
+            "completed": table.completed | insert.excluded.completed,
+            "last_submitted_at": insert.excluded.last_submitted_at,
+        },
+    )
+    await session.execute(statement)
