@@ -24,10 +24,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from domain import authoring
-from domain.authoring import OptionDraft, ProblemDraft
+from domain import authoring, problem_authoring, topics
 from domain.errors import DomainError, Forbidden, Invalid, InvalidErrors
 from domain.models import Course, Lesson, Problem, ProblemKind, User
+from domain.problem_authoring import OptionDraft, ProblemDraft
 
 MAX_ITEMS = 1000
 KINDS = {
@@ -183,7 +183,7 @@ def _parse(item: object) -> _Parsed:
     topic = reader.text("topic")
     if topic is not None:
         try:
-            authoring.topic_path_segments(topic)
+            topics.topic_path_segments(topic)
         except Invalid as error:
             reader.fail(["topic"], error.message, error.code)
     tags = reader.texts("tags")
@@ -219,7 +219,7 @@ def _parse(item: object) -> _Parsed:
     draft = ProblemDraft(lesson_id=0, prompt=prompt, tags=tags, external_id=external_id, **values)
     # One report per key: a key that failed to parse is not judged again by the rules.
     failed = {_head(parse_error) for parse_error in reader.errors}
-    for rule_error in map(_to_item_field, authoring.validate_problem(draft)):
+    for rule_error in map(_to_item_field, problem_authoring.validate_problem(draft)):
         if _head(rule_error) not in failed:
             reader.errors.append(rule_error)
     return _Parsed(draft if not reader.errors else None, topic, reader.errors)
@@ -314,12 +314,12 @@ async def _store(
         async with session.begin_nested():
             topic_ids: list[int] = []
             if parsed.topic is not None:
-                topic = await authoring.ensure_topic_path(session, parsed.topic)
+                topic = await topics.ensure_topic_path(session, parsed.topic)
                 topic_ids = [topic.id] if topic.id is not None else []
             draft = replace(parsed.draft, lesson_id=lesson, topic_ids=topic_ids)
-            return await authoring.write_problem(session, draft, now, problem)
+            return await problem_authoring.write_problem(session, draft, now, problem)
     except DomainError as error:
         errors = error.errors if isinstance(error, InvalidErrors) else [error]
         return [_to_item_field(e) for e in errors]
     except IntegrityError:  # a concurrent import took this id first
-        return [authoring.external_id_taken(["id"])]
+        return [problem_authoring.external_id_taken(["id"])]

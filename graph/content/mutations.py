@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 import strawberry
 from strawberry.types import Info
 
-from domain import authoring, importing
+from domain import authoring, importing, problem_authoring, topics
 from domain import models as m
 from domain.errors import DomainError, Invalid
 from graph import ids
@@ -85,8 +85,8 @@ async def _author(
 
 def _options(
     options: list[OptionInput] | None,
-) -> tuple[authoring.OptionDraft, ...] | None:
-    return None if options is None else tuple(authoring.OptionDraft(o.text, o.correct) for o in options)
+) -> tuple[problem_authoring.OptionDraft, ...] | None:
+    return None if options is None else tuple(problem_authoring.OptionDraft(o.text, o.correct) for o in options)
 
 
 def _strings(values: list[str] | None) -> tuple[str, ...] | None:
@@ -172,7 +172,7 @@ class ContentMutation:
         now = info.context.now()
 
         def build() -> tuple[Any, ...]:
-            draft = authoring.ProblemDraft(
+            draft = problem_authoring.ProblemDraft(
                 lesson_id=ids.decode(input.lesson_id, "Lesson", ["lessonId"]),
                 kind=m.ProblemKind(input.kind.value),
                 prompt=input.prompt,
@@ -191,14 +191,14 @@ class ContentMutation:
             )
             return (draft, now)
 
-        problem, errors = await _author(info, build, authoring.create_problem)
+        problem, errors = await _author(info, build, problem_authoring.create_problem)
         return ProblemPayload(problem=Problem.from_model(problem) if problem else None, errors=errors)
 
     @strawberry.mutation
     async def update_problem(self, info: Info[Context, Any], input: ProblemUpdateInput) -> ProblemPayload:
         def build() -> tuple[Any, ...]:
             status = given(input.status)
-            patch = authoring.ProblemPatch(
+            patch = problem_authoring.ProblemPatch(
                 prompt=given(input.prompt),
                 explanation=given(input.explanation),
                 difficulty=given(input.difficulty),
@@ -214,16 +214,16 @@ class ContentMutation:
             )
             return (ids.decode(input.id, "Problem", ["id"]), patch)
 
-        problem, errors = await _author(info, build, authoring.update_problem)
+        problem, errors = await _author(info, build, problem_authoring.update_problem)
         return ProblemPayload(problem=Problem.from_model(problem) if problem else None, errors=errors)
 
     @strawberry.mutation
     async def create_topic(self, info: Info[Context, Any], input: TopicCreateInput) -> TopicPayload:
         def build() -> tuple[Any, ...]:
             parent = ids.decode(input.parent_id, "Topic", ["parentId"]) if input.parent_id is not None else None
-            return (authoring.TopicDraft(input.name, parent),)
+            return (topics.TopicDraft(input.name, parent),)
 
-        topic, errors = await _author(info, build, authoring.create_topic)
+        topic, errors = await _author(info, build, topics.create_topic)
         return TopicPayload(topic=Topic.from_model(topic) if topic else None, errors=errors)
 
     @strawberry.mutation
@@ -236,7 +236,7 @@ class ContentMutation:
                 ids.decode(parent, "Topic", ["parentId"]) if parent is not None else None,
             )
 
-        topic, errors = await _author(info, build, authoring.update_topic)
+        topic, errors = await _author(info, build, topics.update_topic)
         return TopicPayload(topic=Topic.from_model(topic) if topic else None, errors=errors)
 
     @strawberry.mutation(description="Bulk-import problems (idempotent by external id); bad items are reported.")

@@ -14,20 +14,13 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlmodel import col
 
-from domain import authoring
-from domain.authoring import (
-    CourseDraft,
-    CoursePatch,
-    LessonDraft,
-    LessonPatch,
-    OptionDraft,
-    ProblemDraft,
-    ProblemPatch,
-    TopicDraft,
-)
+from domain import authoring, problem_authoring, topics
+from domain.authoring import CourseDraft, CoursePatch, LessonDraft, LessonPatch
 from domain.errors import Conflict, DomainError, Forbidden, Invalid, InvalidErrors, NotFound
 from domain.infra.database import session_factory
 from domain.models import Lesson, Option, ProblemKind, ProblemStatus, ProblemTopic, Role, Topic, User
+from domain.problem_authoring import OptionDraft, ProblemDraft, ProblemPatch
+from domain.topics import TopicDraft
 
 SINGLE = ProblemKind.SINGLE_CHOICE
 MULTIPLE = ProblemKind.MULTIPLE_CHOICE
@@ -102,7 +95,7 @@ async def lesson(session: AsyncSession, instructor: User, now: datetime) -> Less
 
 @pytest.mark.parametrize("kind", list(ProblemKind))
 def test_a_valid_problem_of_each_kind_has_no_errors(kind: ProblemKind) -> None:
-    assert authoring.validate_problem(problem(kind)) == []
+    assert problem_authoring.validate_problem(problem(kind)) == []
 
 
 @pytest.mark.parametrize(
@@ -147,14 +140,14 @@ def test_a_valid_problem_of_each_kind_has_no_errors(kind: ProblemKind) -> None:
 def test_validate_problem_reports_each_rule_with_its_field(
     draft: ProblemDraft, expected: list[tuple[list[str], str]]
 ) -> None:
-    assert [(e.field, e.code) for e in authoring.validate_problem(draft)] == expected
+    assert [(e.field, e.code) for e in problem_authoring.validate_problem(draft)] == expected
 
 
 def test_validate_problem_collects_every_error_at_once() -> None:
     draft = problem(
         ProblemKind.FREE_TEXT, prompt="", difficulty=9, reference_answer="", options=(OptionDraft("a", True),)
     )
-    assert [(e.field, e.code) for e in authoring.validate_problem(draft)] == [
+    assert [(e.field, e.code) for e in problem_authoring.validate_problem(draft)] == [
         (["prompt"], "REQUIRED"),
         (["difficulty"], "OUT_OF_RANGE"),
         (["options"], "NOT_ALLOWED"),
@@ -163,10 +156,10 @@ def test_validate_problem_collects_every_error_at_once() -> None:
 
 
 def test_topic_path_segments_reject_malformed_paths() -> None:
-    assert authoring.topic_path_segments("backend__api") == ["backend", "api"]
+    assert topics.topic_path_segments("backend__api") == ["backend", "api"]
     for bad in ["", "Backend", "a___b", "a__", "a b", "__".join("abcdefghi")]:
         with pytest.raises(Invalid) as caught:
-            authoring.topic_path_segments(bad)
+            topics.topic_path_segments(bad)
         assert errors_of(caught.value) == [(["path"], "INVALID")]
 
 
@@ -211,7 +204,7 @@ async def test_other_instructor_cannot_change_a_course_or_its_content(
         lambda: authoring.create_lesson(session, rival, LessonDraft(course_id, "X"), now),
         lambda: authoring.update_lesson(session, rival, lesson_id, LessonPatch("X")),
         lambda: authoring.publish_lesson(session, rival, lesson_id),
-        lambda: authoring.create_problem(session, rival, problem(lesson_id=lesson_id), now),
+        lambda: problem_authoring.create_problem(session, rival, problem(lesson_id=lesson_id), now),
     ]
     for attempt in attempts:
         with pytest.raises(Forbidden) as caught:
@@ -224,10 +217,10 @@ async def test_other_instructor_cannot_change_a_problem(
 ) -> None:
     assert lesson.id is not None
     draft = problem(lesson_id=lesson.id)
-    stored = await authoring.create_problem(session, instructor, draft, now)
+    stored = await problem_authoring.create_problem(session, instructor, draft, now)
     assert stored.id is not None
     with pytest.raises(Forbidden) as caught:
-        await authoring.update_problem(session, rival, stored.id, ProblemPatch(prompt="X"))
+        await problem_authoring.update_problem(session, rival, stored.id, ProblemPatch(prompt="X"))
     assert errors_of(caught.value) == [(None, "FORBIDDEN")]
 
 
@@ -290,11 +283,13 @@ async def test_create_problem_stores_options_topics_and_position(
     session: AsyncSession, lesson: Lesson, instructor: User, now: datetime
 ) -> None:
     assert lesson.id is not None
-    topic = await authoring.ensure_topic_path(session, "backend__api")
+    topic = await topics.ensure_topic_path(session, "backend__api")
     assert topic.id is not None
-    first = await authoring.create_problem(session, instructor, problem(lesson_id=lesson.id, external_id="p-1"), now)
+    first = await problem_authoring.create_problem(
+        session, instructor, problem(lesson_id=lesson.id, external_id="p-1"), now
+    )
     draft = problem(MULTIPLE, lesson_id=lesson.id, topic_ids=(topic.id,), status=ProblemStatus.DRAFT)
-    second = await authoring.create_problem(session, instructor, draft, now)
+    second = await problem_authoring.create_problem(session, instructor, draft, now)
     assert second.id is not None
     assert (first.position, second.position) == (0, 1)
     assert (second.kind, second.status) == ("MULTIPLE_CHOICE", "DRAFT")
@@ -309,7 +304,7 @@ async def test_invalid_problem_is_rejected_with_all_its_errors(
     assert lesson.id is not None
     draft = problem(ProblemKind.NUMERIC, lesson_id=lesson.id, prompt="", numeric_answer=None)
     with pytest.raises(InvalidErrors) as caught:
-        await authoring.create_problem(session, instructor, draft, now)
+        await problem_authoring.create_problem(session, instructor, draft, now)
     assert errors_of(caught.value) == [(["prompt"], "REQUIRED"), (["numericAnswer"], "REQUIRED")]
 
 
@@ -318,11 +313,11 @@ async def test_unknown_topic_and_taken_external_id_are_reported(
 ) -> None:
     assert lesson.id is not None
     draft = problem(lesson_id=lesson.id, external_id="same")
-    await authoring.create_problem(session, instructor, draft, now)
+    await problem_authoring.create_problem(session, instructor, draft, now)
     with pytest.raises(Conflict) as taken:
-        await authoring.create_problem(session, instructor, draft, now)
+        await problem_authoring.create_problem(session, instructor, draft, now)
     with pytest.raises(NotFound) as unknown:
-        await authoring.create_problem(session, instructor, problem(lesson_id=lesson.id, topic_ids=(404,)), now)
+        await problem_authoring.create_problem(session, instructor, problem(lesson_id=lesson.id, topic_ids=(404,)), now)
     assert errors_of(taken.value) == [(["externalId"], "EXTERNAL_ID_TAKEN")]
     assert errors_of(unknown.value) == [(["topicIds", "0"], "NOT_FOUND")]
 
@@ -331,12 +326,12 @@ async def test_update_problem_replaces_options_and_keeps_ids_of_unchanged_texts(
     session: AsyncSession, lesson: Lesson, instructor: User, now: datetime
 ) -> None:
     assert lesson.id is not None
-    stored = await authoring.create_problem(session, instructor, problem(lesson_id=lesson.id), now)
+    stored = await problem_authoring.create_problem(session, instructor, problem(lesson_id=lesson.id), now)
     assert stored.id is not None
     before = await _option_rows(session, stored.id)
     options = (OptionDraft("Maybe", True), OptionDraft("Yes", False))
     patch = ProblemPatch(prompt="Really?", options=options, difficulty=3)
-    updated = await authoring.update_problem(session, instructor, stored.id, patch)
+    updated = await problem_authoring.update_problem(session, instructor, stored.id, patch)
     after = await _option_rows(session, stored.id)
     assert (updated.prompt, updated.difficulty) == ("Really?", 3)
     assert [row[1:] for row in after] == [("Maybe", True), ("Yes", False)]
@@ -347,21 +342,21 @@ async def test_update_problem_validates_the_merged_result(
     session: AsyncSession, lesson: Lesson, instructor: User, now: datetime
 ) -> None:
     assert lesson.id is not None
-    stored = await authoring.create_problem(session, instructor, problem(lesson_id=lesson.id), now)
+    stored = await problem_authoring.create_problem(session, instructor, problem(lesson_id=lesson.id), now)
     assert stored.id is not None
     patch = ProblemPatch(kind=ProblemKind.NUMERIC, numeric_answer=3.0)
     with pytest.raises(Invalid) as caught:
-        await authoring.update_problem(session, instructor, stored.id, patch)
+        await problem_authoring.update_problem(session, instructor, stored.id, patch)
     assert errors_of(caught.value) == [(["options"], "NOT_ALLOWED")]
     cleared = ProblemPatch(kind=ProblemKind.NUMERIC, numeric_answer=3.0, options=())
-    numeric = await authoring.update_problem(session, instructor, stored.id, cleared)
+    numeric = await problem_authoring.update_problem(session, instructor, stored.id, cleared)
     assert (numeric.kind, numeric.numeric_answer) == ("NUMERIC", 3.0)
     assert await _option_rows(session, stored.id) == []
 
 
 async def test_unknown_problem_is_not_found(session: AsyncSession, instructor: User) -> None:
     with pytest.raises(NotFound) as caught:
-        await authoring.update_problem(session, instructor, 999, ProblemPatch())
+        await problem_authoring.update_problem(session, instructor, 999, ProblemPatch())
     assert errors_of(caught.value) == [(["problemId"], "NOT_FOUND")]
 
 
@@ -369,8 +364,8 @@ async def test_unknown_problem_is_not_found(session: AsyncSession, instructor: U
 
 
 async def test_create_topic_builds_its_path_below_the_parent(session: AsyncSession, instructor: User) -> None:
-    root = await authoring.create_topic(session, instructor, TopicDraft("Back-end"))
-    child = await authoring.create_topic(session, instructor, TopicDraft("REST APIs", parent_id=root.id))
+    root = await topics.create_topic(session, instructor, TopicDraft("Back-end"))
+    child = await topics.create_topic(session, instructor, TopicDraft("REST APIs", parent_id=root.id))
     assert (root.path, child.path, child.name, child.parent_id) == (
         "back_end",
         "back_end__rest_apis",
@@ -378,7 +373,7 @@ async def test_create_topic_builds_its_path_below_the_parent(session: AsyncSessi
         root.id,
     )
     with pytest.raises(Conflict) as caught:
-        await authoring.create_topic(session, instructor, TopicDraft("back end"))
+        await topics.create_topic(session, instructor, TopicDraft("back end"))
     assert errors_of(caught.value) == [(["name"], "TOPIC_EXISTS")]
 
 
@@ -386,22 +381,22 @@ async def test_learner_cannot_create_topics_and_instructor_cannot_move_them(
     session: AsyncSession, learner: User, instructor: User
 ) -> None:
     with pytest.raises(Forbidden) as learner_error:
-        await authoring.create_topic(session, learner, TopicDraft("Mine"))
-    topic = await authoring.ensure_topic_path(session, "shared")
+        await topics.create_topic(session, learner, TopicDraft("Mine"))
+    topic = await topics.ensure_topic_path(session, "shared")
     assert topic.id is not None
     with pytest.raises(Forbidden) as instructor_error:
-        await authoring.update_topic(session, instructor, topic.id, name="Renamed")
+        await topics.update_topic(session, instructor, topic.id, name="Renamed")
     assert errors_of(learner_error.value) == [(None, "FORBIDDEN")]
     assert errors_of(instructor_error.value) == [(None, "FORBIDDEN")]
 
 
 async def test_ensure_topic_path_creates_missing_segments_and_reuses_existing(session: AsyncSession) -> None:
-    await authoring.ensure_topic_path(session, "backend__api")
-    leaf = await authoring.ensure_topic_path(session, "backend__api__protocols__graphql")
-    again = await authoring.ensure_topic_path(session, "backend__api__protocols__graphql")
-    topics = list((await session.execute(select(Topic))).scalars())
-    ids = {topic.path: topic.id for topic in topics}
-    assert {topic.path: (topic.name, topic.parent_id) for topic in topics} == {
+    await topics.ensure_topic_path(session, "backend__api")
+    leaf = await topics.ensure_topic_path(session, "backend__api__protocols__graphql")
+    again = await topics.ensure_topic_path(session, "backend__api__protocols__graphql")
+    rows = list((await session.execute(select(Topic))).scalars())
+    ids = {topic.path: topic.id for topic in rows}
+    assert {topic.path: (topic.name, topic.parent_id) for topic in rows} == {
         "backend": ("Backend", None),
         "backend__api": ("Api", ids["backend"]),
         "backend__api__protocols": ("Protocols", ids["backend__api"]),
@@ -412,39 +407,39 @@ async def test_ensure_topic_path_creates_missing_segments_and_reuses_existing(se
 
 async def test_ensure_topic_path_rejects_a_bad_path(session: AsyncSession) -> None:
     with pytest.raises(Invalid) as caught:
-        await authoring.ensure_topic_path(session, "Backend__API")
+        await topics.ensure_topic_path(session, "Backend__API")
     assert errors_of(caught.value) == [(["path"], "INVALID")]
 
 
 async def test_admin_renames_and_moves_a_topic_with_its_subtree(session: AsyncSession, admin: User) -> None:
-    leaf = await authoring.ensure_topic_path(session, "backend__api__graphql__schema")
-    web = await authoring.ensure_topic_path(session, "web")
-    api = await authoring.ensure_topic_path(session, "backend__api")
+    leaf = await topics.ensure_topic_path(session, "backend__api__graphql__schema")
+    web = await topics.ensure_topic_path(session, "web")
+    api = await topics.ensure_topic_path(session, "backend__api")
     assert api.id is not None
     assert web.id is not None
-    moved = await authoring.update_topic(session, admin, api.id, name="Web APIs", parent_id=web.id)
+    moved = await topics.update_topic(session, admin, api.id, name="Web APIs", parent_id=web.id)
     assert (moved.path, moved.name, moved.parent_id) == ("web__web_apis", "Web APIs", web.id)
     assert leaf.path == "web__web_apis__graphql__schema"
-    top = await authoring.update_topic(session, admin, api.id, to_root=True)
+    top = await topics.update_topic(session, admin, api.id, to_root=True)
     assert (top.path, top.parent_id, leaf.path) == ("web_apis", None, "web_apis__graphql__schema")
 
 
 async def test_topic_cannot_move_below_itself(session: AsyncSession, admin: User) -> None:
-    leaf = await authoring.ensure_topic_path(session, "a__b__c")
-    root = await authoring.ensure_topic_path(session, "a")
+    leaf = await topics.ensure_topic_path(session, "a__b__c")
+    root = await topics.ensure_topic_path(session, "a")
     assert root.id is not None
     for parent_id in (leaf.id, root.id):
         with pytest.raises(Invalid) as caught:
-            await authoring.update_topic(session, admin, root.id, parent_id=parent_id)
+            await topics.update_topic(session, admin, root.id, parent_id=parent_id)
         assert errors_of(caught.value) == [(["parentId"], "CYCLE")]
 
 
 async def test_topic_rename_onto_an_existing_path_is_a_conflict(session: AsyncSession, admin: User) -> None:
-    await authoring.ensure_topic_path(session, "sql")
-    nosql = await authoring.ensure_topic_path(session, "nosql")
+    await topics.ensure_topic_path(session, "sql")
+    nosql = await topics.ensure_topic_path(session, "nosql")
     assert nosql.id is not None
     with pytest.raises(Conflict) as caught:
-        await authoring.update_topic(session, admin, nosql.id, name="SQL")
+        await topics.update_topic(session, admin, nosql.id, name="SQL")
     assert errors_of(caught.value) == [(["name"], "TOPIC_EXISTS")]
 
 
@@ -459,7 +454,7 @@ async def test_concurrent_ensure_topic_path_creates_each_topic_once(engine: Asyn
             await session.execute(select(func.count()).select_from(Topic))
             if postgres:  # SQLite writers queue at BEGIN; PostgreSQL ones really race
                 await ready.wait()
-            topic = await authoring.ensure_topic_path(session, path)
+            topic = await topics.ensure_topic_path(session, path)
             await session.commit()
             return topic.id
 
