@@ -36,6 +36,11 @@ class Settings(BaseSettings):
 
     demo_content: bool | None = None  # None: load only on the embedded SQLite default
 
+    # Performance switches, on by default; the benchmark turns them off to measure what each buys.
+    orjson: bool = True
+    query_cache: bool = True
+    dataloader_batching: bool = True
+
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any, cast
 
+import orjson
 from fastapi import FastAPI, Request, WebSocket
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
@@ -16,6 +17,16 @@ from domain.infra.database import create_engine
 from domain.settings import Settings, get_settings
 from graph.context import Context, Services
 from graph.schema import create_schema
+
+
+class OrjsonGraphQLRouter(GraphQLRouter[Context, None]):
+    """Encodes and decodes JSON with orjson (several times faster than the standard library)."""
+
+    def encode_json(self, data: object) -> bytes:
+        return orjson.dumps(data)
+
+    def decode_json(self, data: str | bytes) -> object:
+        return orjson.loads(data)
 
 
 def create_app(settings: Settings | None = None, engine: AsyncEngine | None = None) -> FastAPI:
@@ -33,7 +44,8 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         finally:
             await context.close()
 
-    router: GraphQLRouter[Context, None] = GraphQLRouter(
+    router_class = OrjsonGraphQLRouter if settings.orjson else GraphQLRouter
+    router: GraphQLRouter[Context, None] = router_class(
         create_schema(settings),
         context_getter=cast(Any, get_context),
         graphql_ide="graphiql",

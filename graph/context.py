@@ -21,6 +21,7 @@ from domain.errors import Unauthenticated
 from domain.infra.database import session_factory
 from domain.models import Role, User
 from domain.settings import Settings
+from graph.persisted_queries import MemoryQueryStore, QueryStore
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -38,6 +39,7 @@ class Services:
     settings: Settings
     engine: AsyncEngine
     clock: Callable[[], datetime] = utcnow
+    queries: QueryStore = field(default_factory=MemoryQueryStore)
     readers: Any = field(init=False)
     writers: Any = field(init=False)
 

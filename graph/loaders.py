@@ -39,7 +39,7 @@ class BatchLoader(DataLoader[K, V], Generic[K, V]):
         fetch: Callable[[AsyncSession, Sequence[K]], Awaitable[Mapping[K, V]]],
         missing: Callable[[], V],
     ) -> None:
-        super().__init__()
+        super().__init__(batch=context.settings.dataloader_batching)
         self._context = context
         self._fetch = fetch
         self._missing = missing
@@ -54,7 +54,7 @@ class ProblemsByLessonLoader(DataLoader[int, list[Problem]]):
     """Published problems per lesson; staff also see drafts. The viewer is looked up before the lock."""
 
     def __init__(self, context: Context) -> None:
-        super().__init__()
+        super().__init__(batch=context.settings.dataloader_batching)
         self._context = context
 
     async def batch_load_fn(self, keys: Sequence[int]) -> list[list[Problem]]:

@@ -28,6 +28,7 @@ from graph.context import Context
 from graph.errors import ErrorPolicy
 from graph.learning.resolvers import LearningMutation
 from graph.learning.types import Submission
+from graph.persisted_queries import PersistedQueries
 from graph.users.resolvers import UserMutation, UserQuery
 from graph.users.types import User
 
@@ -66,15 +67,16 @@ class WriteTransactions(SchemaExtension):
 
 def create_schema(settings: Settings | None = None) -> strawberry.Schema:
     settings = settings or get_settings()
+    # Factories: a fresh extension per request; the parse/validate LRU caches are shared.
+    caches = [lambda: ParserCache(maxsize=512), lambda: ValidationCache(maxsize=512)] if settings.query_cache else []
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
         extensions=[
             ErrorPolicy,
+            PersistedQueries,
             WriteTransactions,
-            # Factories: a fresh extension per request; the parse/validate LRU caches are shared.
-            lambda: ParserCache(maxsize=512),
-            lambda: ValidationCache(maxsize=512),
+            *caches,
             lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
             lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
             lambda: MaxAliasesLimiter(max_alias_count=settings.max_query_aliases),

@@ -154,9 +154,8 @@ async def test_nan_is_refused(
         },
     )
 
-    payload = response.json()
-    errors = payload.get("errors") or payload["data"]["submitAnswer"]["errors"]
-    assert errors, payload
+    assert response.status_code == 400  # NaN is not JSON
+    assert "JSON" in response.text
     await assert_nothing_changed(engine)
 
 
