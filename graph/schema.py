@@ -9,6 +9,7 @@ from typing import Any
 import strawberry
 from strawberry import relay
 from strawberry.extensions import (
+    AddValidationRules,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
@@ -69,6 +70,12 @@ def create_schema(settings: Settings | None = None) -> strawberry.Schema:
     settings = settings or get_settings()
     # Factories: a fresh extension per request; the parse/validate LRU caches are shared.
     caches = [lambda: ParserCache(maxsize=512), lambda: ValidationCache(maxsize=512)] if settings.query_cache else []
+    # The limiters' rule classes are built once: fresh classes per request would make every
+    # validation a cache miss (the cache is keyed by the rules).
+    limits = [
+        *QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=settings.max_query_aliases).validation_rules,
+    ]
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
@@ -77,9 +84,8 @@ def create_schema(settings: Settings | None = None) -> strawberry.Schema:
             PersistedQueries,
             WriteTransactions,
             *caches,
-            lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
+            lambda: AddValidationRules(limits),
             lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
-            lambda: MaxAliasesLimiter(max_alias_count=settings.max_query_aliases),
         ],
     )
 

@@ -34,7 +34,7 @@ def create_engine(settings: Settings, **overrides: Any) -> AsyncEngine:
     if settings.is_sqlite:
         options["connect_args"] = {"timeout": 30}
     else:
-        options["pool_pre_ping"] = True
+        options["pool_pre_ping"] = settings.db_pool_pre_ping
     engine = create_async_engine(settings.database_url, **(options | overrides))
     if settings.is_sqlite:
         _configure_sqlite(engine)
