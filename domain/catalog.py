@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar, cast
 
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -140,6 +140,58 @@ async def problems_by_lesson(
     grouped: dict[int, list[Problem]] = defaultdict(list)
     for problem in (await session.execute(query.order_by(col(Problem.position), col(Problem.id)))).scalars():
         grouped[problem.lesson_id].append(problem)
+    return grouped
+
+
+class ProblemRow(Protocol):
+    """The columns of a problem that listing it needs (answers and explanations load on their own)."""
+
+    id: int
+    lesson_id: int
+    kind: str
+    status: str
+    prompt: str
+    difficulty: int
+    position: int
+    external_id: str | None
+
+
+class OptionRow(Protocol):
+    id: int
+    problem_id: int
+    text: str
+    correct: bool
+    position: int
+
+
+PROBLEM_ROW = tuple(
+    col(c) for c in (Problem.id, Problem.lesson_id, Problem.kind, Problem.status, Problem.prompt, Problem.difficulty)
+) + (col(Problem.position), col(Problem.external_id))
+OPTION_ROW = (col(Option.id), col(Option.problem_id), col(Option.text), col(Option.correct), col(Option.position))
+
+
+async def problem_rows_by_lesson(
+    session: AsyncSession, lesson_ids: Sequence[int], include_drafts: bool
+) -> dict[int, list[ProblemRow]]:
+    """Like problems_by_lesson, as plain rows of the listing columns: no ORM objects to build."""
+    query = select(*PROBLEM_ROW).where(col(Problem.lesson_id).in_(set(lesson_ids)))
+    if not include_drafts:
+        query = query.where(col(Problem.status) == ProblemStatus.PUBLISHED.value)
+    grouped: dict[int, list[ProblemRow]] = defaultdict(list)
+    for row in (await session.execute(query.order_by(col(Problem.position), col(Problem.id)))).all():
+        grouped[row.lesson_id].append(cast(ProblemRow, row))
+    return grouped
+
+
+async def option_rows_by_problem(session: AsyncSession, problem_ids: Sequence[int]) -> dict[int, list[OptionRow]]:
+    query = (
+        select(*OPTION_ROW)
+        .where(col(Option.problem_id).in_(set(problem_ids)))
+        .order_by(col(Option.problem_id), col(Option.position), col(Option.id))
+    )
+    grouped: dict[int, list[OptionRow]] = defaultdict(list)
+    for row in (await session.execute(query)).all():
+        grouped[row.problem_id].append(cast(OptionRow, row))
     return grouped
 
 

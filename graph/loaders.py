@@ -10,13 +10,12 @@ from aiodataloader import DataLoader
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain import catalog
-from domain.catalog import LearningStats, LessonPageKey
+from domain.catalog import LearningStats, LessonPageKey, OptionRow, ProblemRow
 from domain.models import (
     Answer,
     Course,
     Lesson,
     LessonProgress,
-    Option,
     Problem,
     Submission,
     Topic,
@@ -50,17 +49,17 @@ class BatchLoader(DataLoader[K, V], Generic[K, V]):
         return [found[key] if key in found else self._missing() for key in keys]
 
 
-class ProblemsByLessonLoader(DataLoader[int, list[Problem]]):
+class ProblemsByLessonLoader(DataLoader[int, list[ProblemRow]]):
     """Published problems per lesson; staff also see drafts. The viewer is looked up before the lock."""
 
     def __init__(self, context: Context) -> None:
         super().__init__(batch=context.settings.dataloader_batching)
         self._context = context
 
-    async def batch_load_fn(self, keys: Sequence[int]) -> list[list[Problem]]:
+    async def batch_load_fn(self, keys: Sequence[int]) -> list[list[ProblemRow]]:
         staff = await self._context.is_staff()
         async with self._context.db() as session:
-            found = await catalog.problems_by_lesson(session, keys, include_drafts=staff)
+            found = await catalog.problem_rows_by_lesson(session, keys, include_drafts=staff)
         return [found.get(key, []) for key in keys]
 
 
@@ -117,12 +116,12 @@ class Loaders:
         return BatchLoader(self._context, catalog.lesson_pages, list)
 
     @cached_property
-    def problems_by_lesson(self) -> DataLoader[int, list[Problem]]:
+    def problems_by_lesson(self) -> DataLoader[int, list[ProblemRow]]:
         return ProblemsByLessonLoader(self._context)
 
     @cached_property
-    def options_by_problem(self) -> DataLoader[int, list[Option]]:
-        return BatchLoader(self._context, catalog.options_by_problem, list)
+    def options_by_problem(self) -> DataLoader[int, list[OptionRow]]:
+        return BatchLoader(self._context, catalog.option_rows_by_problem, list)
 
     @cached_property
     def topics_by_problem(self) -> DataLoader[int, list[Topic]]:

@@ -11,7 +11,7 @@ from strawberry import relay
 from strawberry.types import Info
 
 from domain import models as m
-from domain.catalog import LessonPageKey
+from domain.catalog import LessonPageKey, OptionRow, ProblemRow
 from graph.context import Context
 from graph.pagination import connection, decode_cursor, encode_cursor, page_size
 
@@ -147,7 +147,7 @@ class Option:
     problem_id: strawberry.Private[int]
 
     @classmethod
-    def from_model(cls, option: m.Option) -> Option:
+    def from_model(cls, option: m.Option | OptionRow) -> Option:
         from graph.ids import encode
 
         return cls(
@@ -188,12 +188,11 @@ class Problem(relay.Node):
     status: ProblemStatus
     prompt: str
     difficulty: int
-    tags: list[str]
     external_id: str | None
-    model: strawberry.Private[m.Problem]
+    lesson_id: strawberry.Private[int]
 
     @classmethod
-    def from_model(cls, problem: m.Problem) -> Problem:
+    def from_model(cls, problem: m.Problem | ProblemRow) -> Problem:
         assert problem.id is not None
         return cls(
             id=problem.id,
@@ -201,10 +200,19 @@ class Problem(relay.Node):
             status=ProblemStatus(problem.status),
             prompt=problem.prompt,
             difficulty=problem.difficulty,
-            tags=list(problem.tags),
             external_id=problem.external_id,
-            model=problem,
+            lesson_id=problem.lesson_id,
         )
+
+    async def _details(self, info: Info[Context, Any]) -> m.Problem:
+        """The whole row (answer key, explanation, tags): loaded only when a field asks for it."""
+        problem = await info.context.loaders.problem_by_id.load(self.id)
+        assert problem is not None
+        return problem
+
+    @strawberry.field
+    async def tags(self, info: Info[Context, Any]) -> list[str]:
+        return list((await self._details(info)).tags)
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]
@@ -227,7 +235,7 @@ class Problem(relay.Node):
 
     @strawberry.field
     async def lesson(self, info: Info[Context, Any]) -> Lesson:
-        lesson = await info.context.loaders.lesson_by_id.load(self.model.lesson_id)
+        lesson = await info.context.loaders.lesson_by_id.load(self.lesson_id)
         assert lesson is not None
         return Lesson.from_model(lesson)
 
@@ -247,7 +255,7 @@ class Problem(relay.Node):
 
     @strawberry.field(description="Why the answer is what it is; null until the viewer has answered.")
     async def explanation(self, info: Info[Context, Any]) -> str | None:
-        return self.model.explanation if await solution_visible(info, self.id) else None
+        return (await self._details(info)).explanation if await solution_visible(info, self.id) else None
 
     @strawberry.field(description="The correct answer; null until the viewer has answered.")
     async def solution(self, info: Info[Context, Any]) -> Solution | None:
@@ -256,7 +264,7 @@ class Problem(relay.Node):
         from graph.ids import encode
 
         options = await info.context.loaders.options_by_problem.load(self.id)
-        p = self.model
+        p = await self._details(info)
         return Solution(
             option_ids=[encode("Option", o.id) for o in options if o.correct],
             number=p.numeric_answer,
