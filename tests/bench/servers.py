@@ -1,0 +1,79 @@
+"""Server processes under test, each on its own port, with CPU time read from /proc."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class Server:
+    name: str
+    app: str  # uvicorn import string
+    env: dict[str, str] = field(default_factory=dict)
+    loop: str = "uvloop"
+    http: str = "httptools"
+    factory: bool = False
+    port: int = 0
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, log_dir: Path) -> None:
+        self.port = free_port()
+        command = [sys.executable, "-m", "uvicorn", self.app, "--port", str(self.port), "--loop", self.loop]
+        command += ["--http", self.http, "--no-access-log", "--log-level", "warning"]
+        if self.factory:
+            command.append("--factory")
+        log = (log_dir / f"{self.name}.log").open("w")
+        self.process = subprocess.Popen(command, env=os.environ | self.env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
+
+    def wait_ready(self, path: str, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            assert self.process is not None
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server {self.name} exited; see its log")
+            try:
+                httpx.get(self.url + path, timeout=1)
+                return
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        raise RuntimeError(f"server {self.name} did not start")
+
+    def cpu_seconds(self) -> float:
+        assert self.process is not None
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / TICKS  # utime + stime
+
+    def rss_bytes(self) -> int:
+        assert self.process is not None
+        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+        return 0
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
