@@ -60,8 +60,17 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 
 
 def session_factory(engine: AsyncEngine, *, write: bool = False) -> async_sessionmaker[AsyncSession]:
-    """Sessions for one unit of work; `write=True` takes SQLite's write lock at BEGIN."""
-    bind = engine.execution_options(**{WRITE_OPTION: True}) if write else engine
+    """Sessions for one unit of work; `write=True` takes SQLite's write lock at BEGIN.
+
+    PostgreSQL reads run in autocommit: under READ COMMITTED every statement sees its own snapshot
+    anyway, so a read transaction would only add BEGIN and ROLLBACK round trips.
+    """
+    if write:
+        bind = engine.execution_options(**{WRITE_OPTION: True})
+    elif engine.dialect.name == "postgresql":
+        bind = engine.execution_options(isolation_level="AUTOCOMMIT")
+    else:
+        bind = engine
     return async_sessionmaker(bind, expire_on_commit=False, autoflush=False)
 
 
