@@ -13,9 +13,10 @@ from sqlalchemy import ColumnElement, case, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from domain import events
 from domain.gamification import Streak, advance_streak, lesson_completed, local_day, xp_for_correct_answer
 from domain.infra.database import dialect_insert
-from domain.models import LessonProgress, Problem, User, XpEvent
+from domain.models import Lesson, LessonProgress, Problem, User, XpEvent
 
 
 async def lock_user(session: AsyncSession, user_id: int) -> User:
@@ -24,14 +25,22 @@ async def lock_user(session: AsyncSession, user_id: int) -> User:
     return (await session.execute(query)).scalar_one()
 
 
-async def award_xp(session: AsyncSession, user: User, awards: Sequence[tuple[str, str, int]], now: datetime) -> int:
+async def award_xp(
+    session: AsyncSession,
+    user: User,
+    awards: Sequence[tuple[str, str, int]],
+    now: datetime,
+    *,
+    course_id: int | None = None,
+) -> int:
     """Insert (reason, ref, amount) awards; those already given are skipped. Returns the XP added.
 
-    The caller holds the user's row lock (`lock_user`)."""
+    The caller holds the user's row lock (`lock_user`). `course_id` attributes the XP to a course
+    (course leaderboards); the award reaches leaderboards and subscribers after commit."""
     if not awards:
         return 0
     rows = [
-        {"user_id": user.id, "reason": reason, "ref": ref, "amount": amount, "created_at": now}
+        {"user_id": user.id, "reason": reason, "ref": ref, "amount": amount, "course_id": course_id, "created_at": now}
         for reason, ref, amount in sorted(awards)
     ]
     statement = (
@@ -42,13 +51,28 @@ async def award_xp(session: AsyncSession, user: User, awards: Sequence[tuple[str
     )
     gained = int(sum((await session.execute(statement)).scalars()))
     user.xp += gained
+    if gained:
+        assert user.id is not None
+        events.record(session, events.XpAwarded(user.id, gained, now, course_id))
     return gained
 
 
 async def award_answer_xp(session: AsyncSession, user: User, correct: Sequence[Problem], now: datetime) -> int:
-    """XP for first-time correct answers, once per problem per user."""
-    awards = [("answer", f"problem:{p.id}", xp_for_correct_answer(p.difficulty)) for p in correct]
-    return await award_xp(session, user, awards, now)
+    """XP for first-time correct answers, once per problem per user, attributed to each problem's course."""
+    if not correct:
+        return 0
+    lesson_ids = {p.lesson_id for p in correct}
+    rows = await session.execute(select(col(Lesson.id), col(Lesson.course_id)).where(col(Lesson.id).in_(lesson_ids)))
+    course_of: dict[int | None, int] = dict(rows.all())
+    gained = 0
+    for course_id in sorted(set(course_of.values())):
+        awards = [
+            ("answer", f"problem:{p.id}", xp_for_correct_answer(p.difficulty))
+            for p in correct
+            if course_of[p.lesson_id] == course_id
+        ]
+        gained += await award_xp(session, user, awards, now, course_id=course_id)
+    return gained
 
 
 def touch_streak(user: User, now: datetime) -> None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
+from typing import Annotated, Literal
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_JWT_SECRET = "learnql-embedded-default-secret-change-me"  # noqa: S105
 
@@ -41,6 +43,55 @@ class Settings(BaseSettings):
     orjson: bool = True
     query_cache: bool = True
     dataloader_batching: bool = True
+
+    # Analytics cache: Redis when redis_url is set, else an in-process LRU of this many entries.
+    analytics_cache_ttl_seconds: float = Field(default=300.0, gt=0)
+    analytics_cache_max_entries: int = Field(default=1024, ge=1)
+
+    # Real time: Redis keys and pub/sub channels start with redis_prefix (one namespace per deployment).
+    redis_prefix: str = "learnql:"
+    leaderboard_update_interval_ms: int = Field(default=100, ge=0, le=10_000)  # per board, at most one update per
+    subscription_queue_size: int = Field(default=64, ge=1, le=10_000)  # per subscriber, oldest dropped beyond
+
+    # AI jobs (generation and evaluation): arq on Redis when redis_url is set, else an in-process runner.
+    ai_provider: Literal["local", "openai"] = "local"
+    ai_base_url: str = "https://api.openai.com/v1"  # any OpenAI-compatible chat-completions endpoint
+    ai_model: str = "gpt-4o-mini"
+    ai_api_keys: Annotated[list[str], NoDecode] = Field(default_factory=list)  # comma-separated in the environment
+    ai_key_requests_per_minute: float = Field(default=0.0, ge=0)  # per key; 0: unlimited
+    ai_timeout_seconds: float = Field(default=60.0, gt=0)
+    ai_max_retries: int = Field(default=4, ge=0, le=20)  # per provider request, over all keys
+    ai_backoff_seconds: float = Field(default=0.5, ge=0)  # first retry delay, doubled per retry (with jitter)
+    ai_backoff_max_seconds: float = Field(default=20.0, ge=0)
+    ai_concurrency: int = Field(default=8, ge=1, le=256)  # provider requests in flight per job
+    ai_evaluation_batch_size: int = Field(default=20, ge=1, le=200)  # answers per evaluation request
+    ai_generation_batch_size: int = Field(default=10, ge=1, le=100)  # problems per generation request
+    ai_chunk_max_chars: int = Field(default=24_000, ge=500)  # source text per generation request, at most
+    ai_price_per_1k_prompt_tokens: float = Field(default=0.0, ge=0)
+    ai_price_per_1k_completion_tokens: float = Field(default=0.0, ge=0)
+    ai_pass_score: float = Field(default=0.6, ge=0, le=1)  # a free-text answer is correct from this score on
+    generation_max_count: int = Field(default=100, ge=1)
+    generation_max_source_chars: int = Field(default=2_000_000, ge=1)
+    upload_max_bytes: int = Field(default=20 * 1024 * 1024, ge=1)
+    pdf_max_pages: int = Field(default=1000, ge=1)
+    job_max_tries: int = Field(default=3, ge=1, le=50)
+    job_timeout_seconds: int = Field(default=900, ge=1)
+    job_queue_name: str | None = None  # arq queue; None: "<redis_prefix>jobs"
+    jobs_autostart: bool = True  # in-process runner: start jobs at once (tests run them explicitly instead)
+
+    @field_validator("ai_api_keys", mode="before")
+    @classmethod
+    def _split_keys(cls, value: object) -> object:
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                return json.loads(text)
+            return [key.strip() for key in text.split(",") if key.strip()]
+        return value
+
+    @property
+    def jobs_queue(self) -> str:
+        return self.job_queue_name or f"{self.redis_prefix}jobs"
 
     @property
     def is_sqlite(self) -> bool:

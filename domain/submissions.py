@@ -17,7 +17,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from domain import catalog
+from domain import catalog, evaluation, events, grades, reviews
 from domain.answers import AnswerInput, check_answers, grade
 from domain.errors import IdempotencyKeyReused, Invalid, NotFound
 from domain.infra.database import dialect_insert
@@ -145,6 +145,8 @@ async def submit(session: AsyncSession, viewer: User, request: SubmissionRequest
     session.add_all(answers)
     xp = await award_answer_xp(session, user, [by_id[a.problem_id] for a in answers if a.correct], now)
     touch_streak(user, now)
+    # review cards: created on a first answer; a single-problem answer also reviews an existing card
+    xp += await reviews.on_answered(session, user, answers, now, practice=request.problem_id is not None)
     pending = any(answer.status == SubmissionStatus.PENDING.value for answer in answers)
     score = None if pending else sum(answer.score or 0.0 for answer in answers)
     await session.execute(
@@ -159,6 +161,12 @@ async def submit(session: AsyncSession, viewer: User, request: SubmissionRequest
     )
     if request.lesson_id is not None:
         await record_lesson_attempt(session, viewer.id, request.lesson_id, score, float(len(problems)), now)
+    if not pending:  # fully graded: it counts as a grade (the evaluation worker records the others later)
+        await grades.record_submission(session, submission_id, now)
+    if not pending:  # submissionGraded subscribers hear of it once the transaction commits
+        events.record(session, events.SubmissionGraded(viewer.id, submission_id))
+    else:  # free-text answers: an evaluation job, sent to the worker once this commits
+        await evaluation.request(session, viewer.id, submission_id, now)
     await session.flush()
     query = select(Submission).where(col(Submission.id) == submission_id).execution_options(populate_existing=True)
     return Outcome((await session.execute(query)).scalar_one(), replayed=False)

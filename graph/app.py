@@ -16,6 +16,7 @@ from strawberry.fastapi import GraphQLRouter
 from domain.infra.database import create_engine
 from domain.settings import Settings, get_settings
 from graph.context import Context, Services
+from graph.realtime.transport import with_subscription_auth
 from graph.schema import create_schema
 
 
@@ -44,7 +45,8 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         finally:
             await context.close()
 
-    router_class = OrjsonGraphQLRouter if settings.orjson else GraphQLRouter
+    # WebSocket connections authenticate with the token in their connection_init payload.
+    router_class = with_subscription_auth(OrjsonGraphQLRouter if settings.orjson else GraphQLRouter)
     router: GraphQLRouter[Context, None] = router_class(
         create_schema(settings),
         context_getter=cast(Any, get_context),
@@ -54,7 +56,12 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        await services.realtime.start()
         yield
+        await services.live.close()  # open subscriptions complete
+        await services.jobs.close()  # in-process jobs finish (or are cancelled after a grace period)
+        await services.realtime.close()
+        await services.cache.close()
         if owns_engine:
             await services.engine.dispose()
 

@@ -1,4 +1,4 @@
-"""The `learnql` command: serve, migrate, seed-demo, create-user, export-schema."""
+"""The `learnql` command: serve, migrate, seed-demo, create-user, rebuild-leaderboards, export-schema."""
 
 from __future__ import annotations
 
@@ -72,7 +72,8 @@ def serve(
     if settings.load_demo_content and asyncio.run(_seed()):
         typer.echo("loaded demo content (accounts: see README)")
     typer.echo(f"GraphiQL and the API: http://{host}:{port}/graphql")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+    # No permessage-deflate: its zlib state costs ~300 KB per WebSocket for small, frequent messages.
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", ws_per_message_deflate=False)
 
 
 @cli.command("create-user")
@@ -115,6 +116,31 @@ def create_user(
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(1) from error
     typer.echo(f"created {role.upper()} {email}")
+
+
+@cli.command("rebuild-leaderboards")
+def rebuild_leaderboards() -> None:
+    """Rebuild the Redis leaderboards (LEARNQL_REDIS_URL) from the database, the source of truth."""
+    from domain.clock import utcnow
+    from domain.infra.database import create_engine, session_factory
+    from domain.infra.leaderboard_store import RedisLeaderboardStore
+
+    settings = get_settings()
+    if not settings.redis_url:
+        typer.echo("LEARNQL_REDIS_URL is not set: leaderboards are computed from the database; nothing to rebuild")
+        return
+
+    async def run() -> int:
+        engine = create_engine(settings)
+        store = RedisLeaderboardStore(settings.redis_url or "", settings.redis_prefix, utcnow)
+        try:
+            async with session_factory(engine)() as session:
+                return await store.rebuild(session, utcnow())
+        finally:
+            await store.close()
+            await engine.dispose()
+
+    typer.echo(f"rebuilt {asyncio.run(run())} leaderboards in Redis")
 
 
 @cli.command("export-schema")

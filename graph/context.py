@@ -15,13 +15,20 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from strawberry.fastapi import BaseContext
 from strawberry.types import Info
 
+from domain import events, jobs
+from domain.analytics import invalidation
 from domain.auth import decode_token
 from domain.clock import utcnow
 from domain.errors import Unauthenticated
+from domain.infra.cache import Cache, create_cache
 from domain.infra.database import session_factory
+from domain.infra.job_queue import Enqueue, JobQueue
 from domain.models import Role, User
+from domain.realtime import Realtime
 from domain.settings import Settings
 from graph.persisted_queries import MemoryQueryStore, QueryStore
+from graph.realtime.live import LiveBoards
+from workers.runtime import api_job_queue
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -42,10 +49,19 @@ class Services:
     queries: QueryStore = field(default_factory=MemoryQueryStore)
     readers: Any = field(init=False)
     writers: Any = field(init=False)
+    cache: Cache = field(init=False)  # analytics cache: Redis with LEARNQL_REDIS_URL, else in-process
+    realtime: Realtime = field(init=False)  # pub/sub broker and leaderboard store (Redis with LEARNQL_REDIS_URL)
+    live: LiveBoards = field(init=False)  # this process's live leaderboards, fed by the broker
+    jobs: JobQueue = field(init=False)  # arq with LEARNQL_REDIS_URL, else an in-process runner
 
     def __post_init__(self) -> None:
         self.readers = session_factory(self.engine)
         self.writers = session_factory(self.engine, write=True)
+        self.cache = create_cache(self.settings)
+        clock = lambda: self.clock()  # noqa: E731  (tests swap the clock after start)
+        self.realtime = Realtime(self.settings, self.readers, clock)
+        self.live = LiveBoards(self.realtime, self.readers, clock, self.settings.leaderboard_update_interval_ms)
+        self.jobs = api_job_queue(self)
 
 
 class Context(BaseContext):
@@ -85,14 +101,35 @@ class Context(BaseContext):
             return await function(session, *args, **kwargs)
 
     async def commit(self) -> None:
+        committed: list[events.Event] = []
+        requests: list[Enqueue] = []
+        stale: set[str] = set()
         async with self._lock:
             if self._session is not None:
                 await self._session.commit()
+                committed = events.take(self._session)
+                requests = jobs.take(self._session)
+                stale = invalidation.take(self._session)
+        await self.services.cache.bump(stale)  # analytics of the classes and students whose grades changed
+        await self.services.realtime.dispatch(committed)  # only now: Redis never runs ahead of the database
+        await self.services.jobs.send(requests)  # and workers never look for rows that are not there yet
 
     async def close(self) -> None:
         if self._session is not None:
             await self._session.close()
             self._session = None
+
+    async def release(self) -> None:
+        """End the session and forget loaded rows; long-lived (WebSocket) contexts call it between events."""
+        if self._session is not None:
+            async with self._lock:
+                await self.close()
+        self.__dict__.pop("loaders", None)
+
+    def authenticate(self, authorization: str | None) -> None:
+        """Use these credentials from now on (a WebSocket's connection_init payload)."""
+        self._authorization = authorization
+        self.__dict__.pop("viewer_id", None)
 
     @cached_property
     def loaders(self) -> Loaders:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from typing import Any
 
 import strawberry
 from graphql import GraphQLError
@@ -44,14 +45,21 @@ class ErrorPolicy(SchemaExtension):
 
     def on_operation(self) -> Iterator[None]:
         yield
-        result = self.execution_context.result
+        self._apply(self.execution_context.result)
+
+    def on_stream_result(self, result: Any) -> Iterator[None]:
+        """Subscriptions: each result on its way out (on_operation only sees the last one)."""
+        self._apply(result)
+        yield
+
+    def _apply(self, result: Any) -> None:
         errors = getattr(result, "errors", None)
         if not errors:
             return
         context = self.execution_context.context
         request_id = getattr(context, "request_id", None)
         debug = getattr(getattr(context, "settings", None), "debug", False)
-        result.errors = [self._process(error, request_id, debug) for error in errors]  # type: ignore[union-attr]
+        result.errors = [self._process(error, request_id, debug) for error in errors]
 
     @staticmethod
     def _process(error: GraphQLError, request_id: str | None, debug: bool) -> GraphQLError:

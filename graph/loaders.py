@@ -9,14 +9,17 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 from aiodataloader import DataLoader
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain import catalog
+from domain import catalog, classes, jobs
 from domain.catalog import LearningStats, LessonPageKey, OptionRow, ProblemRow
 from domain.models import (
     Answer,
+    Class,
     Course,
+    Job,
     Lesson,
     LessonProgress,
     Problem,
+    ReviewCard,
     Submission,
     Topic,
     User,
@@ -153,3 +156,37 @@ class Loaders:
     @cached_property
     def stats_by_user(self) -> DataLoader[int, LearningStats]:
         return BatchLoader(self._context, catalog.learning_stats, lambda: LearningStats(0, 0, 0))
+
+    @cached_property
+    def review_card_by_id(self) -> DataLoader[int, ReviewCard | None]:
+        return BatchLoader(self._context, _by_id(ReviewCard), _none)  # type: ignore[arg-type]
+
+    # classes and grades
+    @cached_property
+    def class_by_id(self) -> DataLoader[int, Class | None]:
+        return BatchLoader(self._context, _by_id(Class), _none)  # type: ignore[arg-type]
+
+    @cached_property
+    def viewer_in_class(self) -> DataLoader[int, bool]:
+        async def fetch(session: AsyncSession, keys: Sequence[int]) -> Mapping[int, bool]:
+            joined = await classes.member_visibility(session, self._viewer_key(), keys)
+            return {key: key in joined for key in keys}
+
+        return BatchLoader(self._context, fetch, bool)
+
+    @cached_property
+    def course_ids_by_class(self) -> DataLoader[int, list[int]]:
+        return BatchLoader(self._context, classes.course_ids_by_class, list)
+
+    @cached_property
+    def student_count_by_class(self) -> DataLoader[int, int]:
+        return BatchLoader(self._context, classes.student_counts, int)
+
+    @cached_property
+    def student_page_by_class(self) -> DataLoader[classes.StudentPageKey, list[User]]:
+        return BatchLoader(self._context, classes.student_pages, list)
+
+    # jobs
+    @cached_property
+    def job_by_id(self) -> DataLoader[int, Job | None]:
+        return BatchLoader(self._context, jobs.jobs_by_id, _none)

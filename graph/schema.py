@@ -22,18 +22,30 @@ from strawberry.types import Info
 from strawberry.types.graphql import OperationType
 
 from domain.settings import Settings, get_settings
+from graph.analytics.resolvers import AnalyticsQuery
+from graph.classes.resolvers import ClassMutation, ClassQuery
+from graph.classes.types import Class
 from graph.content.mutations import ContentMutation
 from graph.content.resolvers import ContentQuery
 from graph.content.types import Course, Lesson, Problem, Topic
 from graph.context import Context
 from graph.errors import ErrorPolicy
+from graph.jobs.resolvers import JobMutation, JobQuery
+from graph.jobs.types import Job
 from graph.learning.resolvers import LearningMutation
 from graph.learning.types import Submission
 from graph.persisted_queries import PersistedQueries
+from graph.realtime.resolvers import RealtimeQuery
+from graph.realtime.sharing import SharedResultExecutionContext
+from graph.realtime.subscriptions import RealtimeSubscription
+from graph.reviews.resolvers import ReviewMutation, ReviewQuery
+from graph.reviews.types import ReviewCard
 from graph.users.resolvers import UserMutation, UserQuery
 from graph.users.types import User
 
-NODE_TYPES: dict[str, type[relay.Node]] = {t.__name__: t for t in (Course, Lesson, Problem, Topic, User, Submission)}
+NODE_TYPES: dict[str, type[relay.Node]] = {
+    t.__name__: t for t in (Course, Lesson, Problem, Topic, User, Submission, ReviewCard, Class, Job)
+}
 
 
 @strawberry.type
@@ -52,8 +64,13 @@ class NodeQuery:
         return next(iter(found), None)
 
 
-Query = merge_types("Query", (NodeQuery, UserQuery, ContentQuery))
-Mutation = merge_types("Mutation", (UserMutation, LearningMutation, ContentMutation))
+Query = merge_types(
+    "Query", (NodeQuery, UserQuery, ContentQuery, ReviewQuery, RealtimeQuery, ClassQuery, AnalyticsQuery, JobQuery)
+)
+Mutation = merge_types(
+    "Mutation", (UserMutation, LearningMutation, ContentMutation, ReviewMutation, ClassMutation, JobMutation)
+)
+Subscription = merge_types("Subscription", (RealtimeSubscription,))
 
 
 class WriteTransactions(SchemaExtension):
@@ -79,6 +96,8 @@ def create_schema(settings: Settings | None = None) -> strawberry.Schema:
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
+        execution_context_class=SharedResultExecutionContext,  # subscribers of one board share executions
         extensions=[
             ErrorPolicy,
             PersistedQueries,

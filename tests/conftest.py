@@ -80,6 +80,7 @@ def settings(database: Database) -> Settings:
         database_url=database.url,
         jwt_secret="test-secret-0123456789abcdef0123456789",
         demo_content=False,
+        jobs_autostart=False,  # in-process jobs wait for `services.jobs.drain()`: tests stay deterministic
     )
 
 

@@ -9,7 +9,19 @@ from itertools import count
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain import auth
-from domain.models import Course, Lesson, Option, Problem, ProblemKind, Role, User
+from domain.models import (
+    Class,
+    ClassCourse,
+    ClassMember,
+    Course,
+    Lesson,
+    Option,
+    Problem,
+    ProblemKind,
+    ReviewCard,
+    Role,
+    User,
+)
 from domain.settings import Settings
 
 _serial = count(1)
@@ -120,3 +132,75 @@ def _problem(lesson: Lesson, kind: ProblemKind, position: int, now: datetime) ->
         problem.reference_answer = "Batching collects keys and loads them in one query."
         problem.rubric = ["batch", "query"]
     return problem
+
+
+async def make_review_card(
+    session: AsyncSession,
+    user: User,
+    problem: Problem,
+    now: datetime,
+    *,
+    state: str = "NEW",
+    due: datetime | None = None,
+    stability: float | None = None,
+    difficulty: float | None = None,
+    last_review: datetime | None = None,
+    step: int | None = None,
+) -> ReviewCard:
+    """A review card in any state (NEW by default: due at `now`, never reviewed)."""
+    card = ReviewCard(
+        user_id=user.id,  # type: ignore[arg-type]
+        problem_id=problem.id,  # type: ignore[arg-type]
+        state=state,
+        step=step,
+        stability=stability,
+        difficulty=difficulty,
+        due=due or now,
+        last_review=last_review,
+        created_at=now,
+    )
+    session.add(card)
+    await session.flush()
+    return card
+
+
+async def make_class(
+    session: AsyncSession,
+    instructor: User,
+    now: datetime,
+    *,
+    courses: tuple[Course, ...] = (),
+    students: tuple[User, ...] = (),
+    name: str = "Class",
+) -> Class:
+    """A class of `instructor` tied to `courses`, with `students` as members (classes/grades feature)."""
+    number = next(_serial)
+    class_ = Class(name=f"{name} {number}", instructor_id=instructor.id, join_code=f"CODE{number:04d}", created_at=now)  # type: ignore[arg-type]
+    session.add(class_)
+    await session.flush()
+    session.add_all([ClassCourse(class_id=class_.id, course_id=course.id) for course in courses])  # type: ignore[arg-type]
+    session.add_all([ClassMember(class_id=class_.id, user_id=student.id, joined_at=now) for student in students])  # type: ignore[arg-type]
+    await session.flush()
+    return class_
+
+
+async def give_xp(
+    session: AsyncSession,
+    user: User,
+    amount: int,
+    now: datetime,
+    *,
+    course: Course | None = None,
+    ref: str | None = None,
+) -> int:
+    """Award `amount` XP to `user` at `now` the way the services do (real-time feature); commit to publish."""
+    from domain.rewards import award_xp, lock_user
+
+    assert user.id is not None
+    locked = await lock_user(session, user.id)
+    reference = ref or f"test:{next(_serial)}"
+    course_id = course.id if course is not None else None
+    gained = await award_xp(session, locked, [("test", reference, amount)], now, course_id=course_id)
+    await session.flush()  # the next lock_user re-reads the row
+    user.xp = locked.xp
+    return gained

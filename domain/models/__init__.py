@@ -1,5 +1,6 @@
 """All tables, imported together so that SQLModel.metadata is complete."""
 
+from domain.models.classes import Class, ClassCourse, ClassMember, Grade
 from domain.models.content import (
     Course,
     Lesson,
@@ -10,6 +11,7 @@ from domain.models.content import (
     ProblemTopic,
     Topic,
 )
+from domain.models.jobs import AiCacheEntry, Job, JobKind, JobStatus
 from domain.models.learning import (
     Answer,
     LessonProgress,
@@ -17,11 +19,21 @@ from domain.models.learning import (
     SubmissionStatus,
     XpEvent,
 )
+from domain.models.reviews import CardState, ReviewCard, ReviewLog, ReviewSettings
 from domain.models.users import Role, User
 
 __all__ = [
+    "AiCacheEntry",
     "Answer",
+    "CardState",
+    "Class",
+    "ClassCourse",
+    "ClassMember",
     "Course",
+    "Grade",
+    "Job",
+    "JobKind",
+    "JobStatus",
     "Lesson",
     "LessonProgress",
     "Option",
@@ -29,6 +41,9 @@ __all__ = [
     "ProblemKind",
     "ProblemStatus",
     "ProblemTopic",
+    "ReviewCard",
+    "ReviewLog",
+    "ReviewSettings",
     "Role",
     "Submission",
     "SubmissionStatus",

@@ -66,6 +66,9 @@ class XpEvent(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("user_id", "reason", "ref", name="uq_xp_events_user_reason_ref"),
         Index("ix_xp_events_created", "created_at"),
+        # Leaderboards: weekly and per-course sums per user, read from the index alone.
+        Index("ix_xp_events_created_user_amount", "created_at", "user_id", "amount"),
+        Index("ix_xp_events_course_user_amount", "course_id", "user_id", "amount"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -73,6 +76,7 @@ class XpEvent(SQLModel, table=True):
     reason: str = Field(sa_type=String(20))
     ref: str = Field(sa_type=String(100))
     amount: int
+    course_id: int | None = Field(default=None, foreign_key="courses.id")  # the course the XP was earned in
     created_at: datetime = Field(sa_type=UTCDateTime)
 
 

@@ -70,3 +70,4 @@ async def api(settings: Settings, engine: AsyncEngine, now: datetime) -> AsyncIt
         client = Api(http, settings, app)
         client.set_clock(now)
         yield client
+    await app.state.services.jobs.close()  # in-process jobs (free-text evaluation) finish before the engine goes

@@ -72,3 +72,30 @@ async def test_nested_query_statement_count_does_not_grow_with_lessons(
     # viewer, stats (2), courses, lesson pages, progress, problems, answered, topics, options: the same
     # ten statements whatever the number of lessons, problems or options.
     assert count == 10
+
+
+LESSON_PAGE_LIMIT = 100  # the page of workload 4 asks for up to 100 lessons
+
+
+@pytest.mark.parametrize("lessons", [10, 100])
+async def test_lesson_page_statement_count_is_the_same_for_10_and_100_lessons(
+    lessons: int, api: Api, session: AsyncSession, settings: Settings, now: datetime, engine: AsyncEngine
+) -> None:
+    from graph.ids import encode
+    from tests.bench.shape import LESSON_PAGE, bulk_course
+
+    learner = await make_user(session, settings, now)
+    await session.commit()
+    async with engine.begin() as connection:
+        shape = await bulk_course(connection, f"n{lessons}", now, lessons=lessons, progress_for=learner.id)
+    counter = StatementCounter(engine)
+    try:
+        data = await api.data(LESSON_PAGE, {"id": encode("Course", shape.course_id)}, api.token(learner, now))
+    finally:
+        counter.close()
+
+    edges = data["course"]["lessons"]["edges"]
+    assert len(edges) == min(lessons, LESSON_PAGE_LIMIT)
+    assert sum(len(e["node"]["problems"]) for e in edges) == 20 * lessons
+    # viewer, course, lesson page, progress, problems, options: six statements for any N
+    assert len(counter.statements) == 6

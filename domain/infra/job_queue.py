@@ -1,0 +1,186 @@
+"""The job queue: one interface, an in-process runner (the embedded default) and arq on Redis (production).
+
+Both run the same job functions, `async def <area>_<verb>(ctx, *ids)`, with the same `ctx` keys
+(`job_id`, `job_try`, and what the context factory adds) and the same retry rule: a function raising
+`arq.Retry(defer=...)` runs again after the delay until `max_tries` is reached. Requests are only
+sent after the transaction that recorded them committed (`domain.jobs.take`), and each carries a
+key derived from its job row, so sending one twice is a no-op.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from abc import ABC, abstractmethod
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from arq import ArqRedis, create_pool
+from arq.connections import RedisSettings
+from arq.worker import Retry
+
+log = logging.getLogger("learnql.jobs")
+
+JobFunction = Callable[..., Awaitable[Any]]
+ContextFactory = Callable[[], Awaitable[dict[str, Any]]]
+
+
+@dataclass(frozen=True)
+class Enqueue:
+    """A request to run `function(job_id)`; `key` identifies it in the queue (duplicates are dropped)."""
+
+    function: str
+    job_id: int
+
+    @property
+    def key(self) -> str:
+        return f"learnql:job:{self.job_id}"
+
+
+class JobQueue(ABC):
+    @abstractmethod
+    async def enqueue(self, request: Enqueue) -> bool:
+        """Queue the request; False when one with its key is queued or running already (arq: or finished
+        within its `keep_result` time)."""
+
+    async def send(self, requests: Sequence[Enqueue]) -> None:
+        """Queue committed requests. A failure is logged, not raised: the rows stay QUEUED and the
+        worker's sweep sends them again."""
+        for request in requests:
+            try:
+                await self.enqueue(request)
+            except Exception:
+                log.exception("could not queue job %s", request.key)
+
+    async def close(self) -> None:  # noqa: B027  (optional hook)
+        """Release connections; the in-process runner lets running jobs finish first."""
+
+
+class InProcessJobQueue(JobQueue):
+    """Runs jobs as tasks of this process, at most `concurrency` at a time (the embedded default)."""
+
+    def __init__(
+        self,
+        functions: Mapping[str, JobFunction],
+        context: ContextFactory,
+        *,
+        max_tries: int = 3,
+        concurrency: int = 4,
+        on_close: Callable[[], Awaitable[None]] | None = None,
+        autostart: bool = True,
+    ) -> None:
+        self._functions = functions
+        self._context = context
+        self._max_tries = max_tries
+        self._slots = asyncio.Semaphore(concurrency)
+        self._on_close = on_close
+        self._autostart = autostart
+        self._waiting: dict[str, Enqueue] = {}  # without autostart: queued until `drain`
+        self._tasks: dict[str, asyncio.Task[None]] = {}
+        self._closed = False
+
+    async def enqueue(self, request: Enqueue) -> bool:
+        # Only queued and running jobs are remembered: a finished job sent again runs again and
+        # returns at once (job functions are safe to run twice).
+        if self._closed or request.key in self._tasks or request.key in self._waiting:
+            return False
+        if request.function not in self._functions:
+            raise LookupError(f"no job function {request.function!r}")
+        if self._autostart:
+            self._start(request)
+        else:
+            self._waiting[request.key] = request
+        return True
+
+    def _start(self, request: Enqueue) -> None:
+        task = asyncio.create_task(self._run(request), name=request.key)
+        self._tasks[request.key] = task
+        task.add_done_callback(lambda _: self._tasks.pop(request.key, None))
+
+    async def _run(self, request: Enqueue) -> None:
+        function = self._functions[request.function]
+        for job_try in range(1, self._max_tries + 1):
+            delay = 0.0
+            async with self._slots:
+                ctx = await self._context() | {"job_id": request.key, "job_try": job_try}
+                try:
+                    await function(ctx, request.job_id)
+                    return
+                except Retry as retry:
+                    delay = (retry.defer_score or 0) / 1000
+                except Exception:
+                    log.exception("job %s failed", request.key)
+                    return
+            if job_try < self._max_tries:
+                await asyncio.sleep(delay)
+        log.warning("job %s: max %d tries exceeded", request.key, self._max_tries)
+
+    async def drain(self) -> None:
+        """Run every queued job (also without autostart) and wait until they, and the jobs they queue, are done."""
+        while self._tasks or self._waiting:
+            waiting, self._waiting = list(self._waiting.values()), {}
+            for request in waiting:
+                self._start(request)
+            await asyncio.gather(*list(self._tasks.values()), return_exceptions=True)
+
+    @property
+    def waiting(self) -> list[Enqueue]:
+        """Requests queued and not started (without autostart)."""
+        return list(self._waiting.values())
+
+    async def close(self) -> None:
+        self._closed = True
+        self._waiting.clear()  # their rows stay QUEUED
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.drain(), timeout=10)
+        for task in list(self._tasks.values()):
+            task.cancel()
+        await asyncio.gather(*list(self._tasks.values()), return_exceptions=True)
+        if self._on_close is not None:
+            await self._on_close()
+
+
+class ArqJobQueue(JobQueue):
+    """arq on Redis: separate worker processes (`arq workers.settings.WorkerSettings`) run the jobs."""
+
+    def __init__(self, redis_url: str, queue_name: str, key_prefix: str = "") -> None:
+        self._settings = RedisSettings.from_dsn(redis_url)
+        self._queue_name = queue_name
+        self._key_prefix = key_prefix  # arq's job keys are global: deployments sharing a Redis must not meet
+        self._pool: ArqRedis | None = None
+        self._lock = asyncio.Lock()
+
+    async def _connected(self) -> ArqRedis:
+        async with self._lock:
+            if self._pool is None:
+                self._pool = await create_pool(self._settings, default_queue_name=self._queue_name)
+            return self._pool
+
+    async def enqueue(self, request: Enqueue) -> bool:
+        pool = await self._connected()
+        job_id = self._key_prefix + request.key
+        return await pool.enqueue_job(request.function, request.job_id, _job_id=job_id) is not None
+
+    async def close(self) -> None:
+        if self._pool is not None:
+            await self._pool.aclose()
+            self._pool = None
+
+
+def create_job_queue(
+    redis_url: str | None,
+    queue_name: str,
+    functions: Mapping[str, JobFunction],
+    context: ContextFactory,
+    *,
+    key_prefix: str = "",
+    max_tries: int = 3,
+    on_close: Callable[[], Awaitable[None]] | None = None,
+    autostart: bool = True,
+) -> JobQueue:
+    """arq when Redis is configured, else the in-process runner over the same functions."""
+    if redis_url:
+        return ArqJobQueue(redis_url, queue_name, key_prefix)
+    return InProcessJobQueue(functions, context, max_tries=max_tries, on_close=on_close, autostart=autostart)

@@ -1,0 +1,95 @@
+"""The real-time side of a process: its pub/sub broker, its leaderboard store, and the dispatch of
+committed events to both.
+
+Whoever commits a transaction passes what `domain.events.take` returned to `Realtime.dispatch`:
+awards are counted into the leaderboard store first and announced afterwards, so a subscriber that
+recomputes a board on the announcement sees them. Dispatch failures are logged, never raised: the
+transaction has committed, and the database stays the source of truth (`learnql rebuild-leaderboards`).
+
+Channels (namespaced by `LEARNQL_REDIS_PREFIX` on Redis):
+- `xp`: `{"awards": [...]}` for every commit that awarded XP;
+- `submissions:<user id>`: `{"user", "submission"}` when one of the user's submissions is graded;
+- `job:<job id>`: `{"job", "user", "status", "progress", "at", "error"}` as a job moves on.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from domain import events
+from domain.events import Event, JobProgress, SubmissionGraded, XpAwarded
+from domain.infra.broker import Broker, InProcessBroker, RedisBroker
+from domain.infra.leaderboard_store import LeaderboardStore, RedisLeaderboardStore, SqlLeaderboardStore
+from domain.leaderboards import Board, Scope
+from domain.settings import Settings
+
+log = logging.getLogger("learnql.realtime")
+
+XP_CHANNEL = "xp"
+
+
+def submissions_channel(user_id: int) -> str:
+    return f"submissions:{user_id}"
+
+
+def job_channel(job_id: int) -> str:
+    return f"job:{job_id}"
+
+
+class Realtime:
+    def __init__(
+        self, settings: Settings, sessions: async_sessionmaker[AsyncSession], clock: Callable[[], datetime]
+    ) -> None:
+        self.settings = settings
+        self._sessions = sessions
+        self._clock = clock
+        self.broker: Broker
+        self.store: LeaderboardStore
+        if settings.redis_url:
+            self.broker = RedisBroker(settings.redis_url, settings.redis_prefix)
+            redis_store = RedisLeaderboardStore(settings.redis_url, settings.redis_prefix, clock)
+            redis_store.bind(sessions)
+            self.store = redis_store
+        else:
+            self.broker = InProcessBroker()
+            self.store = SqlLeaderboardStore()
+
+    async def start(self) -> None:
+        """Connect and rebuild missing leaderboards; optional, as everything also starts on first use."""
+        await self.broker.start()
+        await self.store.start(self._sessions, self._clock())
+
+    async def close(self) -> None:
+        await self.broker.close()
+        await self.store.close()
+
+    async def dispatch(self, committed: Sequence[Event]) -> None:
+        """Update the stores and notify subscribers of events whose transaction has committed."""
+        if not committed:
+            return
+        try:
+            awards = [item for item in committed if isinstance(item, XpAwarded)]
+            if awards:
+                await self.store.apply(awards)
+                await self.broker.publish(XP_CHANNEL, {"awards": [events.encode(award) for award in awards]})
+            for item in committed:
+                if isinstance(item, SubmissionGraded):
+                    await self.broker.publish(submissions_channel(item.user_id), events.encode(item))
+                elif isinstance(item, JobProgress):
+                    await self.broker.publish(job_channel(item.job_id), events.encode(item))
+        except Exception:
+            log.exception("dispatching %d committed events failed", len(committed))
+
+    async def board(self, session: AsyncSession, scope: Scope, n: int, viewer_id: int | None) -> Board:
+        """The first `n` standings of a resolved scope and the viewer's own."""
+        entries = await self.store.top(session, scope, n)
+        viewer = None
+        if viewer_id is not None:
+            viewer = next((entry for entry in entries if entry.user_id == viewer_id), None)
+            if viewer is None:
+                viewer = (await self.store.standings(session, scope, [viewer_id])).get(viewer_id)
+        return Board(scope, entries, viewer, self._clock())

@@ -1,0 +1,92 @@
+"""JobQuery (job) and JobMutation (generateProblems)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import strawberry
+from strawberry.types import Info
+
+from domain import authoring, generation
+from domain.documents import is_pdf, pdf_text
+from domain.errors import DomainError, Invalid, InvalidErrors
+from domain.models import ProblemKind
+from graph import ids
+from graph.context import Context
+from graph.errors import UserError
+from graph.jobs.inputs import GenerateProblemsInput
+from graph.jobs.types import Job, JobPayload
+
+READ_SIZE = 64 * 1024
+
+
+async def read_upload(upload: Any, limit: int, field: list[str]) -> bytes:
+    """The uploaded bytes, read in chunks: refused as soon as they pass `limit` or do not start like a PDF."""
+    chunks: list[bytes] = []
+    size = 0
+    while chunk := await upload.read(READ_SIZE):
+        if not chunks and not is_pdf(chunk):
+            raise Invalid("The document is not a PDF.", field=field, code="NOT_A_PDF")
+        size += len(chunk)
+        if size > limit:
+            raise Invalid(f"The document is larger than {limit} bytes.", field=field, code="TOO_LARGE")
+        chunks.append(chunk)
+    if not chunks:
+        raise Invalid("The document is empty.", field=field, code="REQUIRED")
+    return b"".join(chunks)
+
+
+async def _source(info: Info[Context, Any], input: GenerateProblemsInput) -> tuple[str, str]:
+    """The text to generate from and the input field it came from; PDFs are read off the event loop."""
+    if (input.source_text is None) == (input.document is None):
+        message = "Send exactly one of `sourceText` and `document`."
+        raise Invalid(message, field=["sourceText" if input.document is None else "document"], code="REQUIRED")
+    if input.document is None:
+        assert input.source_text is not None
+        return input.source_text, "sourceText"
+    settings = info.context.settings
+    data = await read_upload(input.document, settings.upload_max_bytes, ["document"])
+    return await asyncio.to_thread(pdf_text, data, settings.pdf_max_pages, ["document"]), "document"
+
+
+@strawberry.type
+class JobQuery:
+    @strawberry.field(description="A job you started (admins: any job); null when unknown or not yours.")
+    async def job(self, info: Info[Context, Any], id: strawberry.ID) -> Job | None:
+        nodes = await Job.resolve_nodes(info=info, node_ids=[str(ids.decode(id, "Job", ["id"]))])
+        return nodes[0]
+
+
+@strawberry.type
+class JobMutation:
+    @strawberry.mutation(
+        description="Generate problems for a lesson (its author or an admin) from a text or a PDF. Returns the "
+        "job at once; follow it with `job(id)` or the `jobProgress` subscription. The problems are stored as "
+        "DRAFTs for you to publish or change. The same lesson, source and parameters again return the "
+        "same job (`deduplicated: true`); the same source and parameters for another lesson reuse the "
+        "cached generation (no provider call)."
+    )
+    async def generate_problems(self, info: Info[Context, Any], input: GenerateProblemsInput) -> JobPayload:
+        context = info.context
+        try:
+            viewer = await context.require_viewer()
+            authoring.require_author(viewer)  # learners cannot make the server parse PDFs
+            lesson_id = ids.decode(input.lesson_id, "Lesson", ["lessonId"])
+            kinds = None if input.kinds is None else tuple(ProblemKind(kind.value) for kind in input.kinds)
+            _, errors = generation.check_parameters(input.count, kinds, context.settings)
+            if errors:  # before reading a whole upload for nothing
+                raise InvalidErrors(errors) if len(errors) > 1 else errors[0]
+            if input.document is not None:
+                await context.release()  # no open transaction (SQLite's write lock) while the PDF is read
+            text, field = await _source(info, input)
+            request = generation.GenerationInput(lesson_id, text, input.count, kinds, field)
+            job, created = await context.run(generation.request, viewer, request, context.settings, context.now())
+        except DomainError as error:
+            return JobPayload(errors=UserError.from_domain(error))
+        finally:
+            upload: Any = input.document  # a Starlette UploadFile on FastAPI
+            if upload is not None:  # its spooled temporary file: strawberry leaves it open
+                await upload.close()
+        await context.commit()
+        return JobPayload(job=Job.from_model(job), deduplicated=not created)

@@ -1,0 +1,146 @@
+"""WebSocket authentication: the bearer token arrives in the `connection_init` payload.
+
+Browsers cannot set headers on a WebSocket, so clients send the same token they use over HTTP as
+`{"Authorization": "Bearer <token>"}` (as Apollo and urql do with `connectionParams`) or as
+`{"token": "<token>"}`. Without one the connection is anonymous (public leaderboards work, the
+viewer's own feeds answer UNAUTHENTICATED). An invalid or expired token is refused at once:
+graphql-transport-ws closes with 4403, legacy graphql-ws answers `connection_error`.
+
+Messages go out as text frames even when the router encodes JSON to bytes (orjson): graphql-ws
+clients parse text only, and a browser hands binary frames over as Blobs.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Mapping
+from contextvars import ContextVar
+from typing import Any, cast
+
+import orjson
+from starlette.websockets import WebSocketDisconnect
+from strawberry.asgi import ASGIWebSocketAdapter
+from strawberry.exceptions import ConnectionRejectionError
+from strawberry.http.exceptions import WebSocketDisconnected
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import BaseGraphQLTransportWSHandler, Operation
+from strawberry.types.unset import UNSET, UnsetType
+
+from domain.errors import Unauthenticated
+from graph.context import Context
+
+
+def authorization_of(params: object) -> str | None:
+    """The Authorization value a connection_init payload carries, if any."""
+    if not isinstance(params, Mapping):
+        return None
+    for name in ("Authorization", "authorization"):
+        value = params.get(name)
+        if isinstance(value, str) and value.strip():
+            return value
+    headers = params.get("headers")
+    if isinstance(headers, Mapping):
+        return authorization_of(headers)
+    token = params.get("token")
+    if isinstance(token, str) and token.strip():
+        return f"Bearer {token.strip()}"
+    return None
+
+
+class TextFrames(ASGIWebSocketAdapter):
+    async def send_text(self, text: str) -> None:
+        try:
+            await self.ws.send_text(text)
+        except WebSocketDisconnect as error:
+            raise WebSocketDisconnected from error
+
+    async def send_json(self, message: Mapping[str, object]) -> None:
+        text = _shared_next(self, message)
+        if text is None:
+            encoded = self.view.encode_json(message)
+            text = encoded.decode() if isinstance(encoded, bytes) else encoded
+        try:
+            await self.ws.send_text(text)
+        except WebSocketDisconnect as error:
+            raise WebSocketDisconnected from error
+
+
+_encoded: OrderedDict[int, tuple[object, str]] = OrderedDict()  # data object -> its JSON, for shared results
+
+
+def _shared_next(adapter: ASGIWebSocketAdapter, message: Mapping[str, object]) -> str | None:
+    """A `next` message whose data is shared by many subscribers (graph/realtime/sharing.py): its
+    payload is encoded once, and only the operation id differs per subscriber."""
+    payload = message.get("payload")
+    if message.get("type") != "next" or not isinstance(payload, dict) or payload.keys() != {"data"}:
+        return None
+    data = payload["data"]
+    cached = _encoded.get(id(data))
+    if cached is None or cached[0] is not data:
+        encoded = adapter.view.encode_json(payload)
+        cached = _encoded[id(data)] = (data, encoded.decode() if isinstance(encoded, bytes) else encoded)
+        if len(_encoded) > 64:
+            _encoded.popitem(last=False)
+    operation = adapter.view.encode_json(message.get("id"))
+    operation = operation.decode() if isinstance(operation, bytes) else operation
+    return f'{{"id":{operation},"type":"next","payload":{cached[1]}}}'
+
+
+# The graphql-transport-ws operation whose task is running: subscription streams read it to send
+# shared results themselves (see graph/realtime/sharing.py).
+_operation: ContextVar[tuple[BaseGraphQLTransportWSHandler[Any, Any], Operation[Any, Any]] | None] = ContextVar(
+    "learnql_ws_operation", default=None
+)
+
+
+class OperationAwareHandler(BaseGraphQLTransportWSHandler[Any, Any]):
+    async def run_operation(self, operation: Operation[Any, Any]) -> None:
+        _operation.set((self, operation))  # the operation's own task: the value stays with it
+        await super().run_operation(operation)
+
+
+DirectSender = tuple[BaseGraphQLTransportWSHandler[Any, Any], Operation[Any, Any]]
+
+
+def direct_sender() -> DirectSender | None:
+    """The current graphql-transport-ws operation, when its results may be sent directly."""
+    found = _operation.get()
+    if found is None or not isinstance(found[0].websocket, TextFrames):
+        return None
+    return found
+
+
+async def send_next(sender: DirectSender, payload_json: str) -> bool:
+    """Send a `next` message with an already encoded payload; False once the operation is over."""
+    handler, operation = sender
+    if operation.completed or handler.operations.get(operation.id) is not operation:
+        return False
+    assert isinstance(handler.websocket, TextFrames)
+    identifier = orjson.dumps(operation.id).decode()
+    try:
+        await handler.websocket.send_text(f'{{"id":{identifier},"type":"next","payload":{payload_json}}}')
+    except WebSocketDisconnected:
+        return False
+    return True
+
+
+class SubscriptionAuth:
+    """Mixed into the GraphQL router: checks the connection's token before acknowledging it."""
+
+    websocket_adapter_class = TextFrames
+    graphql_transport_ws_handler_class = OperationAwareHandler
+
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
+        authorization = authorization_of(context.connection_params)
+        if authorization is not None:
+            context.authenticate(authorization)
+        try:
+            await context.viewer()
+        except Unauthenticated as error:
+            raise ConnectionRejectionError({"message": error.message, "extensions": {"code": error.code}}) from error
+        finally:
+            await context.release()
+        return cast(UnsetType, UNSET)
+
+
+def with_subscription_auth(router_class: type[Any]) -> type[Any]:
+    return type(router_class.__name__, (SubscriptionAuth, router_class), {})

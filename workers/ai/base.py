@@ -1,0 +1,42 @@
+"""The provider interface the jobs use: problem generation and free-text evaluation, and their errors."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+
+from domain.evaluation import Evaluated, EvaluationItem
+from domain.generation import Generated
+from domain.jobs import Usage
+from domain.models import ProblemKind
+
+
+class ProviderError(Exception):
+    """The provider cannot do this request (a refused request, answers that stay malformed): the job fails."""
+
+    def __init__(self, message: str, usage: Usage | None = None) -> None:
+        super().__init__(message)
+        self.usage = usage or Usage()
+
+
+class ProviderUnavailable(ProviderError):
+    """Every key is throttled, failing or timing out for now: the job is retried later, with backoff."""
+
+
+class Provider(ABC):
+    """One AI backend, chosen by LEARNQL_AI_PROVIDER; `identity` (provider and model) keys the caches."""
+
+    @property
+    @abstractmethod
+    def identity(self) -> str: ...
+
+    @abstractmethod
+    async def generate(self, text: str, count: int, kinds: Sequence[ProblemKind]) -> Generated:
+        """Up to `count` problems about `text`, of the given kinds (shape: domain.generation.validate)."""
+
+    @abstractmethod
+    async def evaluate(self, items: Sequence[EvaluationItem]) -> Evaluated:
+        """A verdict (score 0..1 and feedback) for each item, by its key."""
+
+    async def close(self) -> None:  # noqa: B027  (optional hook)
+        """Release connections."""
