@@ -277,18 +277,22 @@ def external_id(job_id: int, index: int) -> str:
 
 
 async def store(session: AsyncSession, job: Job, drafts: Sequence[ProblemDraft], now: datetime) -> list[int]:
-    """Store the drafts (in order) as problems of the job's lesson; ones stored by an earlier attempt
-    of the job are found by external id, not stored again. Returns the problem ids, in order."""
+    """Store the drafts (in order) as problems of the job's lesson, all in a few multi-row statements;
+    ones stored by an earlier attempt of the job are found by external id, not stored again. Returns
+    the problem ids, in order."""
     assert job.id is not None
+    assert job.lesson_id is not None
     names = [external_id(job.id, index) for index in range(len(drafts))]
     query = select(col(Problem.external_id), col(Problem.id)).where(col(Problem.external_id).in_(names))
     existing: dict[str | None, int | None] = dict((await session.execute(query)).all())
+    new = [_named(draft, name) for name, draft in zip(names, drafts, strict=True) if name not in existing]
+    stored = await problem_authoring.write_problems(session, job.lesson_id, new, now)
+    existing.update((problem.external_id, problem.id) for problem in stored)
+    if len(stored) < len(new):  # another attempt stored some meanwhile: find them
+        existing.update((await session.execute(query)).all())
     problem_ids: list[int] = []
-    for name, draft in zip(names, drafts, strict=True):
+    for name in names:
         problem_id = existing.get(name)
-        if problem_id is None:
-            problem = await problem_authoring.write_problem(session, _named(draft, name), now)
-            problem_id = problem.id
         assert problem_id is not None
         problem_ids.append(problem_id)
     return problem_ids

@@ -32,6 +32,7 @@ from domain.authoring import (
     require_author,
 )
 from domain.errors import Conflict, Invalid, NotFound
+from domain.infra.database import dialect_insert
 from domain.models import Option, Problem, ProblemKind, ProblemStatus, ProblemTopic, Topic, User
 
 
@@ -253,6 +254,82 @@ async def write_problem(
     await _set_topics(session, problem.id, draft.topic_ids, fresh)
     await session.flush()
     return problem
+
+
+def _row(draft: ProblemDraft, position: int, now: datetime) -> dict[str, object]:
+    """The `problems` row of a new, valid problem (the values `write_problem` sets)."""
+    kind = ProblemKind(draft.kind)
+    numeric = kind == ProblemKind.NUMERIC
+    return {
+        "lesson_id": draft.lesson_id,
+        "kind": kind.value,
+        "status": ProblemStatus(draft.status).value,
+        "prompt": draft.prompt.strip(),
+        "explanation": draft.explanation.strip(),
+        "difficulty": draft.difficulty,
+        "position": position,
+        "numeric_answer": draft.numeric_answer if numeric else None,
+        "tolerance": draft.tolerance if numeric else 0.0,
+        "accepted_answers": _clean(draft.accepted_answers),
+        "reference_answer": (draft.reference_answer or "").strip() or None,
+        "rubric": _clean(draft.rubric),
+        "tags": _clean(draft.tags),
+        "external_id": draft.external_id.strip() if draft.external_id is not None else None,
+        "created_at": now,
+    }
+
+
+async def write_problems(
+    session: AsyncSession, lesson_id: int, drafts: Sequence[ProblemDraft], now: datetime
+) -> list[Problem]:
+    """Validate and store new problems of one lesson, in order after its last problem, with a few
+    multi-row statements (problems, options, topic links) instead of one `write_problem` each.
+    Checks no permissions: callers do.
+
+    A draft whose external id is taken is skipped (INSERT ... ON CONFLICT DO NOTHING), not an error:
+    the stored problems come back in draft order, without the skipped ones. Drafts name no position
+    (they go after the last one); an invalid draft or an unknown topic stores nothing."""
+    if any(draft.lesson_id != lesson_id or draft.position is not None for draft in drafts):
+        raise ValueError("write_problems stores drafts of its lesson, each after the last one")
+    for draft in drafts:
+        fail_if(validate_problem(draft))
+    if not drafts:
+        return []
+    wanted = {topic_id for draft in drafts for topic_id in draft.topic_ids}
+    if wanted:
+        known = set((await session.execute(select(col(Topic.id)).where(col(Topic.id).in_(wanted)))).scalars())
+        fail_if(
+            [
+                NotFound("No such topic.", field=["topicIds", str(i)])
+                for draft in drafts
+                for i, topic_id in enumerate(draft.topic_ids)
+                if topic_id not in known
+            ]
+        )
+    first = await after_last(session, col(Problem.position), col(Problem.lesson_id) == lesson_id)
+    rows = [_row(draft, first + index, now) for index, draft in enumerate(drafts)]
+    # executemany with RETURNING: SQLAlchemy sends it as one multi-row INSERT ("insertmanyvalues"),
+    # compiled once and cached, where .values(rows) would compile a statement of every row's values
+    statement = dialect_insert(session)(Problem).on_conflict_do_nothing(index_elements=["external_id"])
+    stored = {problem.position: problem for problem in (await session.scalars(statement.returning(Problem), rows))}
+    problems: list[tuple[Problem, ProblemDraft]] = [
+        (stored[first + index], draft) for index, draft in enumerate(drafts) if first + index in stored
+    ]
+    options = [
+        {"problem_id": problem.id, "text": option.text.strip(), "correct": option.correct, "position": position}
+        for problem, draft in problems
+        for position, option in enumerate(draft.options)
+    ]
+    if options:
+        await session.execute(insert(Option), options)
+    links = [
+        {"problem_id": problem.id, "topic_id": topic_id}
+        for problem, draft in problems
+        for topic_id in dict.fromkeys(draft.topic_ids)
+    ]
+    if links:
+        await session.execute(insert(ProblemTopic), links)
+    return [problem for problem, _ in problems]
 
 
 async def _write_in_savepoint(

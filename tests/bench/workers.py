@@ -306,7 +306,7 @@ async def _generation(
         calls,
         tokens,
         "the job from the extracted text: chunks, requests, validation, 50 DRAFT problems stored "
-        "one by one through problem_authoring.write_problem",
+        "together through problem_authoring.write_problems",
         round(statistics.median(timer.seconds), 3),
     )
 
