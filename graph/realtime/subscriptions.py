@@ -16,6 +16,8 @@ from strawberry.types import Info
 from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField, Selection
 
 from domain import events
+from domain import models as m
+from domain.errors import NotFound
 from domain.events import JobStatus
 from domain.infra.broker import Gap
 from domain.leaderboards import Scope
@@ -89,16 +91,21 @@ async def _submissions(context: Context, viewer_id: int) -> AsyncIterator[Submis
             await context.release()
 
 
-async def _jobs(context: Context, job_id: int, viewer_id: int) -> AsyncIterator[Job]:
+async def _jobs(context: Context, job_id: int) -> AsyncIterator[Job]:
     broker = context.services.realtime.broker
     size = context.settings.subscription_queue_size
     async with broker.subscribe(job_channel(job_id), maxsize=size) as messages:
+        # Read once the channel is listened to: a job that finished before is answered with its final
+        # state at once (nothing can slip in between), one still under way by its next change.
+        job = await context.loaders.job_by_id.load(job_id)
+        await context.release()
+        if job is not None and JobStatus(job.status) in FINAL_JOB_STATES:
+            yield Job.from_model(job)
+            return
         async for message in messages:
             if isinstance(message, Gap):
                 continue
             progress = events.decode_job(message)
-            if progress.user_id != viewer_id:
-                continue
             yield Job.from_event(progress)
             if progress.status in FINAL_JOB_STATES:
                 return
@@ -136,11 +143,14 @@ class RealtimeSubscription:
         return _submissions(context, viewer.id)  # type: ignore[return-value]
 
     @strawberry.subscription(
-        description="Status and progress of one of the viewer's jobs; completes once it SUCCEEDED or FAILED."
+        description="Status and progress of one of the viewer's jobs as it changes; completes once it SUCCEEDED "
+        "or FAILED (at once, with that state, for a job that is done already). Read `job(id)` for where it is now."
     )
     async def job_progress(self, info: Info[Context, Any], job_id: strawberry.ID) -> AsyncGenerator[Job, None]:
         context = info.context
         viewer = await context.require_viewer()
+        job = await context.loaders.job_by_id.load(ids.decode(job_id, "Job", ["jobId"]))
+        if job is None or not (job.created_by == viewer.id or viewer.role == m.Role.ADMIN.value):
+            raise NotFound("No such job.", field=["jobId"])  # someone else's job looks like a missing one
         await context.release()
-        assert viewer.id is not None
-        return _jobs(context, ids.decode(job_id, "Job", ["jobId"]), viewer.id)  # type: ignore[return-value]
+        return _jobs(context, job.id or 0)  # type: ignore[return-value]

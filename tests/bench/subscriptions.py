@@ -210,8 +210,6 @@ def start_server(settings: Settings, port: int, log: Path, profile: str | None) 
         "LEARNQL_LEADERBOARD_UPDATE_INTERVAL_MS": str(settings.leaderboard_update_interval_ms),
     }
     command = [sys.executable, "-m", "graph.cli", "serve", "--port", str(port)]
-    if os.environ.get("BENCH_GC_PROBE"):
-        command = [sys.executable, os.environ["BENCH_GC_PROBE"], str(port)]
     if profile:
         command[1:1] = ["-m", "cProfile", "-o", profile]
     with log.open("w") as output:

@@ -13,7 +13,7 @@ from websockets.exceptions import ConnectionClosed
 
 from domain import events
 from domain.events import JobProgress, JobStatus
-from domain.models import ProblemKind, User
+from domain.models import Job, ProblemKind, User
 from domain.realtime import submissions_channel
 from domain.settings import Settings
 from graph.ids import encode
@@ -200,25 +200,59 @@ async def test_submission_graded_streams_the_viewers_own_submissions(
     assert data == {"submissionGraded": {"id": mine, "status": "GRADED", "score": 0.0}}
 
 
-async def test_job_progress_reaches_the_owner_and_completes_when_done(
+def a_job(owner: User, status: str, now: datetime) -> Job:
+    return Job(kind="GENERATION", status=status, input_hash="h", created_by=owner.id, created_at=now, updated_at=now)  # type: ignore[arg-type]
+
+
+def job_query(job: Job) -> str:
+    return f'subscription {{ jobProgress(jobId: "{encode("Job", job.id)}") {{ id status progress error }} }}'
+
+
+async def test_job_progress_streams_the_owners_job_until_it_is_done(
     server: Server, session: AsyncSession, settings: Settings, now: datetime
 ) -> None:
     owner, stranger = await make_user(session, settings, now), await make_user(session, settings, now)
+    job = a_job(owner, "RUNNING", now)
+    session.add(job)
     await session.commit()
-    query = f'subscription {{ jobProgress(jobId: "{encode("Job", 7)}") {{ id status progress error }} }}'
+    assert job.id is not None
+
+    async with (
+        GraphQLSocket.connected(server.ws_url, server.token(owner, now)) as mine,
+        GraphQLSocket.connected(server.ws_url, server.token(stranger, now)) as theirs,
+    ):
+        operation = await mine.subscribe(job_query(job))
+        refused = await theirs.for_operation(await theirs.subscribe(job_query(job)))
+        await wait_for_subscribers(server, f"job:{job.id}", 1)
+        dispatch = server.services.realtime.dispatch
+        await dispatch([JobProgress(job.id, owner.id, JobStatus.RUNNING, 0.5, now)])  # type: ignore[arg-type]
+        await dispatch([JobProgress(job.id, owner.id, JobStatus.SUCCEEDED, 1.0, now)])  # type: ignore[arg-type]
+        running, done = await mine.next(operation), await mine.next(operation)
+        completed = await mine.for_operation(operation)
+
+    assert running["jobProgress"] == {"id": encode("Job", job.id), "status": "RUNNING", "progress": 0.5, "error": None}
+    assert done["jobProgress"]["status"] == "SUCCEEDED"
+    assert completed == {"id": operation, "type": "complete"}
+    assert refused["type"] == "error"  # someone else's job looks like a missing one
+    assert [(e["extensions"]["code"], e["extensions"]["field"]) for e in refused["payload"]] == [
+        ("NOT_FOUND", ["jobId"])
+    ]
+
+
+async def test_job_progress_of_a_finished_job_answers_at_once(
+    server: Server, session: AsyncSession, settings: Settings, now: datetime
+) -> None:
+    owner = await make_user(session, settings, now)
+    job = a_job(owner, "FAILED", now)
+    session.add(job)
+    await session.commit()
 
     async with GraphQLSocket.connected(server.ws_url, server.token(owner, now)) as socket:
-        operation = await socket.subscribe(query)
-        await wait_for_subscribers(server, "job:7", 1)
-        dispatch = server.services.realtime.dispatch
-        await dispatch([JobProgress(7, stranger.id, JobStatus.RUNNING, 0.9, now)])  # type: ignore[arg-type]
-        await dispatch([JobProgress(7, owner.id, JobStatus.RUNNING, 0.5, now)])  # type: ignore[arg-type]
-        await dispatch([JobProgress(7, owner.id, JobStatus.SUCCEEDED, 1.0, now)])  # type: ignore[arg-type]
-        running, done = await socket.next(operation), await socket.next(operation)
-        completed = await socket.receive()
+        operation = await socket.subscribe(job_query(job))
+        final = await socket.next(operation)
+        completed = await socket.for_operation(operation)
 
-    assert running["jobProgress"] == {"id": encode("Job", 7), "status": "RUNNING", "progress": 0.5, "error": None}
-    assert done["jobProgress"]["status"] == "SUCCEEDED"
+    assert final["jobProgress"]["status"] == "FAILED"
     assert completed == {"id": operation, "type": "complete"}
 
 
