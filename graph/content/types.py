@@ -13,6 +13,7 @@ from strawberry.types import Info
 from domain import models as m
 from domain.catalog import LessonPageKey, OptionRow, ProblemRow
 from graph.context import Context
+from graph.nodes import load_nodes
 from graph.pagination import connection, decode_cursor, encode_cursor, page_size
 
 if TYPE_CHECKING:
@@ -32,11 +33,6 @@ class ProblemKind(Enum):
 class ProblemStatus(Enum):
     PUBLISHED = "PUBLISHED"
     DRAFT = "DRAFT"
-
-
-async def _by_ids(info: Info[Context, Any], loader: Any, node_ids: Iterable[str], convert: Any) -> list[Any]:
-    rows = await loader.load_many([int(key) for key in node_ids if key.isdigit()])
-    return [convert(row) if row is not None else None for row in rows]
 
 
 @strawberry.type(description="A course: an ordered series of lessons.")
@@ -64,7 +60,7 @@ class Course(relay.Node):
         node_ids: Iterable[str],
         required: bool = False,
     ) -> list[Course | None]:
-        return await _by_ids(info, info.context.loaders.course_by_id, node_ids, cls.from_model)
+        return await load_nodes(info.context.loaders.course_by_id, node_ids, cls.from_model)
 
     @strawberry.field(description="The course's lessons in order; unpublished ones only for instructors.")
     async def lessons(
@@ -114,8 +110,9 @@ class Lesson(relay.Node):
         required: bool = False,
     ) -> list[Lesson | None]:
         staff = await info.context.is_staff()
-        rows = await info.context.loaders.lesson_by_id.load_many([int(k) for k in node_ids if k.isdigit()])
-        return [cls.from_model(row) if row is not None and (row.published or staff) else None for row in rows]
+        return await load_nodes(
+            info.context.loaders.lesson_by_id, node_ids, cls.from_model, lambda row: row.published or staff
+        )
 
     @strawberry.field
     async def course(self, info: Info[Context, Any]) -> Course:
@@ -295,7 +292,7 @@ class Topic(relay.Node):
         node_ids: Iterable[str],
         required: bool = False,
     ) -> list[Topic | None]:
-        return await _by_ids(info, info.context.loaders.topic_by_id, node_ids, cls.from_model)
+        return await load_nodes(info.context.loaders.topic_by_id, node_ids, cls.from_model)
 
     @strawberry.field
     async def parent(self, info: Info[Context, Any]) -> Topic | None:

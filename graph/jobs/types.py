@@ -17,6 +17,7 @@ from graph.content.types import Lesson, Problem
 from graph.context import Context
 from graph.errors import UserError
 from graph.learning.types import Submission
+from graph.nodes import load_nodes
 
 
 @strawberry.enum(description="Where a background job is.")
@@ -79,8 +80,9 @@ class Job(relay.Node):
     ) -> list[Job | None]:
         """Only the user who started a job (or an admin) sees it."""
         viewer = await info.context.viewer()
-        rows = await info.context.loaders.job_by_id.load_many([int(k) for k in node_ids if k.isdigit()])
-        return [cls.from_model(row) if row is not None and _may_see(viewer, row) else None for row in rows]
+        return await load_nodes(
+            info.context.loaders.job_by_id, node_ids, cls.from_model, lambda row: _may_see(viewer, row)
+        )
 
     async def _row(self, info: Info[Context, Any]) -> m.Job:
         if self.row is None:

@@ -15,6 +15,7 @@ from domain import models as m
 from graph.content.types import Lesson, Problem
 from graph.context import Context
 from graph.ids import encode
+from graph.nodes import load_nodes
 
 
 @strawberry.enum
@@ -109,8 +110,9 @@ class Submission(relay.Node):
         required: bool = False,
     ) -> list[Submission | None]:
         viewer_id = info.context.viewer_id
-        rows = await info.context.loaders.submission_by_id.load_many([int(k) for k in node_ids if k.isdigit()])
-        return [cls.from_model(row) if row is not None and row.user_id == viewer_id else None for row in rows]
+        return await load_nodes(
+            info.context.loaders.submission_by_id, node_ids, cls.from_model, lambda row: row.user_id == viewer_id
+        )
 
     @strawberry.field
     async def answers(self, info: Info[Context, Any]) -> list[Answer]:

@@ -21,6 +21,7 @@ from graph.content.types import Problem
 from graph.context import Context
 from graph.errors import UserError
 from graph.ids import encode
+from graph.nodes import load_nodes
 
 
 @strawberry.enum(description="How well the learner recalled a card.")
@@ -86,8 +87,9 @@ class ReviewCard(relay.Node):
         required: bool = False,
     ) -> list[ReviewCard | None]:
         viewer_id = info.context.viewer_id
-        rows = await info.context.loaders.review_card_by_id.load_many([int(k) for k in node_ids if k.isdigit()])
-        return [cls.from_model(row) if row is not None and row.user_id == viewer_id else None for row in rows]
+        return await load_nodes(
+            info.context.loaders.review_card_by_id, node_ids, cls.from_model, lambda row: row.user_id == viewer_id
+        )
 
     @strawberry.field(description="Predicted probability of recalling the card now (0..1); null while NEW.")
     def retrievability(self, info: Info[Context, Any]) -> float | None:

@@ -15,6 +15,7 @@ from domain import models as m
 from domain.gamification import Streak as StreakRule
 from domain.gamification import current_streak, local_day
 from graph.context import Context
+from graph.nodes import load_nodes
 
 
 @strawberry.enum
@@ -77,8 +78,7 @@ class User(relay.Node):
         node_ids: Iterable[str],
         required: bool = False,
     ) -> list[User | None]:
-        rows = await info.context.loaders.user_by_id.load_many([int(k) for k in node_ids if k.isdigit()])
-        return [cls.from_model(row) if row is not None else None for row in rows]
+        return await load_nodes(info.context.loaders.user_by_id, node_ids, cls.from_model)
 
     @strawberry.field(description="Only visible to the user themselves.")
     def email(self, info: Info[Context, Any]) -> str | None:
