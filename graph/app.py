@@ -7,16 +7,17 @@ from contextlib import asynccontextmanager
 from typing import Any, cast
 
 import orjson
-from fastapi import FastAPI, Request, WebSocket
+from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.types import Receive, Scope, Send
 from strawberry.fastapi import GraphQLRouter
 
 from domain.infra.database import create_engine
 from domain.settings import Settings, get_settings
 from graph.context import Context, Services
-from graph.realtime.transport import with_subscription_auth
+from graph.realtime.endpoint import WebSocketView
 from graph.schema import create_schema
 
 
@@ -30,25 +31,38 @@ class OrjsonGraphQLRouter(GraphQLRouter[Context, None]):
         return orjson.loads(data)
 
 
-def create_app(settings: Settings | None = None, engine: AsyncEngine | None = None) -> FastAPI:
+class LearnQL(FastAPI):
+    """FastAPI, except that WebSocket connections to /graphql skip its middleware and routing
+    (graph/realtime/endpoint.py says why)."""
+
+    websocket_view: WebSocketView
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket" and scope["path"].rstrip("/") == "/graphql":
+            scope["app"] = self
+            await self.websocket_view(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
+
+
+def create_app(settings: Settings | None = None, engine: AsyncEngine | None = None) -> LearnQL:
     settings = settings or get_settings()
     settings.check_production()
     owns_engine = engine is None
     services = Services(settings=settings, engine=engine or create_engine(settings))
 
-    async def get_context(request: Request = None, websocket: WebSocket = None) -> AsyncIterator[Context]:  # type: ignore[assignment]
-        connection = request if request is not None else websocket
-        headers = connection.headers if connection is not None else {}
+    async def get_context(request: Request) -> AsyncIterator[Context]:  # HTTP only: see LearnQL
+        headers = request.headers
         context = Context(services, headers.get("authorization"), headers.get("x-request-id"))
         try:
             yield context
         finally:
             await context.close()
 
-    # WebSocket connections authenticate with the token in their connection_init payload.
-    router_class = with_subscription_auth(OrjsonGraphQLRouter if settings.orjson else GraphQLRouter)
+    router_class = OrjsonGraphQLRouter if settings.orjson else GraphQLRouter
+    schema = create_schema(settings)
     router: GraphQLRouter[Context, None] = router_class(
-        create_schema(settings),
+        schema,
         context_getter=cast(Any, get_context),
         graphql_ide="graphiql",
         multipart_uploads_enabled=True,
@@ -65,8 +79,9 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         if owns_engine:
             await services.engine.dispose()
 
-    app = FastAPI(title="learnql", lifespan=lifespan)
+    app = LearnQL(title="learnql", lifespan=lifespan)
     app.state.services = services
+    app.websocket_view = WebSocketView(schema, services)
     app.include_router(router, prefix="/graphql")
 
     @app.get("/health")

@@ -1,4 +1,4 @@
-"""WebSocket authentication: the bearer token arrives in the `connection_init` payload.
+"""WebSocket transport pieces: the connection_init token, text frames, direct sends of shared results.
 
 Browsers cannot set headers on a WebSocket, so clients send the same token they use over HTTP as
 `{"Authorization": "Bearer <token>"}` (as Apollo and urql do with `connectionParams`) or as
@@ -15,18 +15,13 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Mapping
 from contextvars import ContextVar
-from typing import Any, cast
+from typing import Any
 
 import orjson
 from starlette.websockets import WebSocketDisconnect
 from strawberry.asgi import ASGIWebSocketAdapter
-from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import BaseGraphQLTransportWSHandler, Operation
-from strawberry.types.unset import UNSET, UnsetType
-
-from domain.errors import Unauthenticated
-from graph.context import Context
 
 
 def authorization_of(params: object) -> str | None:
@@ -121,26 +116,3 @@ async def send_next(sender: DirectSender, payload_json: str) -> bool:
     except WebSocketDisconnected:
         return False
     return True
-
-
-class SubscriptionAuth:
-    """Mixed into the GraphQL router: checks the connection's token before acknowledging it."""
-
-    websocket_adapter_class = TextFrames
-    graphql_transport_ws_handler_class = OperationAwareHandler
-
-    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
-        authorization = authorization_of(context.connection_params)
-        if authorization is not None:
-            context.authenticate(authorization)
-        try:
-            await context.viewer()
-        except Unauthenticated as error:
-            raise ConnectionRejectionError({"message": error.message, "extensions": {"code": error.code}}) from error
-        finally:
-            await context.release()
-        return cast(UnsetType, UNSET)
-
-
-def with_subscription_auth(router_class: type[Any]) -> type[Any]:
-    return type(router_class.__name__, (SubscriptionAuth, router_class), {})
