@@ -38,7 +38,19 @@ async def shutdown(ctx: dict[str, Any]) -> None:
 
 class WorkerSettings:
     functions: ClassVar = list(FUNCTIONS.values())
-    cron_jobs: ClassVar = [cron(jobs_sweep, second={0}, run_at_startup=True, unique=True, timeout=60)]
+    # arq names a cron run's job "<name>:<time in ms>" in keys shared by every queue on the Redis
+    # server: the prefix keeps two deployments (or test runs) sharing one Redis from skipping each
+    # other's sweeps as duplicates.
+    cron_jobs: ClassVar = [
+        cron(
+            jobs_sweep,
+            name=f"cron:{_settings.redis_prefix}jobs_sweep",
+            second={0},
+            run_at_startup=True,
+            unique=True,
+            timeout=60,
+        )
+    ]
     on_startup = startup
     on_shutdown = shutdown
     redis_settings = RedisSettings.from_dsn(_settings.redis_url or "redis://127.0.0.1:6379/0")

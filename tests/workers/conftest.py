@@ -94,7 +94,22 @@ async def start_worker(env: dict[str, str], *, burst: bool = True) -> asyncio.su
 async def run_burst_worker(env: dict[str, str]) -> str:
     """Run a burst-mode worker until its queue is empty; returns its log."""
     process = await start_worker(env)
-    output, _ = await asyncio.wait_for(process.communicate(), timeout=90)
+    assert process.stdout is not None
+    lines: list[bytes] = []
+
+    async def read() -> None:
+        assert process.stdout is not None
+        async for line in process.stdout:
+            lines.append(line)
+        await process.wait()
+
+    try:
+        await asyncio.wait_for(read(), timeout=90)
+    except TimeoutError:
+        process.kill()
+        await process.wait()
+        pytest.fail("the burst worker did not finish within 90 s; its log:\n" + b"".join(lines).decode())
+    output = b"".join(lines)
     log = output.decode()
     assert process.returncode == 0, log
     return log

@@ -183,10 +183,14 @@ async def _kill_when(production: Production, session: AsyncSession, job_id: int,
     finally:
         process.send_signal(signal.SIGKILL)
         await process.wait()
-    # arq hands a job to another worker once its in-progress key expires (job timeout + 10 s): expire it now
+    # arq hands a job to another worker once its in-progress key expires (job timeout + 10 s): expire
+    # them now, the job's and that of a sweep the worker may have been running at the time
     redis = Redis.from_url(REDIS_URL)
     try:
-        await redis.delete(f"arq:in-progress:{production.settings.redis_prefix}learnql:job:{job_id}")
+        pattern = f"arq:in-progress:*{production.settings.redis_prefix}*"
+        held = [key async for key in redis.scan_iter(match=pattern, count=1000)]
+        assert f"arq:in-progress:{production.settings.redis_prefix}learnql:job:{job_id}".encode() in held
+        await redis.delete(*held)
     finally:
         await redis.aclose()
 
