@@ -237,3 +237,12 @@ async def overdue(session: AsyncSession, now: datetime, queued_for: timedelta, r
         | ((col(Job.status) == JobStatus.RUNNING.value) & (col(Job.updated_at) < now - running_for))
     )
     return list((await session.execute(query.order_by(col(Job.id)).limit(1000))).scalars())
+
+
+async def unfinished(session: AsyncSession) -> list[Enqueue]:
+    """Requests for every QUEUED or RUNNING job, oldest first. For the in-process runner, which is
+    the only one running jobs on the embedded default: at its start these are what the previous
+    process left undone (stopped before the job ran, or during it; job functions resume)."""
+    active = (JobStatus.QUEUED.value, JobStatus.RUNNING.value)
+    found = await session.execute(select(Job).where(col(Job.status).in_(active)).order_by(col(Job.id)))
+    return [Enqueue(FUNCTIONS[JobKind(job.kind)], job.id) for job in found.scalars() if job.id is not None]

@@ -14,11 +14,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.types import Receive, Scope, Send
 from strawberry.fastapi import GraphQLRouter
 
+from domain import jobs
 from domain.infra.database import create_engine
+from domain.infra.job_queue import InProcessJobQueue
 from domain.settings import Settings, get_settings
 from graph.context import Context, Services
 from graph.realtime.endpoint import WebSocketView
 from graph.schema import create_schema
+
+REQUEST_OVERHEAD = 1024 * 1024  # bytes a request may carry besides an uploaded document
 
 
 class OrjsonGraphQLRouter(GraphQLRouter[Context, None]):
@@ -71,6 +75,9 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         await services.realtime.start()
+        if isinstance(services.jobs, InProcessJobQueue):  # arq workers have their own sweep
+            async with services.readers() as session:
+                await services.jobs.send(await jobs.unfinished(session))
         yield
         await services.live.close()  # open subscriptions complete
         await services.jobs.close()  # in-process jobs finish (or are cancelled after a grace period)
@@ -79,7 +86,9 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         if owns_engine:
             await services.engine.dispose()
 
-    app = LearnQL(title="learnql", lifespan=lifespan)
+    # A request body over the upload limit (plus room for the other multipart fields) is answered 413
+    # before it is read: without this Starlette would spool all of it to disk before any resolver ran.
+    app = LearnQL(title="learnql", lifespan=lifespan, max_body_size=settings.upload_max_bytes + REQUEST_OVERHEAD)
     app.state.services = services
     app.websocket_view = WebSocketView(schema, services)
     app.include_router(router, prefix="/graphql")

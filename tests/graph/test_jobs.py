@@ -5,14 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlmodel import col
 
 from domain.infra.job_queue import InProcessJobQueue
 from domain.models import Job, Lesson, ProblemKind, Role, User
 from domain.settings import Settings
+from graph.app import create_app
 from graph.context import Services
-from graph.ids import encode
+from graph.ids import decode, encode
 from tests.factories import make_course, make_user
 from tests.graph.conftest import Api
 from tests.workers.texts import lesson_text
@@ -203,3 +205,30 @@ async def test_free_text_answers_are_graded_by_the_evaluation_job(
     assert (free_answer["status"], free_answer["correct"], free_answer["score"]) == ("GRADED", True, 1.0)
     assert free_answer["feedback"].startswith("Similarity to the reference answer")
     assert graded["viewer"]["xp"] == 40
+
+
+def job_key(job: dict[str, Any]) -> int:
+    return decode(job["id"], "Job", ["id"])
+
+
+async def test_a_restarted_embedded_api_runs_the_jobs_its_previous_process_left_unfinished(
+    api: Api, session: AsyncSession, settings: Settings, now: datetime, engine: AsyncEngine
+) -> None:
+    author, lesson = await authoring(session, settings, now)
+    token = api.token(author, now)
+    stopped = (await api.data(GENERATE, generate_input(lesson), token))["generateProblems"]["job"]
+    cut_off = (await api.data(GENERATE, generate_input(lesson, count=5), token))["generateProblems"]["job"]
+    await queue(api).close()  # the process stops before running them: the rows stay QUEUED
+    async with engine.begin() as connection:  # and one was cut off half-way
+        await connection.execute(update(Job).where(col(Job.id) == job_key(cut_off)).values(status="RUNNING"))
+
+    restarted = create_app(settings, engine)
+    async with restarted.router.lifespan_context(restarted):
+        runner = restarted.state.services.jobs
+        resumed = sorted(request.job_id for request in runner.waiting)
+        await runner.drain()
+    finished = (await session.execute(select(Job.status).order_by(col(Job.id)))).scalars().all()
+    await session.commit()
+
+    assert resumed == sorted([job_key(stopped), job_key(cut_off)])
+    assert finished == ["SUCCEEDED", "SUCCEEDED"]

@@ -6,12 +6,15 @@ import json
 from datetime import datetime
 from typing import Any
 
+import httpx
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from domain import auth
 from domain.models import Job, Lesson, Role, User
 from domain.settings import Settings
+from graph.app import REQUEST_OVERHEAD, create_app
 from graph.ids import encode
 from tests.factories import make_course, make_user
 from tests.graph.conftest import Api
@@ -130,3 +133,40 @@ async def test_bad_parameters_are_reported_before_the_document_is_read(
     result = await upload(api, api.token(author, now), lesson, damaged_pdf(), count=500)
 
     assert [(e["field"], e["code"]) for e in result["errors"]] == [(["count"], "OUT_OF_RANGE")]
+
+
+async def test_a_request_far_over_the_limit_is_answered_413_before_its_body_is_read(
+    settings: Settings, engine: AsyncEngine, session: AsyncSession, now: datetime
+) -> None:
+    settings.upload_max_bytes = 100_000
+    app = create_app(settings, engine)  # the body limit is fixed when the app is made
+    author, lesson = await authoring(session, settings, now)
+    received: list[int] = []
+
+    async def counting(scope: Any, receive: Any, send: Any) -> None:
+        async def counted() -> Any:
+            message = await receive()
+            received.append(len(message.get("body", b"")))
+            return message
+
+        await app(scope, counted, send)
+
+    variables = {"input": {"lessonId": encode("Lesson", lesson.id), "document": None, "count": 4}}
+    form = {
+        "operations": json.dumps({"query": GENERATE, "variables": variables}),
+        "map": json.dumps({"0": ["variables.input.document"]}),
+    }
+    oversized = text_pdf([lesson_text()]) + b"%" * (settings.upload_max_bytes + REQUEST_OVERHEAD)
+    token = auth.issue_token(settings, author, now)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=counting), base_url="http://test") as http:
+        response = await http.post(
+            "/graphql",
+            data=form,
+            files={"0": ("lesson.pdf", oversized, "application/pdf")},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+
+    assert response.status_code == 413
+    assert response.text == "Content Too Large"
+    assert sum(received) == 0  # refused on its Content-Length, nothing read
+    assert await job_count(engine) == 0
