@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from base64 import b64encode
 from collections.abc import Iterable, Sequence
 
 import strawberry
@@ -11,7 +12,9 @@ from domain.errors import InvalidErrors, NotFound
 
 
 def encode(type_name: str, key: int | None) -> strawberry.ID:
-    return strawberry.ID(str(GlobalID(type_name, str(key))))
+    """The global ID strawberry's GlobalID would write, without building one (a third of the time:
+    every object of a response encodes its id)."""
+    return strawberry.ID(b64encode(f"{type_name}:{key}".encode()).decode())
 
 
 def decode(value: str, type_name: str, field: Sequence[str]) -> int:

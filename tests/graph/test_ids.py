@@ -1,0 +1,25 @@
+"""Global IDs: what `encode` writes is what strawberry's GlobalID writes, and `decode` reads it back."""
+
+from __future__ import annotations
+
+import pytest
+from strawberry.relay import GlobalID
+
+from domain.errors import NotFound
+from graph.ids import decode, encode
+
+
+@pytest.mark.parametrize(("type_name", "key"), [("Problem", 1), ("Option", 12345), ("ReviewCard", 10**12)])
+def test_encode_writes_strawberrys_global_id_and_decode_reads_it(type_name: str, key: int) -> None:
+    encoded = encode(type_name, key)
+
+    assert encoded == str(GlobalID(type_name, str(key)))
+    assert decode(encoded, type_name, ["id"]) == key
+
+
+@pytest.mark.parametrize("value", ["", "not base64!", str(GlobalID("Problem", "x")), str(GlobalID("Option", "1"))])
+def test_decode_refuses_anything_but_a_numeric_id_of_the_type(value: str) -> None:
+    with pytest.raises(NotFound) as raised:
+        decode(value, "Problem", ["input", "problemId"])
+
+    assert raised.value.field == ["input", "problemId"]
