@@ -99,3 +99,29 @@ async def test_lesson_page_statement_count_is_the_same_for_10_and_100_lessons(
     assert sum(len(e["node"]["problems"]) for e in edges) == 20 * lessons
     # viewer, course, lesson page, progress, problems, options: six statements for any N
     assert len(counter.statements) == 6
+
+
+async def test_options_read_ahead_with_the_problems_or_asked_for_in_a_fragment_are_the_same(
+    api: Api, session: AsyncSession, settings: Settings, now: datetime, engine: AsyncEngine
+) -> None:
+    learner = await make_user(session, settings, now)
+    await make_course(session, now, lessons=3)
+    await session.commit()
+    page = "{ courses(first: 1) { edges { node { lessons { edges { node { problems { id %s } } } } } } } }"
+    direct = page % "options { id text }"
+    fragment = page % "...P" + " fragment P on Problem { options { id text } }"  # not read ahead
+    token = api.token(learner, now)
+
+    counted = []
+    for query in (direct, fragment):
+        counter = StatementCounter(engine)
+        try:
+            counted.append((await api.data(query, token=token), len(counter.statements)))
+        finally:
+            counter.close()
+
+    (read_ahead, read_ahead_count), (one_by_one, one_by_one_count) = counted
+    assert read_ahead == one_by_one
+    lessons = read_ahead["courses"]["edges"][0]["node"]["lessons"]["edges"]
+    assert any(problem["options"] for lesson in lessons for problem in lesson["node"]["problems"])
+    assert read_ahead_count == one_by_one_count  # both batched: one statement for all options
