@@ -14,6 +14,7 @@ from strawberry.types.nodes import SelectedField
 from domain import models as m
 from domain.catalog import LessonPageKey, OptionRow, ProblemRow
 from graph.context import Context
+from graph.ids import encode
 from graph.nodes import load_nodes
 from graph.pagination import connection, decode_cursor, encode_cursor, page_size
 
@@ -151,8 +152,6 @@ class Option:
 
     @classmethod
     def from_model(cls, option: m.Option | OptionRow) -> Option:
-        from graph.ids import encode
-
         return cls(
             id=encode("Option", option.id),
             text=option.text,
@@ -281,8 +280,6 @@ class Problem(relay.Node):
     async def solution(self, info: Info[Context, Any]) -> Solution | None:
         if not await solution_visible(info, self.id):
             return None
-        from graph.ids import encode
-
         options = await info.context.loaders.options_by_problem.load(self.id)
         p = await self._details(info)
         return Solution(
