@@ -1,7 +1,9 @@
 """Bulk import of problems from plain JSON items, idempotent by external id.
 
-Each item is parsed and stored on its own, inside a SAVEPOINT: a bad item becomes an ItemError with
-a field path like ["items", "3", "answer"] and the good ones are stored all the same.
+Every item is parsed and checked in Python first: a bad item becomes an ItemError with a field path
+like ["items", "3", "answer"] and the good ones are stored all the same. New problems are stored
+together in a few multi-row statements (`problem_authoring.write_problems`); an item whose id exists
+updates that problem, on its own inside a SAVEPOINT.
 
     {"id": "gql-schema-01", "type": "mcq" | "theory" | "scenario" | "numeric" | "short",
      "question": str, "options": [str], "answer": ..., "tolerance": number, "accepted": [str],
@@ -266,36 +268,62 @@ async def import_problems(
     if not isinstance(items, list) or len(items) > MAX_ITEMS:
         message = f"Import a list of at most {MAX_ITEMS} items per call."
         raise Invalid(message, field=["items"], code="TOO_MANY_ITEMS")
-    report = ImportReport()
     parsed = [_parse(item) for item in items]
     ids = [p.draft.external_id for p in parsed if p.draft and p.draft.external_id]
     existing = await _existing(session, [i.strip() for i in ids])
     seen: set[str] = set()
-    for index, (item, result) in enumerate(zip(items, parsed, strict=True)):
+    checked = [_accept(viewer, lesson_id, result, existing, seen) for result in parsed]
+    outcomes: dict[int, Problem | list[DomainError]] = {}
+    accepted: dict[int, _Accepted] = {}
+    for index, check in enumerate(checked):
+        if isinstance(check, _Accepted):
+            accepted[index] = check
+        else:
+            outcomes[index] = check
+    topic_ids = await _topic_ids(session, [check.topic for check in accepted.values()])
+    new: dict[int, ProblemDraft] = {}
+    updates: dict[int, tuple[ProblemDraft, Problem]] = {}
+    for index, check in accepted.items():
+        draft = replace(check.draft, topic_ids=topic_ids[check.topic])
+        if check.problem is None:
+            new[index] = draft
+        else:
+            updates[index] = (draft, check.problem)
+    outcomes |= await _create(session, lesson_id, new, now)
+    for index, (draft, problem) in updates.items():
+        outcomes[index] = await _update(session, draft, now, problem)
+    report = ImportReport()
+    for index, item in enumerate(items):
+        outcome = outcomes[index]
+        if isinstance(outcome, Problem):
+            (report.created if index in new else report.updated).append(outcome)
+            continue
         raw_id = item.get("id") if isinstance(item, dict) else None
         external_id = raw_id.strip() if isinstance(raw_id, str) else None
-        errors = await _store(session, viewer, lesson_id, result, existing, seen, now)
-        if isinstance(errors, Problem):
-            known = external_id is not None and external_id in existing
-            (report.updated if known else report.created).append(errors)
-            continue
-        for error in errors:
+        for error in outcome:
             path = ["items", str(index), *(error.field or [])]
-            error_ = ItemError(index, external_id, path, error.code, error.message)
-            report.errors.append(error_)
+            report.errors.append(ItemError(index, external_id, path, error.code, error.message))
     return report
 
 
-async def _store(
-    session: AsyncSession,
+@dataclass(frozen=True)
+class _Accepted:
+    """An item that passed every check made before storing: its draft (lesson and stripped id set,
+    topics not yet), its topic path, and the problem it updates (None: a new one)."""
+
+    draft: ProblemDraft
+    topic: str | None
+    problem: Problem | None
+
+
+def _accept(
     viewer: User,
     lesson_id: int,
     parsed: _Parsed,
     existing: dict[str, tuple[Problem, Course]],
     seen: set[str],
-    now: datetime,
-) -> Problem | list[DomainError]:
-    """Store one parsed item in its own SAVEPOINT; the problem, or what is wrong with the item."""
+) -> _Accepted | list[DomainError]:
+    """The item ready to store, or what is wrong with it; the first valid item of an id claims it."""
     if parsed.draft is None:
         return parsed.errors
     external_id = parsed.draft.external_id
@@ -310,13 +338,51 @@ async def _store(
         message = "This id belongs to a problem of a course you may not change."
         return [Forbidden(message, field=["id"])]
     lesson = lesson_id if problem is None else problem.lesson_id
+    draft = replace(parsed.draft, lesson_id=lesson, external_id=external_id)
+    # Checked here, not by the batch: one invalid draft would make `write_problems` store none.
+    errors = problem_authoring.validate_problem(draft)
+    if errors:
+        return [_to_item_field(error) for error in errors]
+    return _Accepted(draft, parsed.topic, problem)
+
+
+async def _topic_ids(session: AsyncSession, paths: Sequence[str | None]) -> dict[str | None, list[int]]:
+    """The topic ids to link for each path (none for None): the topic at the path, created with its
+    missing ancestors, looked up once per distinct path."""
+    ids: dict[str | None, list[int]] = {None: []}
+    for path in dict.fromkeys(path for path in paths if path is not None):
+        topic = await topics.ensure_topic_path(session, path)
+        ids[path] = [topic.id] if topic.id is not None else []
+    return ids
+
+
+async def _create(
+    session: AsyncSession, lesson_id: int, drafts: dict[int, ProblemDraft], now: datetime
+) -> dict[int, Problem | list[DomainError]]:
+    """Store the new items (by item index) in one batch, in item order after the lesson's last problem.
+
+    The batch skips an item whose id a concurrent import has stored since `_existing` looked (ON
+    CONFLICT DO NOTHING); that item gets the error a failed INSERT of its own would have given."""
+    stored = iter(await problem_authoring.write_problems(session, lesson_id, list(drafts.values()), now))
+    # The stored problems come back in draft order and the ids of the batch are distinct (or None,
+    # which never conflicts): a draft whose id is not the next stored one was skipped.
+    outcomes: dict[int, Problem | list[DomainError]] = {}
+    problem = next(stored, None)
+    for index, draft in drafts.items():
+        if problem is not None and problem.external_id == draft.external_id:
+            outcomes[index] = problem
+            problem = next(stored, None)
+        else:
+            outcomes[index] = [problem_authoring.external_id_taken(["id"])]
+    return outcomes
+
+
+async def _update(
+    session: AsyncSession, draft: ProblemDraft, now: datetime, problem: Problem
+) -> Problem | list[DomainError]:
+    """Update one imported problem in its own SAVEPOINT; the problem, or what is wrong with the item."""
     try:
         async with session.begin_nested():
-            topic_ids: list[int] = []
-            if parsed.topic is not None:
-                topic = await topics.ensure_topic_path(session, parsed.topic)
-                topic_ids = [topic.id] if topic.id is not None else []
-            draft = replace(parsed.draft, lesson_id=lesson, topic_ids=topic_ids)
             return await problem_authoring.write_problem(session, draft, now, problem)
     except DomainError as error:
         errors = error.errors if isinstance(error, InvalidErrors) else [error]

@@ -309,8 +309,12 @@ async def write_problems(
     first = await after_last(session, col(Problem.position), col(Problem.lesson_id) == lesson_id)
     rows = [_row(draft, first + index, now) for index, draft in enumerate(drafts)]
     # executemany with RETURNING: SQLAlchemy sends it as one multi-row INSERT ("insertmanyvalues"),
-    # compiled once and cached, where .values(rows) would compile a statement of every row's values
+    # compiled once and cached, where .values(rows) would compile a statement of every row's values.
+    # render_nulls: the ORM leaves None out of a row (for the column default), so rows of different
+    # kinds (a numeric answer or not) would have different columns and go in one INSERT per run of
+    # alike rows; every column whose value can be None here defaults to NULL anyway.
     statement = dialect_insert(session)(Problem).on_conflict_do_nothing(index_elements=["external_id"])
+    statement = statement.execution_options(render_nulls=True)
     stored = {problem.position: problem for problem in (await session.scalars(statement.returning(Problem), rows))}
     problems: list[tuple[Problem, ProblemDraft]] = [
         (stored[first + index], draft) for index, draft in enumerate(drafts) if first + index in stored
