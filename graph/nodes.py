@@ -5,7 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
+import strawberry
 from aiodataloader import DataLoader
+from strawberry import relay
+
+from graph.ids import encode
 
 R = TypeVar("R")
 N = TypeVar("N")
@@ -25,3 +29,19 @@ async def load_nodes(
         row = next(rows) if key is not None else None
         nodes.append(convert(row) if row is not None and (visible is None or visible(row)) else None)
     return nodes
+
+
+@strawberry.type
+class EncodedNode(relay.Node):
+    """A Relay node whose `id` is a plain field: the global ID, encoded when the object is made.
+    strawberry.relay resolves `id` per object (an Info, a GlobalID, a scalar conversion: ~5 µs, a
+    third of a small object's cost in a large list); the schema is the same. Subclasses declare
+    their key as `id: relay.NodeID[int]`, and their GraphQL name is their class name."""
+
+    global_id: strawberry.ID = strawberry.field(
+        name="id", description="The Globally Unique ID of this object", default=strawberry.ID("")
+    )
+
+    def __post_init__(self) -> None:
+        key: int = self.id  # type: ignore[attr-defined]
+        self.global_id = encode(type(self).__name__, key)

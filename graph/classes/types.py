@@ -15,6 +15,7 @@ from domain import models as m
 from domain.classes import StudentPageKey, teaches
 from graph.content.types import Course
 from graph.context import Context
+from graph.nodes import EncodedNode
 from graph.pagination import connection, decode_cursor, encode_cursor, page_size
 from graph.users.types import User
 
@@ -25,7 +26,7 @@ async def teaches_class(info: Info[Context, Any], class_: m.Class) -> bool:
 
 
 @strawberry.type(description="A group of learners under an instructor; learners join with the join code.")
-class Class(relay.Node):
+class Class(EncodedNode):
     id: relay.NodeID[int]
     name: str
     created_at: datetime

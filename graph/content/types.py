@@ -15,7 +15,7 @@ from domain import models as m
 from domain.catalog import LessonPageKey, OptionRow, ProblemRow
 from graph.context import Context
 from graph.ids import encode
-from graph.nodes import load_nodes
+from graph.nodes import EncodedNode, load_nodes
 from graph.pagination import connection, decode_cursor, encode_cursor, page_size
 
 if TYPE_CHECKING:
@@ -38,7 +38,7 @@ class ProblemStatus(Enum):
 
 
 @strawberry.type(description="A course: an ordered series of lessons.")
-class Course(relay.Node):
+class Course(EncodedNode):
     id: relay.NodeID[int]
     slug: str
     title: str
@@ -83,7 +83,7 @@ def lesson_cursor(lesson: m.Lesson) -> str:
 
 
 @strawberry.type(description="A lesson: teaching text and the problems that practise it.")
-class Lesson(relay.Node):
+class Lesson(EncodedNode):
     id: relay.NodeID[int]
     title: str
     body: str
@@ -193,7 +193,7 @@ def selects(info: Info[Context, Any], name: str) -> bool:
 
 
 @strawberry.type(description="A problem to answer. Correct answers and explanations stay hidden until answered.")
-class Problem(relay.Node):
+class Problem(EncodedNode):
     id: relay.NodeID[int]
     kind: ProblemKind
     status: ProblemStatus
@@ -293,7 +293,7 @@ class Problem(relay.Node):
 
 
 @strawberry.type(description="A node of the topic tree (any depth, e.g. topic / subtopic / leaf / facet).")
-class Topic(relay.Node):
+class Topic(EncodedNode):
     id: relay.NodeID[int]
     name: str
     path: str

@@ -17,7 +17,7 @@ from graph.content.types import Lesson, Problem
 from graph.context import Context
 from graph.errors import UserError
 from graph.learning.types import Submission
-from graph.nodes import load_nodes
+from graph.nodes import EncodedNode, load_nodes
 
 
 @strawberry.enum(description="Where a background job is.")
@@ -38,7 +38,7 @@ class JobKind(Enum):
     description="A background job. `status`, `progress` and `error` are as of the moment the job was read "
     "(in `jobProgress`: as of the update); the other fields are read when asked for."
 )
-class Job(relay.Node):
+class Job(EncodedNode):
     id: relay.NodeID[int]
     status: JobStatus
     progress: float = strawberry.field(description="Share of the work done, 0..1.")

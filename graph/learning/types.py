@@ -15,7 +15,7 @@ from domain import models as m
 from graph.content.types import Lesson, Problem
 from graph.context import Context
 from graph.ids import encode
-from graph.nodes import load_nodes
+from graph.nodes import EncodedNode, load_nodes
 
 
 @strawberry.enum
@@ -75,7 +75,7 @@ class Answer:
 
 
 @strawberry.type(description="One attempt at a lesson or a single problem.")
-class Submission(relay.Node):
+class Submission(EncodedNode):
     id: relay.NodeID[int]
     status: SubmissionStatus
     score: float | None = strawberry.field(description="Points reached; null while answers are pending.")

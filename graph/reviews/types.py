@@ -21,7 +21,7 @@ from graph.content.types import Problem
 from graph.context import Context
 from graph.errors import UserError
 from graph.ids import encode
-from graph.nodes import load_nodes
+from graph.nodes import EncodedNode, load_nodes
 
 
 @strawberry.enum(description="How well the learner recalled a card.")
@@ -48,7 +48,7 @@ class CardState(Enum):
 
 
 @strawberry.type(description="A spaced-repetition card: one per learner and answered problem, scheduled with FSRS.")
-class ReviewCard(relay.Node):
+class ReviewCard(EncodedNode):
     id: relay.NodeID[int]
     state: CardState
     step: int | None = strawberry.field(description="The learning or relearning step; null in REVIEW state.")

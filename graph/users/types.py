@@ -15,7 +15,7 @@ from domain import models as m
 from domain.gamification import Streak as StreakRule
 from domain.gamification import current_streak, local_day
 from graph.context import Context
-from graph.nodes import load_nodes
+from graph.nodes import EncodedNode, load_nodes
 
 
 @strawberry.enum
@@ -50,7 +50,7 @@ class Profile:
 
 
 @strawberry.type(description="A learner, instructor or admin.")
-class User(relay.Node):
+class User(EncodedNode):
     id: relay.NodeID[int]
     display_name: str
     role: Role

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import pytest
 from strawberry.relay import GlobalID
+from strawberry.types.base import get_object_definition
 
 from domain.errors import NotFound
 from graph.ids import decode, encode
+from graph.nodes import EncodedNode
+from graph.schema import NODE_TYPES
 
 
 @pytest.mark.parametrize(("type_name", "key"), [("Problem", 1), ("Option", 12345), ("ReviewCard", 10**12)])
@@ -23,3 +26,11 @@ def test_decode_refuses_anything_but_a_numeric_id_of_the_type(value: str) -> Non
         decode(value, "Problem", ["input", "problemId"])
 
     assert raised.value.field == ["input", "problemId"]
+
+
+@pytest.mark.parametrize("node_type", list(NODE_TYPES.values()), ids=list(NODE_TYPES))
+def test_every_node_type_encodes_its_id_under_its_graphql_name(node_type: type) -> None:
+    definition = get_object_definition(node_type, strict=True)
+
+    assert issubclass(node_type, EncodedNode)
+    assert definition.name == node_type.__name__  # EncodedNode encodes with the class name
