@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 import strawberry
 from strawberry import relay
 from strawberry.types import Info
-from strawberry.types.nodes import SelectedField
 
 from domain import models as m
 from domain.catalog import LessonPageKey, OptionRow, ProblemRow
@@ -17,6 +16,7 @@ from graph.context import Context
 from graph.ids import encode
 from graph.nodes import EncodedNode, load_nodes
 from graph.pagination import connection, decode_cursor, encode_cursor, page_size
+from graph.selection import selects
 
 if TYPE_CHECKING:
     from graph.learning.types import LessonProgress
@@ -181,15 +181,6 @@ class Solution:
     accepted_answers: list[str]
     reference_answer: str | None
     rubric: list[str]
-
-
-def selects(info: Info[Context, Any], name: str) -> bool:
-    """Whether the field being resolved selects `name` directly on its result (not in a fragment)."""
-    return any(
-        isinstance(child, SelectedField) and child.name == name
-        for selected in info.selected_fields
-        for child in selected.selections
-    )
 
 
 @strawberry.type(description="A problem to answer. Correct answers and explanations stay hidden until answered.")

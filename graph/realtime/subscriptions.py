@@ -8,12 +8,11 @@ database session between events, so no transaction stays open while a subscriber
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator
 from typing import Any, cast
 
 import strawberry
 from strawberry.types import Info
-from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField, Selection
 
 from domain import events
 from domain import models as m
@@ -31,18 +30,9 @@ from graph.realtime.resolvers import board_size, checked_scope
 from graph.realtime.sharing import ShareKey, encoded_result, share_key
 from graph.realtime.transport import direct_sender, send_next
 from graph.realtime.types import Leaderboard, LeaderboardScopeInput
+from graph.selection import selects
 
 FINAL_JOB_STATES = {JobStatus.SUCCEEDED, JobStatus.FAILED}
-
-
-def _selects(selections: Sequence[Selection], name: str) -> bool:
-    """Whether `name` is among the fields directly selected (fragments included)."""
-    for selection in selections:
-        if isinstance(selection, SelectedField) and selection.name == name:
-            return True
-        if isinstance(selection, FragmentSpread | InlineFragment) and _selects(selection.selections, name):
-            return True
-    return False
 
 
 def _view(snapshot: Snapshot, first: int, viewer_id: int | None) -> Leaderboard:
@@ -125,7 +115,7 @@ class RealtimeSubscription:
         context = info.context
         size = board_size(first, context.settings.max_page_size)
         wanted = await checked_scope(context, scope)
-        viewer_id = context.viewer_id if _selects(info.selected_fields[0].selections, "viewerEntry") else None
+        viewer_id = context.viewer_id if selects(info, "viewerEntry") else None
         raw = info._raw_info  # the operation as graphql-core runs it: what shared subscribers have in common
         variables = cast(dict[str, Any], raw.variable_values)  # strawberry hands resolvers the coerced dict
         shared_as = share_key(raw.schema, raw.operation, raw.fragments, variables)

@@ -101,7 +101,7 @@ async def test_lesson_page_statement_count_is_the_same_for_10_and_100_lessons(
     assert len(counter.statements) == 6
 
 
-async def test_options_read_ahead_with_the_problems_or_asked_for_in_a_fragment_are_the_same(
+async def test_options_asked_for_directly_or_in_a_fragment_read_the_same_in_the_same_statements(
     api: Api, session: AsyncSession, settings: Settings, now: datetime, engine: AsyncEngine
 ) -> None:
     learner = await make_user(session, settings, now)
@@ -109,7 +109,7 @@ async def test_options_read_ahead_with_the_problems_or_asked_for_in_a_fragment_a
     await session.commit()
     page = "{ courses(first: 1) { edges { node { lessons { edges { node { problems { id %s } } } } } } } }"
     direct = page % "options { id text }"
-    fragment = page % "...P" + " fragment P on Problem { options { id text } }"  # not read ahead
+    fragment = page % "...P" + " fragment P on Problem { options { id text } }"
     token = api.token(learner, now)
 
     counted = []
@@ -120,8 +120,8 @@ async def test_options_read_ahead_with_the_problems_or_asked_for_in_a_fragment_a
         finally:
             counter.close()
 
-    (read_ahead, read_ahead_count), (one_by_one, one_by_one_count) = counted
-    assert read_ahead == one_by_one
-    lessons = read_ahead["courses"]["edges"][0]["node"]["lessons"]["edges"]
+    (direct_data, direct_count), (fragment_data, fragment_count) = counted
+    assert direct_data == fragment_data
+    lessons = direct_data["courses"]["edges"][0]["node"]["lessons"]["edges"]
     assert any(problem["options"] for lesson in lessons for problem in lesson["node"]["problems"])
-    assert read_ahead_count == one_by_one_count  # both batched: one statement for all options
+    assert direct_count == fragment_count  # both read ahead: one statement for all options
