@@ -14,9 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.types import Receive, Scope, Send
 from strawberry.fastapi import GraphQLRouter
 
-from domain import jobs
 from domain.infra.database import create_engine
 from domain.infra.job_queue import InProcessJobQueue
+from domain.jobs import records as jobs
 from domain.settings import Settings, get_settings
 from graph.context import Context, Services
 from graph.realtime.endpoint import WebSocketView

@@ -21,8 +21,8 @@ cli = typer.Typer(
 
 
 async def _seed(settings_url: str | None = None) -> bool:
-    from domain import demo
     from domain.clock import utcnow
+    from domain.content import demo
     from domain.infra.database import create_engine, session_factory
 
     settings = get_settings()
@@ -97,7 +97,7 @@ def create_user(
     password: Annotated[str | None, typer.Option(help="Asked for when not given.")] = None,
 ) -> None:
     """Create an account of any role (register only makes learners)."""
-    from domain import auth
+    from domain.accounts import auth
     from domain.clock import utcnow
     from domain.errors import DomainError
     from domain.infra.database import create_engine, session_factory

@@ -15,16 +15,17 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from strawberry.fastapi import BaseContext
 from strawberry.types import Info
 
-from domain import events, jobs
+from domain.accounts.auth import decode_token
 from domain.analytics import invalidation
-from domain.auth import decode_token
 from domain.clock import utcnow
 from domain.errors import Unauthenticated
 from domain.infra.cache import Cache, create_cache
 from domain.infra.database import session_factory
 from domain.infra.job_queue import Enqueue, JobQueue
+from domain.jobs import records as jobs
 from domain.models import Role, User
-from domain.realtime import Realtime
+from domain.realtime import events
+from domain.realtime.dispatch import Realtime
 from domain.settings import Settings
 from graph.persisted_queries import MemoryQueryStore, QueryStore
 from graph.realtime.live import LiveBoards

@@ -9,8 +9,10 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 from aiodataloader import DataLoader
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain import catalog, classes, jobs
-from domain.catalog import LearningStats, LessonPageKey, OptionRow, ProblemRow
+from domain.classes import membership
+from domain.content import catalog
+from domain.content.catalog import LearningStats, LessonPageKey, OptionRow, ProblemRow
+from domain.jobs import records as jobs
 from domain.models import (
     Answer,
     Class,
@@ -169,22 +171,22 @@ class Loaders:
     @cached_property
     def viewer_in_class(self) -> DataLoader[int, bool]:
         async def fetch(session: AsyncSession, keys: Sequence[int]) -> Mapping[int, bool]:
-            joined = await classes.member_visibility(session, self._viewer_key(), keys)
+            joined = await membership.member_visibility(session, self._viewer_key(), keys)
             return {key: key in joined for key in keys}
 
         return BatchLoader(self._context, fetch, bool)
 
     @cached_property
     def course_ids_by_class(self) -> DataLoader[int, list[int]]:
-        return BatchLoader(self._context, classes.course_ids_by_class, list)
+        return BatchLoader(self._context, membership.course_ids_by_class, list)
 
     @cached_property
     def student_count_by_class(self) -> DataLoader[int, int]:
-        return BatchLoader(self._context, classes.student_counts, int)
+        return BatchLoader(self._context, membership.student_counts, int)
 
     @cached_property
-    def student_page_by_class(self) -> DataLoader[classes.StudentPageKey, list[User]]:
-        return BatchLoader(self._context, classes.student_pages, list)
+    def student_page_by_class(self) -> DataLoader[membership.StudentPageKey, list[User]]:
+        return BatchLoader(self._context, membership.student_pages, list)
 
     # jobs
     @cached_property

@@ -8,7 +8,7 @@ from itertools import count
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain import auth
+from domain.accounts import auth
 from domain.models import (
     Class,
     ClassCourse,
@@ -194,7 +194,7 @@ async def give_xp(
     ref: str | None = None,
 ) -> int:
     """Award `amount` XP to `user` at `now` the way the services do (real-time feature); commit to publish."""
-    from domain.rewards import award_xp, lock_user
+    from domain.learning.rewards import award_xp, lock_user
 
     assert user.id is not None
     locked = await lock_user(session, user.id)

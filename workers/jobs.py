@@ -17,11 +17,12 @@ from typing import Any, Generic, TypeVar
 
 from arq.worker import Retry
 
-from domain import evaluation, generation, jobs
-from domain.evaluation import Evaluated, Verdict
-from domain.generation import Generated
+from domain.ai import evaluation, generation
+from domain.ai.evaluation import Evaluated, Verdict
+from domain.ai.generation import Generated
 from domain.infra.job_queue import Enqueue, JobFunction
-from domain.jobs import FINAL, Usage
+from domain.jobs import records as jobs
+from domain.jobs.records import FINAL, Usage
 from domain.models import Job, JobKind, JobStatus, ProblemKind
 from workers.ai import ProviderError, ProviderUnavailable
 from workers.runtime import Runtime

@@ -15,13 +15,14 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from domain import events, jobs
 from domain.analytics import invalidation
 from domain.clock import utcnow
 from domain.infra.cache import Cache, create_cache
 from domain.infra.database import create_engine, session_factory
 from domain.infra.job_queue import ArqJobQueue, JobQueue, create_job_queue
-from domain.realtime import Realtime
+from domain.jobs import records as jobs
+from domain.realtime import events
+from domain.realtime.dispatch import Realtime
 from domain.settings import Settings
 from workers.ai import Provider, create_provider
 

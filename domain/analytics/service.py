@@ -15,11 +15,11 @@ from typing import Generic, TypeVar
 from pydantic import TypeAdapter
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain import classes
 from domain.analytics import class_stats, student
 from domain.analytics.class_stats import ClassAnalytics
 from domain.analytics.invalidation import class_scope, student_scope
 from domain.analytics.student import StudentAnalytics
+from domain.classes import membership
 from domain.infra.cache import Cache
 
 T = TypeVar("T")
@@ -61,7 +61,7 @@ async def class_analytics(
         class_scope(class_id),
         ttl,
         _CLASS,
-        lambda: classes.check_class_access(session, viewer_id, class_id),
+        lambda: membership.check_class_access(session, viewer_id, class_id),
         lambda: class_stats.compute(session, class_id, now),
     )
 
@@ -75,6 +75,6 @@ async def student_analytics(
         student_scope(user_id),
         ttl,
         _STUDENT,
-        lambda: classes.check_student_access(session, viewer_id, user_id),
+        lambda: membership.check_student_access(session, viewer_id, user_id),
         lambda: student.compute(session, user_id, now),
     )

@@ -27,9 +27,9 @@ from datetime import datetime, timedelta
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from domain import leaderboards
-from domain.events import XpAwarded
-from domain.leaderboards import IsoWeek, Scope, ScopeKind, Standing
+from domain.realtime import leaderboards
+from domain.realtime.events import XpAwarded
+from domain.realtime.leaderboards import IsoWeek, Scope, ScopeKind, Standing
 
 log = logging.getLogger("learnql.leaderboards")
 

@@ -1,7 +1,8 @@
 """All tables, imported together so that SQLModel.metadata is complete."""
 
-from domain.models.classes import Class, ClassCourse, ClassMember, Grade
-from domain.models.content import (
+from domain.accounts.models import Role, User
+from domain.classes.models import Class, ClassCourse, ClassMember, Grade
+from domain.content.models import (
     Course,
     Lesson,
     Option,
@@ -11,16 +12,15 @@ from domain.models.content import (
     ProblemTopic,
     Topic,
 )
-from domain.models.jobs import AiCacheEntry, Job, JobKind, JobStatus
-from domain.models.learning import (
+from domain.jobs.models import AiCacheEntry, Job, JobKind, JobStatus
+from domain.learning.models import (
     Answer,
     LessonProgress,
     Submission,
     SubmissionStatus,
     XpEvent,
 )
-from domain.models.reviews import CardState, ReviewCard, ReviewLog, ReviewSettings
-from domain.models.users import Role, User
+from domain.reviews.models import CardState, ReviewCard, ReviewLog, ReviewSettings
 
 __all__ = [
     "AiCacheEntry",

@@ -6,7 +6,7 @@ from datetime import date as Date
 
 import strawberry
 
-from domain import classes, grades
+from domain.classes import grades, membership
 from domain.errors import NotFound
 from graph import ids
 
@@ -19,8 +19,8 @@ class ClassCreateInput:
         description="Courses the class follows: grades in their lessons count for the class (none: every lesson).",
     )
 
-    def to_domain(self) -> classes.ClassDraft:
-        return classes.ClassDraft(self.name, ids.decode_many(self.course_ids, "Course", ["courseIds"]))
+    def to_domain(self) -> membership.ClassDraft:
+        return membership.ClassDraft(self.name, ids.decode_many(self.course_ids, "Course", ["courseIds"]))
 
 
 @strawberry.input

@@ -7,7 +7,7 @@ from typing import Any
 import strawberry
 from strawberry.types import Info
 
-from domain import classes, grades
+from domain.classes import grades, membership
 from domain.errors import DomainError, Unauthenticated
 from graph.classes.inputs import ClassCreateInput, JoinClassInput, RecordGradesInput
 from graph.classes.types import Class
@@ -37,7 +37,7 @@ class ClassQuery:
         viewer_id = info.context.viewer_id
         if viewer_id is None:
             raise Unauthenticated("Log in to see your classes.")
-        return [Class.from_model(row) for row in await info.context.run(classes.viewer_classes, viewer_id)]
+        return [Class.from_model(row) for row in await info.context.run(membership.viewer_classes, viewer_id)]
 
 
 @strawberry.type
@@ -47,7 +47,7 @@ class ClassMutation:
         context = info.context
         viewer = await context.require_viewer()
         try:
-            created = await context.run(classes.create_class, viewer, input.to_domain(), context.now())
+            created = await context.run(membership.create_class, viewer, input.to_domain(), context.now())
         except DomainError as error:
             return ClassPayload(errors=UserError.from_domain(error))
         await context.commit()
@@ -58,7 +58,7 @@ class ClassMutation:
         context = info.context
         viewer = await context.require_viewer()
         try:
-            joined = await context.run(classes.join_class, viewer, input.join_code, context.now())
+            joined = await context.run(membership.join_class, viewer, input.join_code, context.now())
         except DomainError as error:
             return ClassPayload(errors=UserError.from_domain(error))
         await context.commit()

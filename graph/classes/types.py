@@ -12,7 +12,7 @@ from strawberry import relay
 from strawberry.types import Info
 
 from domain import models as m
-from domain.classes import StudentPageKey, teaches
+from domain.classes.membership import StudentPageKey, teaches
 from graph.content.types import Course
 from graph.context import Context
 from graph.nodes import EncodedNode

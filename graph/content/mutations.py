@@ -8,8 +8,10 @@ from typing import Any, TypeVar
 import strawberry
 from strawberry.types import Info
 
-from domain import authoring, importing, problem_authoring, topics
 from domain import models as m
+from domain.content import courses as authoring
+from domain.content import importing, topics
+from domain.content import problems as problem_authoring
 from domain.errors import DomainError, Invalid
 from graph import ids
 from graph.content.inputs import (

@@ -8,7 +8,7 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
-from domain import catalog
+from domain.content import catalog
 from graph import ids
 from graph.content.types import Course, Lesson, Problem, Topic, lesson_cursor
 from graph.context import Context

@@ -11,7 +11,7 @@ from strawberry import relay
 from strawberry.types import Info
 
 from domain import models as m
-from domain.catalog import LessonPageKey, OptionRow, ProblemRow
+from domain.content.catalog import LessonPageKey, OptionRow, ProblemRow
 from graph.context import Context
 from graph.ids import encode
 from graph.nodes import EncodedNode, load_nodes

@@ -8,8 +8,9 @@ from typing import Any
 import strawberry
 from strawberry.types import Info
 
-from domain import authoring, generation
-from domain.documents import is_pdf, pdf_text
+from domain.ai import generation
+from domain.ai.documents import is_pdf, pdf_text
+from domain.content import courses as authoring
 from domain.errors import DomainError, Invalid, InvalidErrors
 from domain.models import ProblemKind
 from graph import ids

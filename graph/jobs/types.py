@@ -12,7 +12,7 @@ from strawberry import relay
 from strawberry.types import Info
 
 from domain import models as m
-from domain.events import JobProgress
+from domain.realtime.events import JobProgress
 from graph.content.types import Lesson, Problem
 from graph.context import Context
 from graph.errors import UserError

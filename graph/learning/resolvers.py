@@ -7,8 +7,8 @@ from typing import Any
 import strawberry
 from strawberry.types import Info
 
-from domain import submissions
 from domain.errors import DomainError, Invalid
+from domain.learning import submissions
 from graph import ids
 from graph.context import Context
 from graph.errors import UserError

@@ -22,11 +22,12 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from domain import catalog, events, leaderboards
+from domain.content import catalog
 from domain.infra.broker import Gap
-from domain.leaderboards import Board, Scope, ScopeKind, Standing
 from domain.models import User
-from domain.realtime import XP_CHANNEL, Realtime
+from domain.realtime import events, leaderboards
+from domain.realtime.dispatch import XP_CHANNEL, Realtime
+from domain.realtime.leaderboards import Board, Scope, ScopeKind, Standing
 
 log = logging.getLogger("learnql.live")
 

@@ -7,9 +7,9 @@ from typing import Any
 import strawberry
 from strawberry.types import Info
 
-from domain import leaderboards
 from domain.errors import Invalid
-from domain.leaderboards import Scope
+from domain.realtime import leaderboards
+from domain.realtime.leaderboards import Scope
 from graph.context import Context
 from graph.realtime.types import Leaderboard, LeaderboardScopeInput
 

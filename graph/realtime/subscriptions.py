@@ -14,13 +14,13 @@ from typing import Any, cast
 import strawberry
 from strawberry.types import Info
 
-from domain import events
 from domain import models as m
 from domain.errors import NotFound
-from domain.events import JobStatus
 from domain.infra.broker import Gap
-from domain.leaderboards import Scope
-from domain.realtime import job_channel, submissions_channel
+from domain.realtime import events
+from domain.realtime.dispatch import job_channel, submissions_channel
+from domain.realtime.events import JobStatus
+from domain.realtime.leaderboards import Scope
 from graph import ids
 from graph.context import Context
 from graph.jobs.types import Job

@@ -11,7 +11,7 @@ from strawberry.types import Info
 
 from domain import models as m
 from domain.errors import Invalid
-from domain.leaderboards import Board, IsoWeek, Scope, ScopeKind, Standing
+from domain.realtime.leaderboards import Board, IsoWeek, Scope, ScopeKind, Standing
 from graph import ids
 from graph.context import Context
 from graph.users.types import User

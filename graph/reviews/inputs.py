@@ -6,8 +6,8 @@ from typing import Any
 
 import strawberry
 
-from domain import reviews
 from domain.errors import DomainError, Invalid, InvalidErrors
+from domain.reviews import scheduling
 from graph import ids
 from graph.reviews.types import Rating
 
@@ -19,8 +19,8 @@ class ReviewCardInput:
     idempotency_key: str = strawberry.field(description="Unique per user; a retry with the same key replays.")
     duration_ms: int | None = strawberry.field(default=None, description="How long the review took, in ms.")
 
-    def to_domain(self) -> reviews.ReviewRequest:
-        return reviews.ReviewRequest(
+    def to_domain(self) -> scheduling.ReviewRequest:
+        return scheduling.ReviewRequest(
             card_id=ids.decode(self.card_id, "ReviewCard", ["cardId"]),
             rating=self.rating.to_fsrs(),
             idempotency_key=self.idempotency_key,

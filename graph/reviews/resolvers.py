@@ -8,8 +8,11 @@ from typing import Any
 import strawberry
 from strawberry.types import Info
 
-from domain import review_queue, review_settings, review_stats, reviews
 from domain.errors import DomainError, Invalid
+from domain.reviews import preferences as review_settings
+from domain.reviews import queue as review_queue
+from domain.reviews import scheduling
+from domain.reviews import stats as review_stats
 from graph import ids
 from graph.context import Context
 from graph.errors import UserError
@@ -96,7 +99,7 @@ class ReviewMutation:
         context = info.context
         viewer = await context.require_viewer()
         try:
-            outcome = await context.run(reviews.review, viewer, input.to_domain(), context.now())
+            outcome = await context.run(scheduling.review, viewer, input.to_domain(), context.now())
         except DomainError as error:
             return ReviewCardPayload(errors=UserError.from_domain(error))
         await context.commit()

@@ -13,10 +13,10 @@ from strawberry import relay
 from strawberry.types import Info
 
 from domain import models as m
-from domain import reviews
-from domain.review_queue import NextPick
-from domain.review_settings import Preferences
-from domain.review_stats import ReviewStats as Stats
+from domain.reviews import scheduling
+from domain.reviews.preferences import Preferences
+from domain.reviews.queue import NextPick
+from domain.reviews.stats import ReviewStats as Stats
 from graph.content.types import Problem
 from graph.context import Context
 from graph.errors import UserError
@@ -93,7 +93,7 @@ class ReviewCard(EncodedNode):
 
     @strawberry.field(description="Predicted probability of recalling the card now (0..1); null while NEW.")
     def retrievability(self, info: Info[Context, Any]) -> float | None:
-        return reviews.retrievability(self.model, info.context.now())
+        return scheduling.retrievability(self.model, info.context.now())
 
     @strawberry.field
     async def problem(self, info: Info[Context, Any]) -> Problem:
@@ -143,7 +143,7 @@ class ReviewCardPayload:
     errors: list[UserError] = strawberry.field(default_factory=list)
 
     @classmethod
-    def from_outcome(cls, outcome: reviews.ReviewOutcome) -> ReviewCardPayload:
+    def from_outcome(cls, outcome: scheduling.ReviewOutcome) -> ReviewCardPayload:
         return cls(
             card=ReviewCard.from_model(outcome.card),
             review=CardReview.from_model(outcome.log),

@@ -7,7 +7,7 @@ from typing import Any
 import strawberry
 from strawberry.types import Info
 
-from domain import auth
+from domain.accounts import auth
 from domain.errors import DomainError
 from graph.context import Context
 from graph.errors import UserError

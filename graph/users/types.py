@@ -12,8 +12,8 @@ from strawberry import relay
 from strawberry.types import Info
 
 from domain import models as m
-from domain.gamification import Streak as StreakRule
-from domain.gamification import current_streak, local_day
+from domain.learning.rules import Streak as StreakRule
+from domain.learning.rules import current_streak, local_day
 from graph.context import Context
 from graph.nodes import EncodedNode, load_nodes
 

@@ -27,7 +27,7 @@ import httpx
 from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from domain import auth
+from domain.accounts import auth
 from domain.analytics import service
 from domain.infra.cache import Cache, MemoryCache, RedisCache
 from domain.infra.database import create_engine, session_factory

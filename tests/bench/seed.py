@@ -11,7 +11,7 @@ from sqlalchemy import insert, select, text
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlmodel import col
 
-from domain import auth
+from domain.accounts import auth
 from domain.infra.database import create_engine
 from domain.infra.migrations import upgrade
 from domain.models import User

@@ -40,11 +40,12 @@ import httpx
 from sqlalchemy import insert, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from domain import auth, events
+from domain.accounts import auth
 from domain.infra.database import create_engine, session_factory
 from domain.infra.migrations import upgrade
 from domain.models import User
-from domain.realtime import Realtime
+from domain.realtime import events
+from domain.realtime.dispatch import Realtime
 from domain.settings import Settings
 from tests.bench import wsclient
 from tests.services import POSTGRES_URL, REDIS_URL

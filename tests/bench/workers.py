@@ -31,14 +31,16 @@ from typing import Any
 from sqlalchemy import insert, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
-from domain import auth, evaluation, generation, submissions
-from domain.documents import pdf_text
-from domain.generation import GenerationInput
+from domain.accounts import auth
+from domain.ai import evaluation, generation
+from domain.ai.documents import pdf_text
+from domain.ai.generation import GenerationInput
 from domain.infra.cache import MemoryCache
 from domain.infra.database import create_engine, session_factory
 from domain.infra.migrations import upgrade
+from domain.learning import submissions
 from domain.models import Course, Job, Lesson, Problem, ProblemKind, Role, User
-from domain.realtime import Realtime
+from domain.realtime.dispatch import Realtime
 from domain.settings import Settings
 from tests.bench.servers import Server
 from tests.services import POSTGRES_URL, reachable

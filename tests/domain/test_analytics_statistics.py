@@ -14,8 +14,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain import grades
 from domain.analytics import class_stats, rules, student
+from domain.classes import grades
 from domain.models import User
 from tests.bench.analytics_dataset import Dataset, generate, insert_rows
 

@@ -14,13 +14,15 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlmodel import col
 
-from domain import authoring, problem_authoring, topics
-from domain.authoring import CourseDraft, CoursePatch, LessonDraft, LessonPatch
+from domain.content import courses as authoring
+from domain.content import problems as problem_authoring
+from domain.content import topics
+from domain.content.courses import CourseDraft, CoursePatch, LessonDraft, LessonPatch
+from domain.content.problems import OptionDraft, ProblemDraft, ProblemPatch
+from domain.content.topics import TopicDraft
 from domain.errors import Conflict, DomainError, Forbidden, Invalid, InvalidErrors, NotFound
 from domain.infra.database import session_factory
 from domain.models import Lesson, Option, ProblemKind, ProblemStatus, ProblemTopic, Role, Topic, User
-from domain.problem_authoring import OptionDraft, ProblemDraft, ProblemPatch
-from domain.topics import TopicDraft
 
 SINGLE = ProblemKind.SINGLE_CHOICE
 MULTIPLE = ProblemKind.MULTIPLE_CHOICE

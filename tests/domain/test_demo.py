@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from domain import auth, demo
+from domain.accounts import auth
+from domain.content import demo
 from domain.models import Course, Lesson, Problem, ProblemKind, User
 from domain.settings import Settings
 

@@ -8,9 +8,11 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from domain import evaluation, events, jobs, submissions
-from domain.evaluation import PendingAnswer, Verdict
+from domain.ai import evaluation
+from domain.ai.evaluation import PendingAnswer, Verdict
 from domain.infra.database import session_factory
+from domain.jobs import records as jobs
+from domain.learning import submissions
 from domain.models import (
     Answer,
     Grade,
@@ -23,6 +25,7 @@ from domain.models import (
     User,
     XpEvent,
 )
+from domain.realtime import events
 from domain.settings import Settings
 from tests.factories import CourseFixture, make_course, make_user
 

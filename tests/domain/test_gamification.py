@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from domain.gamification import (
+from domain.learning.rules import (
     Streak,
     advance_streak,
     current_streak,

@@ -9,10 +9,11 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain import generation, jobs
-from domain.documents import normalize_source, pdf_text
+from domain.ai import generation
+from domain.ai.documents import normalize_source, pdf_text
+from domain.ai.generation import GenerationInput
 from domain.errors import DomainError, Forbidden, InvalidErrors
-from domain.generation import GenerationInput
+from domain.jobs import records as jobs
 from domain.models import Job, JobStatus, Option, Problem, ProblemKind, Role
 from domain.settings import Settings
 from tests.factories import make_course, make_user

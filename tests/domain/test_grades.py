@@ -11,11 +11,12 @@ import pytest
 from sqlalchemy import event, func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from domain import grades, submissions
 from domain.analytics.invalidation import committed_scopes
+from domain.classes import grades
+from domain.classes.grades import GradeRow
 from domain.errors import Forbidden, Invalid
-from domain.grades import GradeRow
 from domain.infra.database import session_factory
+from domain.learning import submissions
 from domain.models import Grade, ProblemKind, Role, Submission, SubmissionStatus, User
 from domain.settings import Settings
 from tests.factories import CourseFixture, make_class, make_course, make_user

@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from domain.grading import (
+from domain.learning.scoring import (
     grade_multiple_choice,
     grade_numeric,
     grade_short_text,

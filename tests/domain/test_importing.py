@@ -11,10 +11,10 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlmodel import col
 
-from domain import authoring
-from domain.authoring import CourseDraft, LessonDraft
+from domain.content import courses as authoring
+from domain.content.courses import CourseDraft, LessonDraft
+from domain.content.importing import ImportReport, import_problems
 from domain.errors import DomainError, Forbidden, Invalid, NotFound
-from domain.importing import ImportReport, import_problems
 from domain.infra.database import session_factory
 from domain.models import Lesson, Option, Problem, ProblemTopic, Role, Topic, User
 

@@ -13,8 +13,8 @@ from sqlalchemy import event, func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlmodel import col
 
-from domain import importing
-from domain.importing import ImportReport, import_problems
+from domain.content import importing
+from domain.content.importing import ImportReport, import_problems
 from domain.infra.database import session_factory
 from domain.models import Option, Problem, ProblemTopic, Role, Topic, User
 from tests.domain.test_importing import count, item_errors, make_lesson, make_user, mcq

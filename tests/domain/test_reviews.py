@@ -12,13 +12,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlmodel import col
 
-from domain import reviews
 from domain.errors import IdempotencyKeyReused, Invalid, NotFound
 from domain.infra.database import session_factory
+from domain.learning.submissions import AnswerInput, SubmissionRequest, submit
 from domain.models import CardState, ProblemKind, ReviewCard, ReviewLog, User, XpEvent
-from domain.reviews import ReviewRequest
+from domain.reviews import scheduling
+from domain.reviews.scheduling import ReviewRequest
 from domain.settings import Settings
-from domain.submissions import AnswerInput, SubmissionRequest, submit
 from tests.factories import CourseFixture, make_course, make_review_card, make_user
 
 RATINGS = [
@@ -65,12 +65,14 @@ async def _new_card(session: AsyncSession, settings: Settings, now: datetime) ->
     return learner, card
 
 
-async def _review(engine: AsyncEngine, user_id: int, request: ReviewRequest, moment: datetime) -> reviews.ReviewOutcome:
+async def _review(
+    engine: AsyncEngine, user_id: int, request: ReviewRequest, moment: datetime
+) -> scheduling.ReviewOutcome:
     """One request: its own write session, committed, like the API does it."""
     async with session_factory(engine, write=True)() as session:
         user = await session.get(User, user_id)
         assert user is not None
-        outcome = await reviews.review(session, user, request, moment)
+        outcome = await scheduling.review(session, user, request, moment)
         await session.commit()
         return outcome
 
@@ -104,7 +106,7 @@ async def test_ten_reviews_across_reloads_match_an_in_memory_fsrs_run(
         await _review(engine, learner.id, ReviewRequest(card.id, rating, f"review-{index}"), moment)
 
         reloaded = await _card(engine, card.id)
-        assert reviews.to_fsrs(reloaded) == memory, f"after review {index + 1}"
+        assert scheduling.to_fsrs(reloaded) == memory, f"after review {index + 1}"
 
     assert memory.state == fsrs.State.Review
     final = await _card(engine, card.id)
@@ -121,8 +123,8 @@ async def test_ten_reviews_across_reloads_match_an_in_memory_fsrs_run(
 async def test_a_new_card_is_the_library_fresh_card() -> None:
     card = ReviewCard(id=7, user_id=1, problem_id=1, due=datetime(2026, 1, 1, tzinfo=UTC), created_at=datetime.now(UTC))
 
-    assert reviews.to_fsrs(card) == fsrs.Card(card_id=7, due=datetime(2026, 1, 1, tzinfo=UTC))
-    assert reviews.retrievability(card, datetime(2026, 1, 2, tzinfo=UTC)) is None
+    assert scheduling.to_fsrs(card) == fsrs.Card(card_id=7, due=datetime(2026, 1, 1, tzinfo=UTC))
+    assert scheduling.retrievability(card, datetime(2026, 1, 2, tzinfo=UTC)) is None
 
 
 async def test_replay_returns_the_original_review_and_awards_nothing_more(
@@ -142,11 +144,11 @@ async def test_replay_returns_the_original_review_and_awards_nothing_more(
     assert again.log.duration_ms == 4200
     assert (await _card(engine, card.id)).reps == 1
     assert len(await _logs(engine, card.id)) == 1
-    assert first.log.xp_awarded == reviews.REVIEW_XP
+    assert first.log.xp_awarded == scheduling.REVIEW_XP
     async with session_factory(engine)() as reader:
         user = await reader.get(User, learner.id)
         assert user is not None
-        assert user.xp == reviews.REVIEW_XP
+        assert user.xp == scheduling.REVIEW_XP
         assert user.streak_current == 1
 
 
@@ -190,7 +192,7 @@ async def test_another_learners_card_is_not_found(
 )
 def test_bad_requests_are_invalid(request_: ReviewRequest, field: list[str]) -> None:
     with pytest.raises(Invalid) as raised:
-        reviews.check_request(request_)
+        scheduling.check_request(request_)
 
     assert (raised.value.code, raised.value.field) == ("INVALID", field)
 
@@ -228,7 +230,7 @@ async def test_two_keys_at_the_same_instant_are_both_logged_and_applied_serially
     for log in logs:  # in the order they were logged
         assert log.state_before == (CardState.NEW.value if log is logs[0] else logs[0].state_after)
         memory, _ = scheduler.review_card(memory, ratings[log.idempotency_key or ""], review_datetime=now)
-    assert reviews.to_fsrs(await _card(engine, card.id)) == memory
+    assert scheduling.to_fsrs(await _card(engine, card.id)) == memory
     assert (await _card(engine, card.id)).reps == 2
 
 
@@ -245,13 +247,13 @@ async def test_review_xp_is_given_once_per_card_and_local_day(
     )
     next_day = await _review(engine, learner.id, ReviewRequest(card.id, fsrs.Rating.Good, "3"), now + timedelta(days=1))
 
-    assert [o.log.xp_awarded for o in (first, same_day, next_day)] == [reviews.REVIEW_XP, 0, reviews.REVIEW_XP]
+    assert [o.log.xp_awarded for o in (first, same_day, next_day)] == [scheduling.REVIEW_XP, 0, scheduling.REVIEW_XP]
     async with session_factory(engine)() as reader:
         events = (await reader.execute(select(XpEvent).where(col(XpEvent.reason) == "review"))).scalars().all()
         user = await reader.get(User, learner.id)
     assert len(events) == 2
     assert user is not None
-    assert (user.xp, user.streak_current) == (2 * reviews.REVIEW_XP, 2)
+    assert (user.xp, user.streak_current) == (2 * scheduling.REVIEW_XP, 2)
 
 
 async def _submit_one(
@@ -286,7 +288,7 @@ async def test_a_first_answer_makes_a_new_card_and_later_answers_review_it(
     assert [log.rating for log in logs] == [int(fsrs.Rating.Again), int(fsrs.Rating.Good)]
     assert all(log.submission_id is not None and log.idempotency_key is None for log in logs)
     assert (await _card(engine, card.id)).reps == 2  # type: ignore[arg-type]
-    assert (xp, xp_again) == (reviews.REVIEW_XP, 0)  # review XP once a day; the answer XP came with "first"
+    assert (xp, xp_again) == (scheduling.REVIEW_XP, 0)  # review XP once a day; the answer XP came with "first"
 
 
 async def test_a_lesson_submission_makes_cards_without_reviewing(

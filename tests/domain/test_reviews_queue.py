@@ -10,12 +10,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from domain import review_settings, reviews
 from domain.errors import NotFound
+from domain.learning.submissions import AnswerInput, SubmissionRequest, submit
 from domain.models import CardState, Problem, ProblemKind, ReviewCard, User
-from domain.review_queue import Bucket, NextReason, Scope, local_day_bounds, next_problem, queue
+from domain.reviews import preferences as review_settings
+from domain.reviews import scheduling
+from domain.reviews.queue import Bucket, NextReason, Scope, local_day_bounds, next_problem, queue
 from domain.settings import Settings
-from domain.submissions import AnswerInput, SubmissionRequest, submit
 from tests.factories import CourseFixture, make_course, make_review_card, make_user
 
 NUMERIC = (ProblemKind.NUMERIC,)
@@ -55,7 +56,7 @@ async def _review_card(
     session: AsyncSession, card: ReviewCard, rating: fsrs.Rating, key: str, moment: datetime, user: User
 ) -> None:
     assert card.id is not None
-    await reviews.review(session, user, reviews.ReviewRequest(card.id, rating, key), moment)
+    await scheduling.review(session, user, scheduling.ReviewRequest(card.id, rating, key), moment)
 
 
 async def _queue_ids(
@@ -115,7 +116,7 @@ async def test_the_queue_puts_overdue_by_lowest_retrievability_then_new_then_lat
 
     assert [item.card.id for item in queued] == [least_retrievable.id, most_overdue.id, new.id, later_today.id]
     assert [item.bucket for item in queued] == [Bucket.OVERDUE, Bucket.OVERDUE, Bucket.NEW, Bucket.LATER_TODAY]
-    r_low, r_high = (reviews.retrievability(item.card, now) for item in queued[:2])
+    r_low, r_high = (scheduling.retrievability(item.card, now) for item in queued[:2])
     assert r_low is not None
     assert r_high is not None
     assert r_low < r_high

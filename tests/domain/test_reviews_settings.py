@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.errors import Invalid, InvalidErrors
-from domain.review_settings import DEFAULTS, Preferences, preferences_of, update, validate
+from domain.reviews.preferences import DEFAULTS, Preferences, preferences_of, update, validate
 from domain.settings import Settings
 from tests.factories import make_user
 

@@ -8,7 +8,7 @@ import fsrs
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.models import CardState, ProblemKind, ReviewCard, ReviewLog, User
-from domain.review_stats import DueDay, review_stats
+from domain.reviews.stats import DueDay, review_stats
 from domain.settings import Settings
 from tests.factories import make_course, make_review_card, make_user
 

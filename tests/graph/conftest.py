@@ -12,7 +12,7 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from domain import auth
+from domain.accounts import auth
 from domain.models import User
 from domain.settings import Settings
 from graph.app import create_app

@@ -9,7 +9,7 @@ import jwt
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from domain.auth import issue_token
+from domain.accounts.auth import issue_token
 from domain.models import Submission, User, XpEvent
 from domain.settings import Settings
 from graph.ids import encode

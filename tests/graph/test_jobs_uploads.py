@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from domain import auth
+from domain.accounts import auth
 from domain.models import Job, Lesson, Role, User
 from domain.settings import Settings
 from graph.app import REQUEST_OVERHEAD, create_app

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from domain.models import ProblemKind, ReviewCard, ReviewLog, User
-from domain.reviews import REVIEW_XP
+from domain.reviews.scheduling import REVIEW_XP
 from domain.settings import Settings
 from graph.ids import encode
 from tests.factories import make_course, make_review_card, make_user

@@ -13,11 +13,11 @@ import pytest
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from domain import events
 from domain.infra.database import session_factory
 from domain.infra.leaderboard_store import RedisLeaderboardStore, SqlLeaderboardStore
-from domain.leaderboards import IsoWeek, Scope
 from domain.models import Role, User
+from domain.realtime import events
+from domain.realtime.leaderboards import IsoWeek, Scope
 from domain.settings import Settings
 from tests.factories import give_xp, make_class, make_course, make_user
 from tests.realtime.conftest import drop_keys

@@ -19,7 +19,7 @@ from fastapi import FastAPI
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from domain import auth
+from domain.accounts import auth
 from domain.models import User
 from domain.settings import Settings
 from graph.app import create_app

@@ -13,9 +13,9 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-from domain import events
-from domain.leaderboards import Scope
 from domain.models import User
+from domain.realtime import events
+from domain.realtime.leaderboards import Scope
 from domain.settings import Settings
 from graph.ids import encode
 from tests.factories import give_xp, make_user

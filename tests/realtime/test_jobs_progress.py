@@ -12,7 +12,7 @@ from strawberry.relay import GlobalID
 
 from domain.infra.job_queue import InProcessJobQueue
 from domain.models import ProblemKind, Role
-from domain.realtime import job_channel, submissions_channel
+from domain.realtime.dispatch import job_channel, submissions_channel
 from domain.settings import Settings
 from graph.ids import encode
 from tests.factories import make_course, make_user

@@ -22,7 +22,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 from websockets.exceptions import ConnectionClosed
 
-from domain import auth
+from domain.accounts import auth
 from domain.infra.database import create_engine, session_factory
 from domain.models import ProblemKind
 from domain.settings import Settings

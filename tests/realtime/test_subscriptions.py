@@ -11,10 +11,10 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 from websockets.exceptions import ConnectionClosed
 
-from domain import events
-from domain.events import JobProgress, JobStatus
 from domain.models import Job, ProblemKind, User
-from domain.realtime import submissions_channel
+from domain.realtime import events
+from domain.realtime.dispatch import submissions_channel
+from domain.realtime.events import JobProgress, JobStatus
 from domain.settings import Settings
 from graph.ids import encode
 from tests.factories import give_xp, make_course, make_user

@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.infra.cache import MemoryCache
 from domain.infra.database import session_factory
-from domain.realtime import Realtime
+from domain.realtime.dispatch import Realtime
 from domain.settings import Settings
 from tests.workers.chat_server import Script, create_app
 from workers.ai.base import Provider

@@ -22,10 +22,10 @@ from redis.asyncio import Redis
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from domain import auth
+from domain.accounts import auth
 from domain.infra.job_queue import ArqJobQueue, Enqueue
 from domain.models import Job, Problem, ProblemKind, Role, Submission, XpEvent
-from domain.realtime import submissions_channel
+from domain.realtime.dispatch import submissions_channel
 from domain.settings import Settings
 from graph.app import create_app
 from graph.context import Services

@@ -10,8 +10,8 @@ import pytest
 from arq.worker import Retry
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain import jobs
 from domain.infra.job_queue import Enqueue, InProcessJobQueue
+from domain.jobs import records as jobs
 from domain.models import Job, JobKind, JobStatus
 from domain.settings import Settings
 from tests.factories import make_user

@@ -11,11 +11,12 @@ from arq.worker import Retry
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain import evaluation, generation, submissions
-from domain.evaluation import Evaluated, EvaluationItem
-from domain.generation import Generated, GenerationInput
+from domain.ai import evaluation, generation
+from domain.ai.evaluation import Evaluated, EvaluationItem
+from domain.ai.generation import Generated, GenerationInput
+from domain.learning import submissions
 from domain.models import Answer, Job, Lesson, Problem, ProblemKind, Role, Submission, User, XpEvent
-from domain.realtime import job_channel
+from domain.realtime.dispatch import job_channel
 from domain.settings import Settings
 from tests.factories import make_course, make_user
 from tests.workers.conftest import ChatServer, openai_settings

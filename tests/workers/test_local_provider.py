@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from domain.evaluation import EvaluationItem
-from domain.generation import KINDS, select_drafts
+from domain.ai.evaluation import EvaluationItem
+from domain.ai.generation import KINDS, select_drafts
 from domain.models import ProblemKind
 from tests.workers.texts import DEFINITIONS, lesson_text
 from workers.ai.local import LocalProvider, generate_problems, judge

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from domain.evaluation import EvaluationItem
+from domain.ai.evaluation import EvaluationItem
 from domain.models import ProblemKind
 from domain.settings import Settings
 from tests.workers.conftest import ChatServer, openai_settings

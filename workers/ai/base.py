@@ -5,9 +5,9 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 
-from domain.evaluation import Evaluated, EvaluationItem
-from domain.generation import Generated
-from domain.jobs import Usage
+from domain.ai.evaluation import Evaluated, EvaluationItem
+from domain.ai.generation import Generated
+from domain.jobs.records import Usage
 from domain.models import ProblemKind
 
 

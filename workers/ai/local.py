@@ -23,10 +23,10 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from domain.documents import sentences
-from domain.evaluation import Evaluated, EvaluationItem, Verdict
-from domain.generation import Generated
-from domain.jobs import Usage
+from domain.ai.documents import sentences
+from domain.ai.evaluation import Evaluated, EvaluationItem, Verdict
+from domain.ai.generation import Generated
+from domain.jobs.records import Usage
 from domain.models import ProblemKind
 from workers.ai.base import Provider
 

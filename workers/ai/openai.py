@@ -18,9 +18,9 @@ from typing import Any, TypeVar
 
 import httpx
 
-from domain.evaluation import Evaluated, EvaluationItem, Verdict
-from domain.generation import Generated
-from domain.jobs import Usage
+from domain.ai.evaluation import Evaluated, EvaluationItem, Verdict
+from domain.ai.generation import Generated
+from domain.jobs.records import Usage
 from domain.models import ProblemKind
 from domain.settings import Settings
 from workers.ai.base import Provider, ProviderError, ProviderUnavailable

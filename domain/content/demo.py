@@ -12,12 +12,13 @@ from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from domain import authoring, importing
-from domain.auth import Registration, create_user
+from domain.accounts.auth import Registration, create_user
+from domain.content import courses as authoring
+from domain.content import importing
 from domain.models import Course, Role, User
 from domain.settings import Settings
 
-CONTENT = Path(__file__).parent / "demo" / "content.json"
+CONTENT = Path(__file__).parent / "demo_content.json"
 DEMO_PASSWORD = "learnql-demo"  # noqa: S105  (public on purpose: demo accounts)
 # Any constant shared by all seeders; PostgreSQL serialises them on it.
 _SEED_LOCK = 0x1EA2_0001
@@ -37,7 +38,7 @@ DEMO_ACCOUNTS = (DEMO_INSTRUCTOR, DEMO_LEARNER)
 
 
 class DemoContentError(RuntimeError):
-    """The bundled demo content does not import cleanly: a bug in content.json."""
+    """The bundled demo content does not import cleanly: a bug in demo_content.json."""
 
 
 def load_content(path: Path | None = None) -> list[dict[str, Any]]:

@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, Index, String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from domain.learning.models import Answer
 from domain.models.base import UTCDateTime
-from domain.models.learning import Answer
 
 
 class Class(SQLModel, table=True):

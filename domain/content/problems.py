@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from domain.authoring import (
+from domain.content.courses import (
     CHOICE_KINDS,
     MAX_ENTRIES,
     MAX_EXTERNAL_ID,

@@ -17,8 +17,8 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from domain import catalog
 from domain.analytics.invalidation import mark_dirty
+from domain.content import catalog
 from domain.errors import Forbidden, Invalid, InvalidErrors, NotFound, Unauthenticated
 from domain.infra.database import dialect_insert
 from domain.models import Class, ClassCourse, ClassMember, Course, Role, User

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from domain.errors import DomainError, Invalid, InvalidErrors, NotFound
-from domain.grading import Grade, grade_multiple_choice, grade_numeric, grade_short_text, grade_single_choice
+from domain.learning.scoring import Grade, grade_multiple_choice, grade_numeric, grade_short_text, grade_single_choice
 from domain.models import Option, Problem, ProblemKind
 
 MAX_ANSWERS = 200

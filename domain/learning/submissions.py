@@ -17,12 +17,16 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from domain import catalog, evaluation, events, grades, reviews
-from domain.answers import AnswerInput, check_answers, grade
+from domain.ai import evaluation
+from domain.classes import grades
+from domain.content import catalog
 from domain.errors import IdempotencyKeyReused, Invalid, NotFound
 from domain.infra.database import dialect_insert
+from domain.learning.answer_checks import AnswerInput, check_answers, grade
+from domain.learning.rewards import award_answer_xp, lock_user, record_lesson_attempt, touch_streak
 from domain.models import Answer, Lesson, Option, Problem, ProblemStatus, Role, Submission, SubmissionStatus, User
-from domain.rewards import award_answer_xp, lock_user, record_lesson_attempt, touch_streak
+from domain.realtime import events
+from domain.reviews import scheduling
 
 MAX_KEY_LENGTH = 255
 
@@ -146,7 +150,7 @@ async def submit(session: AsyncSession, viewer: User, request: SubmissionRequest
     xp = await award_answer_xp(session, user, [by_id[a.problem_id] for a in answers if a.correct], now)
     touch_streak(user, now)
     # review cards: created on a first answer; a single-problem answer also reviews an existing card
-    xp += await reviews.on_answered(session, user, answers, now, practice=request.problem_id is not None)
+    xp += await scheduling.on_answered(session, user, answers, now, practice=request.problem_id is not None)
     pending = any(answer.status == SubmissionStatus.PENDING.value for answer in answers)
     score = None if pending else sum(answer.score or 0.0 for answer in answers)
     await session.execute(

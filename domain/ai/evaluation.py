@@ -28,11 +28,14 @@ from sqlalchemy import bindparam, case, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from domain import catalog, events, grades, jobs
-from domain.gamification import lesson_completed
-from domain.grading import normalize_text
+from domain.classes import grades
+from domain.content import catalog
 from domain.infra.database import dialect_insert
-from domain.jobs import Usage
+from domain.jobs import records as jobs
+from domain.jobs.records import Usage
+from domain.learning.rewards import award_answer_xp
+from domain.learning.rules import lesson_completed
+from domain.learning.scoring import normalize_text
 from domain.models import (
     AiCacheEntry,
     Answer,
@@ -45,7 +48,7 @@ from domain.models import (
     SubmissionStatus,
     User,
 )
-from domain.rewards import award_answer_xp
+from domain.realtime import events
 
 MAX_FEEDBACK = 2000
 CACHE_KIND = "evaluation"

@@ -26,10 +26,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from domain import authoring, problem_authoring, topics
+from domain.content import courses as authoring
+from domain.content import problems as problem_authoring
+from domain.content import topics
+from domain.content.problems import OptionDraft, ProblemDraft
 from domain.errors import DomainError, Forbidden, Invalid, InvalidErrors
 from domain.models import Course, Lesson, Problem, ProblemKind, User
-from domain.problem_authoring import OptionDraft, ProblemDraft
 
 MAX_ITEMS = 1000
 KINDS = {

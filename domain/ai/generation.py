@@ -23,15 +23,16 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from domain import jobs, problem_authoring
-from domain.authoring import authorable_lesson, fail_if
-from domain.documents import normalize_source, sentences
+from domain.ai.documents import normalize_source, sentences
+from domain.content import problems as problem_authoring
+from domain.content.courses import authorable_lesson, fail_if
+from domain.content.problems import OptionDraft, ProblemDraft
 from domain.errors import DomainError, Invalid
-from domain.grading import normalize_text
 from domain.infra.database import dialect_insert
-from domain.jobs import Usage
+from domain.jobs import records as jobs
+from domain.jobs.records import Usage
+from domain.learning.scoring import normalize_text
 from domain.models import AiCacheEntry, Job, JobKind, Problem, ProblemKind, ProblemStatus, User
-from domain.problem_authoring import OptionDraft, ProblemDraft
 from domain.settings import Settings
 
 KINDS = (ProblemKind.SINGLE_CHOICE, ProblemKind.SHORT_TEXT, ProblemKind.FREE_TEXT, ProblemKind.MULTIPLE_CHOICE)

@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import JSON, Index, String, Text
 from sqlmodel import Field, SQLModel
 
-from domain.events import JobStatus
 from domain.models.base import UTCDateTime
+from domain.realtime.events import JobStatus
 
 __all__ = ["AiCacheEntry", "Job", "JobKind", "JobStatus"]
 

@@ -19,11 +19,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 from sqlmodel import col
 
-from domain import events
-from domain.events import JobStatus
 from domain.infra.database import dialect_insert
 from domain.infra.job_queue import Enqueue
 from domain.models import Job, JobKind
+from domain.realtime import events
+from domain.realtime.events import JobStatus
 from domain.settings import Settings
 
 FUNCTIONS = {JobKind.GENERATION: "generation_run", JobKind.EVALUATION: "evaluation_run"}

@@ -20,11 +20,11 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from domain import events
-from domain.events import Event, JobProgress, SubmissionGraded, XpAwarded
 from domain.infra.broker import Broker, InProcessBroker, RedisBroker
 from domain.infra.leaderboard_store import LeaderboardStore, RedisLeaderboardStore, SqlLeaderboardStore
-from domain.leaderboards import Board, Scope
+from domain.realtime import events
+from domain.realtime.events import Event, JobProgress, SubmissionGraded, XpAwarded
+from domain.realtime.leaderboards import Board, Scope
 from domain.settings import Settings
 
 log = logging.getLogger("learnql.realtime")

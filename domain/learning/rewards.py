@@ -13,10 +13,10 @@ from sqlalchemy import ColumnElement, case, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from domain import events
-from domain.gamification import Streak, advance_streak, lesson_completed, local_day, xp_for_correct_answer
 from domain.infra.database import dialect_insert
+from domain.learning.rules import Streak, advance_streak, lesson_completed, local_day, xp_for_correct_answer
 from domain.models import Lesson, LessonProgress, Problem, User, XpEvent
+from domain.realtime import events
 
 
 async def lock_user(session: AsyncSession, user_id: int) -> User:

@@ -30,8 +30,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from domain.errors import Forbidden, Invalid, NotFound, Unauthenticated
-from domain.events import XpAwarded
 from domain.models import Class, ClassMember, Course, Role, User, XpEvent
+from domain.realtime.events import XpAwarded
 
 NOT_YOUR_CLASS = "This class does not exist or you are not in it."
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")

@@ -11,10 +11,10 @@ from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from domain.gamification import local_day
+from domain.learning.rules import local_day
 from domain.models import CardState, Lesson, Problem, ProblemStatus, ReviewCard, ReviewLog
-from domain.review_queue import local_day_bounds
-from domain.review_settings import preferences_of
+from domain.reviews.preferences import preferences_of
+from domain.reviews.queue import local_day_bounds
 
 FORECAST_DAYS = 7
 RETENTION_WINDOW = timedelta(days=30)

@@ -34,7 +34,7 @@ from domain.models import (
     ReviewLog,
     ReviewSettings,
 )
-from domain.review_settings import DEFAULTS
+from domain.reviews.preferences import DEFAULTS
 
 
 class Bucket(IntEnum):

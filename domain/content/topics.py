@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from domain.authoring import (
+from domain.content.courses import (
     MAX_NAME,
     MAX_PATH,
     MAX_TOPIC_DEPTH,

@@ -20,11 +20,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from domain.errors import IdempotencyKeyReused, Invalid, NotFound
-from domain.gamification import local_day
 from domain.infra.database import dialect_insert
+from domain.learning.rewards import award_xp, lock_user, touch_streak
+from domain.learning.rules import local_day
 from domain.models import Answer, CardState, Lesson, Problem, ReviewCard, ReviewLog, SubmissionStatus, User
-from domain.review_settings import DEFAULTS, Preferences, preferences_of
-from domain.rewards import award_xp, lock_user, touch_streak
+from domain.reviews.preferences import DEFAULTS, Preferences, preferences_of
 
 REVIEW_XP = 5  # per card and local day: reviewing one card again the same day earns nothing more
 MAX_KEY_LENGTH = 255

@@ -21,8 +21,8 @@ from sqlalchemy import func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from domain import classes
 from domain.analytics.invalidation import mark_dirty
+from domain.classes import membership
 from domain.errors import DomainError, Invalid, NotFound
 from domain.infra.database import dialect_insert
 from domain.models import Grade, Problem, Submission, SubmissionStatus, User
@@ -69,7 +69,7 @@ async def record_submission(session: AsyncSession, submission_id: int, now: date
     user_id = (await session.execute(statement)).scalar_one_or_none()
     if user_id is None:
         return False
-    memberships = await classes.classes_of_users(session, [user_id])
+    memberships = await membership.classes_of_users(session, [user_id])
     mark_dirty(session, classes=memberships.get(user_id, ()), students=[user_id])
     return True
 
@@ -143,10 +143,10 @@ async def record_grades(
     Re-sending an external id updates its grade; an external id already used for another student
     of the class is refused (EXTERNAL_ID_TAKEN) rather than moved to a different student."""
     assert viewer.id is not None
-    await classes.check_class_access(session, viewer.id, class_id)
+    await membership.check_class_access(session, viewer.id, class_id)
     if len(rows) > MAX_ROWS:
         raise Invalid(f"At most {MAX_ROWS} rows per call; split the batch.", field=["rows"])
-    members = await classes.member_ids(session, class_id)
+    members = await membership.member_ids(session, class_id)
     accepted, errors = _valid_rows(rows, members)
     # in external-id order: concurrent batches lock the rows they share in the same order (no deadlock)
     values = [_values(rows[accepted[key]], key, class_id, viewer.id, now) for key in sorted(accepted)]

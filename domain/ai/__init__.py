@@ -1,0 +1,1 @@
+"""AI question generation and free-text evaluation: requests, validation, storage."""

@@ -1,0 +1,1 @@
+"""Classes, membership and grades."""

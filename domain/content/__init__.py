@@ -1,0 +1,1 @@
+"""Courses, lessons, problems, topics: authoring, import, reads and demo content."""

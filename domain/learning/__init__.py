@@ -1,0 +1,1 @@
+"""Answering, grading, XP, streaks and lesson progress."""

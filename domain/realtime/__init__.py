@@ -1,0 +1,1 @@
+"""Events, their dispatch to subscribers, and leaderboards."""

@@ -1,0 +1,1 @@
+"""Spaced repetition with FSRS: cards, queue, preferences, statistics."""
