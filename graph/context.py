@@ -23,7 +23,7 @@ from domain.infra.cache import Cache, create_cache
 from domain.infra.database import session_factory
 from domain.infra.job_queue import Enqueue, JobQueue
 from domain.jobs import records as jobs
-from domain.models import Role, User
+from domain.models import User
 from domain.realtime import events
 from domain.realtime.dispatch import Realtime
 from domain.settings import Settings
@@ -163,13 +163,6 @@ class Context(BaseContext):
         if user is None:
             raise Unauthenticated("Log in to do this.")
         return user
-
-    async def is_staff(self) -> bool:
-        user = await self.viewer()
-        return user is not None and user.role in {
-            Role.INSTRUCTOR.value,
-            Role.ADMIN.value,
-        }
 
 
 def context_of(info: Info[Context, Any]) -> Context:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 from aiodataloader import DataLoader
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain import policies
 from domain.classes import membership
 from domain.content import catalog
 from domain.content.catalog import LearningStats, LessonPageKey, OptionRow, ProblemRow
@@ -62,9 +63,9 @@ class ProblemsByLessonLoader(DataLoader[int, list[ProblemRow]]):
         self._context = context
 
     async def batch_load_fn(self, keys: Sequence[int]) -> list[list[ProblemRow]]:
-        staff = await self._context.is_staff()
+        drafts = policies.can_see_drafts(await self._context.viewer())
         async with self._context.db() as session:
-            found = await catalog.problem_rows_by_lesson(session, keys, include_drafts=staff)
+            found = await catalog.problem_rows_by_lesson(session, keys, include_drafts=drafts)
         return [found.get(key, []) for key in keys]
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from domain import policies
 from domain.ai import evaluation
 from domain.classes import grades
 from domain.content import catalog
@@ -24,7 +25,7 @@ from domain.errors import IdempotencyKeyReused, Invalid, NotFound
 from domain.infra.database import dialect_insert
 from domain.learning.answer_checks import AnswerInput, check_answers, grade
 from domain.learning.rewards import award_answer_xp, lock_user, record_lesson_attempt, touch_streak
-from domain.models import Answer, Lesson, Option, Problem, ProblemStatus, Role, Submission, SubmissionStatus, User
+from domain.models import Answer, Lesson, Option, Problem, Submission, SubmissionStatus, User
 from domain.realtime import events
 from domain.reviews import scheduling
 
@@ -64,17 +65,13 @@ def check_key(key: str) -> None:
         raise Invalid(f"The idempotency key is longer than {MAX_KEY_LENGTH} characters.", field=["idempotencyKey"])
 
 
-def _is_staff(user: User) -> bool:
-    return user.role in {Role.INSTRUCTOR.value, Role.ADMIN.value}
-
-
 async def _target_problems(session: AsyncSession, viewer: User, request: SubmissionRequest) -> list[Problem]:
     """The problems a submission must answer: all published ones of the lesson, or the one problem."""
-    staff = _is_staff(viewer)
     if request.lesson_id is not None:
         lesson = (await catalog.rows_by_id(session, Lesson, [request.lesson_id])).get(request.lesson_id)
-        if lesson is None or not (lesson.published or staff):
+        if lesson is None or not policies.can_view_lesson(viewer, lesson):
             raise NotFound("No such lesson.", field=["lessonId"])
+        # drafts are never answered (policies.can_answer_problem), not even by staff who see them
         problems = await catalog.problems_by_lesson(session, [request.lesson_id], include_drafts=False)
         if not problems.get(request.lesson_id):
             raise Invalid("This lesson has no problems to answer.", field=["lessonId"])
@@ -82,9 +79,9 @@ async def _target_problems(session: AsyncSession, viewer: User, request: Submiss
     assert request.problem_id is not None
     problem = (await catalog.rows_by_id(session, Problem, [request.problem_id])).get(request.problem_id)
     lesson = None
-    if problem is not None and problem.status == ProblemStatus.PUBLISHED.value:
+    if problem is not None:
         lesson = (await catalog.rows_by_id(session, Lesson, [problem.lesson_id])).get(problem.lesson_id)
-    if problem is None or lesson is None or not (lesson.published or staff):
+    if problem is None or lesson is None or not policies.can_answer_problem(viewer, problem, lesson):
         raise NotFound("No such problem.", field=["problemId"])
     return [problem]
 

@@ -19,6 +19,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from domain import policies
 from domain.errors import IdempotencyKeyReused, Invalid, NotFound
 from domain.infra.database import dialect_insert
 from domain.learning.rewards import award_xp, lock_user, touch_streak
@@ -225,7 +226,7 @@ async def review(session: AsyncSession, viewer: User, request: ReviewRequest, no
         return replay
     user = await lock_user(session, viewer.id)
     card = await _lock_card(session, request.card_id)
-    if card is None or card.user_id != viewer.id:
+    if card is None or not policies.can_view_review_card(viewer.id, card):
         raise NotFound("No such review card.", field=["cardId"])
     preferences = await preferences_of(session, viewer.id)
     source = _Source(request.idempotency_key, fingerprint, duration_ms=request.duration_ms)

@@ -12,17 +12,13 @@ from strawberry import relay
 from strawberry.types import Info
 
 from domain import models as m
-from domain.classes.membership import StudentPageKey, teaches
+from domain import policies
+from domain.classes.membership import StudentPageKey
 from graph.content.types import Course
 from graph.context import Context
 from graph.nodes import EncodedNode
 from graph.pagination import connection, decode_cursor, encode_cursor, page_size
 from graph.users.types import User
-
-
-async def teaches_class(info: Info[Context, Any], class_: m.Class) -> bool:
-    viewer = await info.context.viewer()
-    return viewer is not None and teaches(viewer, class_)
 
 
 @strawberry.type(description="A group of learners under an instructor; learners join with the join code.")
@@ -54,13 +50,15 @@ class Class(EncodedNode):
         joined = await info.context.loaders.viewer_in_class.load_many([row.id for row in found if row.id is not None])
         member = {row.id for row, yes in zip(found, joined, strict=True) if yes}
         return [
-            cls.from_model(row) if row is not None and (teaches(viewer, row) or row.id in member) else None
+            cls.from_model(row)
+            if row is not None and policies.can_view_class(viewer, row, is_member=row.id in member)
+            else None
             for row in rows
         ]
 
     @strawberry.field(description="The code learners join with; null unless you teach this class.")
     async def join_code(self, info: Info[Context, Any]) -> str | None:
-        return self.model.join_code if await teaches_class(info, self.model) else None
+        return self.model.join_code if policies.can_manage_class(await info.context.viewer(), self.model) else None
 
     @strawberry.field
     async def instructor(self, info: Info[Context, Any]) -> User:
@@ -85,7 +83,7 @@ class Class(EncodedNode):
         first: int | None = None,
         after: str | None = None,
     ) -> relay.Connection[User] | None:
-        if not await teaches_class(info, self.model):
+        if not policies.can_manage_class(await info.context.viewer(), self.model):
             return None
         size = page_size(first, info.context.settings.max_page_size)
         cursor = decode_cursor(after, 1)

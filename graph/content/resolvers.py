@@ -8,6 +8,7 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
+from domain import policies
 from domain.content import catalog
 from graph import ids
 from graph.content.types import Course, Lesson, Problem, Topic, lesson_cursor
@@ -40,8 +41,8 @@ class ContentQuery:
         size = page_size(first, info.context.settings.max_page_size)
         cursor = decode_cursor(after, 3)
         course = ids.decode(course_id, "Course", ["courseId"]) if course_id is not None else None
-        staff = await info.context.is_staff()
-        rows = await info.context.run(catalog.lessons_page, course, size, cursor, staff)
+        drafts = policies.can_see_drafts(await info.context.viewer())
+        rows = await info.context.run(catalog.lessons_page, course, size, cursor, drafts)
         return connection(rows, size, after, lesson_cursor, Lesson.from_model)
 
     @strawberry.field

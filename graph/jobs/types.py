@@ -12,6 +12,7 @@ from strawberry import relay
 from strawberry.types import Info
 
 from domain import models as m
+from domain import policies
 from domain.realtime.events import JobProgress
 from graph.content.types import Lesson, Problem
 from graph.context import Context
@@ -81,7 +82,7 @@ class Job(EncodedNode):
         """Only the user who started a job (or an admin) sees it."""
         viewer = await info.context.viewer()
         return await load_nodes(
-            info.context.loaders.job_by_id, node_ids, cls.from_model, lambda row: _may_see(viewer, row)
+            info.context.loaders.job_by_id, node_ids, cls.from_model, lambda row: policies.can_view_job(viewer, row)
         )
 
     async def _row(self, info: Info[Context, Any]) -> m.Job:
@@ -168,11 +169,7 @@ class Job(EncodedNode):
         ids = [int(key) for key in row.params.get("submissionIds", [])]
         rows = await info.context.loaders.submission_by_id.load_many(ids)
         viewer_id = info.context.viewer_id
-        return [Submission.from_model(s) for s in rows if s is not None and s.user_id == viewer_id]
-
-
-def _may_see(viewer: m.User | None, job: m.Job) -> bool:
-    return viewer is not None and (job.created_by == viewer.id or viewer.role == m.Role.ADMIN.value)
+        return [Submission.from_model(s) for s in rows if s is not None and policies.can_view_submission(viewer_id, s)]
 
 
 @strawberry.type

@@ -13,6 +13,7 @@ from strawberry import relay
 from strawberry.types import Info
 
 from domain import models as m
+from domain import policies
 from domain.reviews import scheduling
 from domain.reviews.preferences import Preferences
 from domain.reviews.queue import NextPick
@@ -88,7 +89,10 @@ class ReviewCard(EncodedNode):
     ) -> list[ReviewCard | None]:
         viewer_id = info.context.viewer_id
         return await load_nodes(
-            info.context.loaders.review_card_by_id, node_ids, cls.from_model, lambda row: row.user_id == viewer_id
+            info.context.loaders.review_card_by_id,
+            node_ids,
+            cls.from_model,
+            lambda row: policies.can_view_review_card(viewer_id, row),
         )
 
     @strawberry.field(description="Predicted probability of recalling the card now (0..1); null while NEW.")

@@ -12,6 +12,7 @@ from strawberry import relay
 from strawberry.types import Info
 
 from domain import models as m
+from domain import policies
 from domain.learning.rules import Streak as StreakRule
 from domain.learning.rules import current_streak, local_day
 from graph.context import Context
@@ -82,7 +83,7 @@ class User(EncodedNode):
 
     @strawberry.field(description="Only visible to the user themselves.")
     def email(self, info: Info[Context, Any]) -> str | None:
-        return self.model.email if info.context.viewer_id == self.id else None
+        return self.model.email if policies.can_see_email(info.context.viewer_id, self.model) else None
 
     @strawberry.field
     def streak(self, info: Info[Context, Any]) -> Streak:
