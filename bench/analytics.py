@@ -28,6 +28,7 @@ from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from bench.analytics_dataset import generate, insert_rows
+from bench.services import POSTGRES_URL, REDIS_URL, reachable
 from domain.accounts import auth
 from domain.analytics import service
 from domain.infra.cache import Cache, MemoryCache, RedisCache
@@ -38,7 +39,6 @@ from domain.settings import Settings
 from graph.app import create_app
 from graph.context import Services
 from graph.ids import encode
-from tests.services import POSTGRES_URL, REDIS_URL, reachable
 
 SECRET = "bench-secret-0123456789abcdef0123456789"
 COLD_TARGET_MS, WARM_TARGET_MS = 500.0, 5.0

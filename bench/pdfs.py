@@ -1,4 +1,5 @@
-"""Small PDFs made by hand for the tests: text in a standard font, an image-only page, encrypted, damaged."""
+"""Small PDFs made by hand for the tests and the benchmark: text in a standard font, an image-only page,
+encrypted, damaged."""
 
 from __future__ import annotations
 

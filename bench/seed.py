@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -11,6 +10,7 @@ from sqlalchemy import insert, select, text
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlmodel import col
 
+from bench.services import POSTGRES_URL
 from bench.shape import CourseShape, bulk_course
 from domain.accounts import auth
 from domain.infra.database import create_engine
@@ -18,8 +18,7 @@ from domain.infra.migrations import upgrade
 from domain.models import User
 from domain.settings import Settings
 
-ADMIN_URL = os.environ.get("LEARNQL_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
-BENCH_URL = ADMIN_URL.rsplit("/", 1)[0] + "/learnql_bench"
+BENCH_URL = POSTGRES_URL.rsplit("/", 1)[0] + "/learnql_bench"
 BENCH_DSN = BENCH_URL.replace("+asyncpg", "")
 LEARNERS = 64
 
@@ -37,7 +36,7 @@ class Seeded:
 
 
 async def _recreate_database() -> None:
-    engine = create_async_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
+    engine = create_async_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
     try:
         async with engine.connect() as connection:
             await connection.execute(text("DROP DATABASE IF EXISTS learnql_bench WITH (FORCE)"))

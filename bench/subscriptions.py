@@ -41,6 +41,7 @@ from sqlalchemy import insert, text
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bench import wsclient
+from bench.services import POSTGRES_URL, REDIS_URL, drop_keys
 from domain.accounts import auth
 from domain.infra.database import create_engine, session_factory
 from domain.infra.migrations import upgrade
@@ -48,7 +49,6 @@ from domain.models import User
 from domain.realtime import events
 from domain.realtime.dispatch import Realtime
 from domain.settings import Settings
-from tests.services import POSTGRES_URL, REDIS_URL
 
 TICKS = os.sysconf("SC_CLK_TCK")
 SECRET = "bench-secret-0123456789abcdef0123456789"
@@ -473,8 +473,6 @@ async def run(args: argparse.Namespace) -> Results:
             process.send_signal(signal.SIGINT if args.profile else signal.SIGTERM)
             process.wait(timeout=30)
         await admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        from tests.graph.realtime.subscriptions.conftest import drop_keys
-
         await drop_keys(REDIS_URL, prefix)
 
 

@@ -33,6 +33,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from bench.pdfs import text_pdf
 from bench.servers import Server
+from bench.services import POSTGRES_URL, reachable
 from bench.texts import lesson_text
 from domain.accounts import auth
 from domain.ai import evaluation, generation
@@ -45,7 +46,6 @@ from domain.learning import submissions
 from domain.models import Course, Job, Lesson, Problem, ProblemKind, Role, User
 from domain.realtime.dispatch import Realtime
 from domain.settings import Settings
-from tests.services import POSTGRES_URL, reachable
 from workers.ai.openai import OpenAIProvider
 from workers.jobs import evaluation_run, generation_run
 from workers.runtime import Runtime

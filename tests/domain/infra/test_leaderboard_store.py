@@ -13,6 +13,7 @@ import pytest
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from bench.services import drop_keys
 from domain.infra.database import session_factory
 from domain.infra.leaderboard_store import RedisLeaderboardStore, SqlLeaderboardStore
 from domain.models import Role, User
@@ -20,7 +21,6 @@ from domain.realtime import events
 from domain.realtime.leaderboards import IsoWeek, Scope
 from domain.settings import Settings
 from tests.factories import give_xp, make_class, make_course, make_user
-from tests.graph.realtime.subscriptions.conftest import drop_keys
 from tests.services import REDIS_URL, require
 
 pytestmark = pytest.mark.timeout(30)

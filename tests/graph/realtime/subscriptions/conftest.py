@@ -16,9 +16,9 @@ import httpx
 import pytest
 import uvicorn
 from fastapi import FastAPI
-from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bench.services import drop_keys
 from domain.accounts import auth
 from domain.models import User
 from domain.settings import Settings
@@ -53,16 +53,6 @@ class Server:
         body = response.json()
         assert "errors" not in body, body["errors"]
         return body["data"]  # type: ignore[no-any-return]
-
-
-async def drop_keys(url: str, prefix: str) -> None:
-    redis = Redis.from_url(url)
-    try:
-        keys = [key async for key in redis.scan_iter(match=f"{prefix}*", count=1000)]
-        if keys:
-            await redis.delete(*keys)
-    finally:
-        await redis.aclose()
 
 
 @pytest.fixture

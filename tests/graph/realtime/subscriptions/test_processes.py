@@ -22,6 +22,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 from websockets.exceptions import ConnectionClosed
 
+from bench.services import drop_keys
 from domain.accounts import auth
 from domain.infra.database import create_engine, session_factory
 from domain.models import ProblemKind
@@ -29,7 +30,6 @@ from domain.settings import Settings
 from graph.ids import encode
 from tests.factories import CourseFixture, make_course, make_user
 from tests.graph.realtime.subscriptions.client import GraphQLSocket
-from tests.graph.realtime.subscriptions.conftest import drop_keys
 from tests.services import REDIS_URL, require
 
 pytestmark = pytest.mark.timeout(60)
