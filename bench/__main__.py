@@ -3,6 +3,10 @@
 Variants run as separate uvicorn processes on their own ports and are loaded in interleaved rounds
 (A, B, C, A, B, C, ...); the first round is dropped and the median of the per-round ratios is
 reported. Server CPU time per request is read from /proc. Figures go to a table and a JSON file.
+
+The other benchmarks run on their own: `python -m bench.analytics` (classAnalytics cold and warm),
+`python -m bench.workers` (AI jobs against a chat server with latency), `python -m bench.subscriptions`
+(leaderboard fan-out to many WebSocket subscribers); each takes --help.
 """
 
 from __future__ import annotations
@@ -280,7 +284,7 @@ def report(figures: dict[str, list[float]], results: dict[str, Any]) -> list[Goa
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--rounds", type=int, default=5, help="measured rounds after one warm-up round")
     parser.add_argument("--quick", action="store_true", help="fewer requests per round (a smoke run)")
     parser.add_argument("--output", default="bench-results.json")

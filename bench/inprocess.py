@@ -6,13 +6,14 @@ import inspect
 import statistics
 import time
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 import graphql
 import httpx
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from domain.content.catalog import OptionRow, ProblemRow
 from domain.models import Lesson, Option, Problem
 from domain.settings import Settings
 from graph.app import create_app
@@ -33,7 +34,8 @@ def _large_data(problems: int, options: int) -> tuple[Lesson, list[Problem], dic
     ]
     opts = {
         p.id or 0: [
-            Option(id=p.id * 10 + o, problem_id=p.id or 0, text=f"Option {o}", position=o) for o in range(options)
+            Option(id=(p.id or 0) * 10 + o, problem_id=p.id or 0, text=f"Option {o}", position=o)
+            for o in range(options)
         ]
         for p in rows
     }
@@ -74,9 +76,10 @@ async def execution_overhead(
         context = Context(services, None)
         loaders = context.loaders
         loaders.lesson_by_id.prime(1, lesson)
-        loaders.problems_by_lesson.prime(1, rows)
+        # The ORM objects carry every column of the listing rows the real loaders return.
+        loaders.problems_by_lesson.prime(1, cast(list[ProblemRow], rows))
         for key, value in opts.items():
-            loaders.options_by_problem.prime(key, value)
+            loaders.options_by_problem.prime(key, cast(list[OptionRow], value))
         started = time.perf_counter()
         result = await schema.execute(LARGE_LIST, variable_values=variables, context_value=context)
         elapsed = time.perf_counter() - started

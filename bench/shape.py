@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, cast
 
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -57,7 +58,7 @@ async def bulk_course(
             )
         ).scalars()
     )
-    problem_rows = [
+    problem_rows: list[dict[str, Any]] = [
         {
             "lesson_id": lesson_id,
             "kind": ProblemKind.SINGLE_CHOICE.value,
@@ -114,7 +115,10 @@ async def bulk_course(
         ]
         if rows:
             await connection.execute(insert(LessonProgress), rows)
-    return CourseShape(course_id, lesson_ids, problem_ids, correct)
+    # Ids read back from the database are never None; the model types them `int | None` for new rows.
+    return CourseShape(
+        cast(int, course_id), cast(list[int], lesson_ids), cast(list[int], problem_ids), cast(dict[int, int], correct)
+    )
 
 
 LESSON_PAGE = """

@@ -66,7 +66,9 @@ async def submit_workload(server: Server, seeded: Seeded, seconds: float) -> dic
 
     def ok(payload: dict[str, Any]) -> bool:
         result = payload.get("data", {}).get("submitAnswers") if isinstance(payload.get("data"), dict) else None
-        return bool(result) and not result["errors"] and result["submission"] is not None
+        if not result:
+            return False
+        return not result["errors"] and result["submission"] is not None
 
     async with httpx.AsyncClient(timeout=60, limits=httpx.Limits(max_connections=64)) as client:
         before = server.cpu_seconds()

@@ -30,6 +30,7 @@ from typing import Any
 
 from sqlalchemy import insert, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlmodel import col
 
 from bench.pdfs import text_pdf
 from bench.servers import Server
@@ -148,7 +149,7 @@ async def seed(engine: AsyncEngine, settings: Settings, now: datetime) -> tuple[
             request = submissions.SubmissionRequest(f"bench-{learner.id}", answers, essay.id)
             await submissions.submit(session, learner, request, now)
         await session.commit()
-        ids = list((await session.execute(select(Job.params))).scalars())
+        ids = list((await session.execute(select(col(Job.params)))).scalars())
     submission_ids = [i for params in ids for i in params["submissionIds"]]
     assert target.id is not None
     return instructor, target.id, submission_ids

@@ -15,6 +15,7 @@ import os
 import struct
 import time
 from collections.abc import Callable
+from typing import cast
 
 OPCODE_TEXT, OPCODE_CLOSE, OPCODE_PING, OPCODE_PONG = 0x1, 0x8, 0x9, 0xA
 
@@ -51,8 +52,9 @@ class Subscriber(asyncio.Protocol):
         ).encode()
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        self._transport = transport  # type: ignore[assignment]  (uvloop's transports are not asyncio.Transport)
-        transport.write(self._request)
+        # uvloop's transports are not asyncio.Transport subclasses, but they write the same way.
+        self._transport = cast(asyncio.Transport, transport)
+        self._transport.write(self._request)
 
     def send_text(self, text: str) -> None:
         assert self._transport is not None
