@@ -293,6 +293,6 @@ async def test_concurrent_imports_of_a_new_id_store_it_once(engine: AsyncEngine,
 
     outcomes = sorted((len(r.created), len(r.updated), tuple(item_errors(r))) for r in reports)
     raced = (0, 0, ((0, "raced", ["items", "0", "id"], "EXTERNAL_ID_TAKEN"),))
-    assert outcomes == [raced, (1, 0, ())] if postgres else [(0, 1, ()), (1, 0, ())]
+    assert outcomes == ([raced, (1, 0, ())] if postgres else [(0, 1, ()), (1, 0, ())])
     async with factory() as session:
         assert await count(session, Problem) == 1
