@@ -1,6 +1,7 @@
 """The test suite checks what it seems to check: no assert whose condition is a conditional expression
 (`assert a == b if c else d` asserts `(a == b) if c else d`, and `d` is usually a non-empty list that
-always passes), no comparison whose result is thrown away, and a benchmark that needs nothing from tests/."""
+always passes), no comparison whose result is thrown away, no local copy of a shared factory, and a
+benchmark that needs nothing from tests/."""
 
 from __future__ import annotations
 
@@ -13,9 +14,10 @@ ROOT = Path(__file__).resolve().parents[1]
 MODULE_PATH = r"[a-z_]+(\.[a-z_]+)+(:[A-Za-z_]+)?"
 
 
-def _sources(*folders: str) -> Iterator[tuple[str, ast.Module]]:
-    for folder in folders:
-        for path in sorted((ROOT / folder).rglob("*.py")):
+def _sources(*places: str) -> Iterator[tuple[str, ast.Module]]:
+    """(path from the root, parsed module) of each Python file in `places` (folders or files)."""
+    for place in places:
+        for path in sorted((ROOT / place).rglob("*.py")) if (ROOT / place).is_dir() else [ROOT / place]:
             name = str(path.relative_to(ROOT))
             yield name, ast.parse(path.read_text(), name)
 
@@ -74,4 +76,23 @@ def test_the_benchmark_imports_nothing_from_tests() -> None:
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and re.fullmatch(MODULE_PATH, node.value):
                 modules = [node.value]
             found += [f"{name}:{node.lineno}: {module}" for module in modules if module.split(".")[0] == "tests"]
+    assert found == []
+
+
+def test_no_test_module_keeps_its_own_copy_of_a_shared_factory() -> None:
+    """A local `make_user` shadows the shared one and drifts from it; extend tests/factories.py instead."""
+    _, factories = next(_sources("tests/factories.py"))
+    shared = {
+        node.name
+        for node in factories.body
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and not node.name.startswith("_")
+    }
+    found = [
+        f"{name}:{node.lineno}: {node.name}"
+        for name, tree in _sources("tests")
+        if name != "tests/factories.py"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name in shared
+    ]
+    assert shared >= {"make_user", "make_course", "make_lesson"}
     assert found == []

@@ -23,6 +23,8 @@ from domain.content.topics import TopicDraft
 from domain.errors import Conflict, DomainError, Forbidden, Invalid, InvalidErrors, NotFound
 from domain.infra.database import session_factory
 from domain.models import Lesson, Option, ProblemKind, ProblemStatus, ProblemTopic, Role, Topic, User
+from domain.settings import Settings
+from tests.factories import make_user
 
 SINGLE = ProblemKind.SINGLE_CHOICE
 MULTIPLE = ProblemKind.MULTIPLE_CHOICE
@@ -52,37 +54,24 @@ def problem(kind: ProblemKind = SINGLE, **changes: Any) -> ProblemDraft:
     return replace(VALID[kind], **changes)
 
 
-async def make_user(session: AsyncSession, now: datetime, name: str, role: Role) -> User:
-    user = User(
-        email=f"{name}@example.org",
-        display_name=name.title(),
-        password_hash="not-a-hash",
-        role=role.value,
-        created_at=now,
-    )
-    session.add(user)
-    await session.flush()
-    return user
+@pytest.fixture
+async def instructor(session: AsyncSession, settings: Settings, now: datetime) -> User:
+    return await make_user(session, settings, now, role=Role.INSTRUCTOR)
 
 
 @pytest.fixture
-async def instructor(session: AsyncSession, now: datetime) -> User:
-    return await make_user(session, now, "ada", Role.INSTRUCTOR)
+async def rival(session: AsyncSession, settings: Settings, now: datetime) -> User:
+    return await make_user(session, settings, now, role=Role.INSTRUCTOR)
 
 
 @pytest.fixture
-async def rival(session: AsyncSession, now: datetime) -> User:
-    return await make_user(session, now, "grace", Role.INSTRUCTOR)
+async def admin(session: AsyncSession, settings: Settings, now: datetime) -> User:
+    return await make_user(session, settings, now, role=Role.ADMIN)
 
 
 @pytest.fixture
-async def admin(session: AsyncSession, now: datetime) -> User:
-    return await make_user(session, now, "root", Role.ADMIN)
-
-
-@pytest.fixture
-async def learner(session: AsyncSession, now: datetime) -> User:
-    return await make_user(session, now, "lin", Role.LEARNER)
+async def learner(session: AsyncSession, settings: Settings, now: datetime) -> User:
+    return await make_user(session, settings, now)
 
 
 @pytest.fixture

@@ -11,12 +11,12 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlmodel import col
 
-from domain.content import courses as authoring
-from domain.content.courses import CourseDraft, LessonDraft
 from domain.content.importing import ImportReport, import_problems
 from domain.errors import DomainError, Forbidden, Invalid, NotFound
 from domain.infra.database import session_factory
 from domain.models import Lesson, Option, Problem, ProblemTopic, Role, Topic, User
+from domain.settings import Settings
+from tests.factories import make_lesson, make_user
 
 
 def errors_of(error: DomainError) -> list[tuple[list[str] | None, str]]:
@@ -79,35 +79,14 @@ GOOD_ITEMS: list[dict[str, Any]] = [
 ]
 
 
-async def make_user(session: AsyncSession, now: datetime, name: str, role: Role) -> User:
-    user = User(
-        email=f"{name}@example.org",
-        display_name=name.title(),
-        password_hash="not-a-hash",
-        role=role.value,
-        created_at=now,
-    )
-    session.add(user)
-    await session.flush()
-    return user
-
-
 @pytest.fixture
-async def instructor(session: AsyncSession, now: datetime) -> User:
-    return await make_user(session, now, "ada", Role.INSTRUCTOR)
-
-
-async def make_lesson(session: AsyncSession, owner: User, slug: str, now: datetime) -> int:
-    course = await authoring.create_course(session, owner, CourseDraft(slug, slug), now)
-    assert course.id is not None
-    lesson = await authoring.create_lesson(session, owner, LessonDraft(course.id, "Lesson"), now)
-    assert lesson.id is not None
-    return lesson.id
+async def instructor(session: AsyncSession, settings: Settings, now: datetime) -> User:
+    return await make_user(session, settings, now, role=Role.INSTRUCTOR)
 
 
 @pytest.fixture
 async def lesson_id(session: AsyncSession, instructor: User, now: datetime) -> int:
-    return await make_lesson(session, instructor, "graphql", now)
+    return await make_lesson(session, now, owner=instructor)
 
 
 async def count(session: AsyncSession, model: type[Any]) -> int:
@@ -196,7 +175,7 @@ async def test_reimporting_the_same_ids_updates_in_place(
 ) -> None:
     first = await import_problems(session, instructor, lesson_id, GOOD_ITEMS, now)
     changed = [mcq(question="Which keyword declares an object type?", difficulty=2)]
-    other_lesson = await make_lesson(session, instructor, "other", now)
+    other_lesson = await make_lesson(session, now, owner=instructor)
 
     second = await import_problems(session, instructor, other_lesson, changed + GOOD_ITEMS[1:], now)
 
@@ -214,10 +193,10 @@ async def test_reimporting_the_same_ids_updates_in_place(
 
 
 async def test_learner_and_other_instructors_cannot_import(
-    session: AsyncSession, lesson_id: int, now: datetime
+    session: AsyncSession, settings: Settings, lesson_id: int, now: datetime
 ) -> None:
-    learner = await make_user(session, now, "lin", Role.LEARNER)
-    rival = await make_user(session, now, "grace", Role.INSTRUCTOR)
+    learner = await make_user(session, settings, now)
+    rival = await make_user(session, settings, now, role=Role.INSTRUCTOR)
     for viewer in (learner, rival):
         with pytest.raises(Forbidden) as caught:
             await import_problems(session, viewer, lesson_id, GOOD_ITEMS, now)
@@ -225,8 +204,10 @@ async def test_learner_and_other_instructors_cannot_import(
     assert await count(session, Problem) == 0
 
 
-async def test_admin_may_import_into_any_lesson(session: AsyncSession, lesson_id: int, now: datetime) -> None:
-    admin = await make_user(session, now, "root", Role.ADMIN)
+async def test_admin_may_import_into_any_lesson(
+    session: AsyncSession, settings: Settings, lesson_id: int, now: datetime
+) -> None:
+    admin = await make_user(session, settings, now, role=Role.ADMIN)
     report = await import_problems(session, admin, lesson_id, GOOD_ITEMS[:1], now)
     assert item_errors(report) == []
     assert len(report.created) == 1
@@ -248,10 +229,10 @@ async def test_more_than_a_thousand_items_are_refused(
 
 
 async def test_an_id_owned_by_another_course_is_a_forbidden_item(
-    session: AsyncSession, instructor: User, lesson_id: int, now: datetime
+    session: AsyncSession, settings: Settings, instructor: User, lesson_id: int, now: datetime
 ) -> None:
-    rival = await make_user(session, now, "grace", Role.INSTRUCTOR)
-    rival_lesson = await make_lesson(session, rival, "rival", now)
+    rival = await make_user(session, settings, now, role=Role.INSTRUCTOR)
+    rival_lesson = await make_lesson(session, now, owner=rival)
     await import_problems(session, rival, rival_lesson, [mcq("taken")], now)
 
     report = await import_problems(session, instructor, lesson_id, [mcq("taken"), mcq("mine")], now)
@@ -271,11 +252,13 @@ async def test_an_id_twice_in_one_import_is_reported_once_stored_once(
     assert await count(session, Lesson) == 1
 
 
-async def test_concurrent_imports_of_a_new_id_store_it_once(engine: AsyncEngine, now: datetime) -> None:
+async def test_concurrent_imports_of_a_new_id_store_it_once(
+    engine: AsyncEngine, settings: Settings, now: datetime
+) -> None:
     factory = session_factory(engine, write=True)
     async with factory() as session:
-        owner = await make_user(session, now, "ada", Role.INSTRUCTOR)
-        lesson = await make_lesson(session, owner, "race", now)
+        owner = await make_user(session, settings, now, role=Role.INSTRUCTOR)
+        lesson = await make_lesson(session, now, owner=owner)
         await session.commit()
     postgres = engine.dialect.name == "postgresql"
     ready = asyncio.Barrier(2)

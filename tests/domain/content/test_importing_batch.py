@@ -17,19 +17,21 @@ from domain.content import importing
 from domain.content.importing import ImportReport, import_problems
 from domain.infra.database import session_factory
 from domain.models import Option, Problem, ProblemTopic, Role, Topic, User
-from tests.domain.content.test_importing import count, item_errors, make_lesson, make_user, mcq
+from domain.settings import Settings
+from tests.domain.content.test_importing import count, item_errors, mcq
+from tests.factories import make_lesson, make_user
 
 TOPICS = ["bulk__first", "bulk__second", "bulk__third__deep"]
 
 
 @pytest.fixture
-async def instructor(session: AsyncSession, now: datetime) -> User:
-    return await make_user(session, now, "ada", Role.INSTRUCTOR)
+async def instructor(session: AsyncSession, settings: Settings, now: datetime) -> User:
+    return await make_user(session, settings, now, role=Role.INSTRUCTOR)
 
 
 @pytest.fixture
 async def lesson_id(session: AsyncSession, instructor: User, now: datetime) -> int:
-    return await make_lesson(session, instructor, "bulk", now)
+    return await make_lesson(session, now, owner=instructor)
 
 
 def numeric(id: str | None, **changes: Any) -> dict[str, Any]:
@@ -102,14 +104,19 @@ def hide_from_lookup(monkeypatch: pytest.MonkeyPatch, external_ids: Sequence[str
 
 
 async def test_a_mixed_import_reports_created_updated_and_errors_in_item_order(
-    session: AsyncSession, instructor: User, lesson_id: int, now: datetime, monkeypatch: pytest.MonkeyPatch
+    session: AsyncSession,
+    settings: Settings,
+    instructor: User,
+    lesson_id: int,
+    now: datetime,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # given a problem of ours in another lesson, one of a rival's course, one a concurrent import
     # stores while we run, and two problems already in the lesson
-    rival = await make_user(session, now, "grace", Role.INSTRUCTOR)
-    other_lesson = await make_lesson(session, instructor, "other", now)
+    rival = await make_user(session, settings, now, role=Role.INSTRUCTOR)
+    other_lesson = await make_lesson(session, now, owner=instructor)
     await import_problems(session, instructor, other_lesson, [mcq("ours")], now)
-    await import_problems(session, rival, await make_lesson(session, rival, "rival", now), [mcq("theirs")], now)
+    await import_problems(session, rival, await make_lesson(session, now, owner=rival), [mcq("theirs")], now)
     await import_problems(session, instructor, lesson_id, [mcq("raced"), numeric("kept")], now)
     hide_from_lookup(monkeypatch, ["raced"])
     items: list[Any] = [
@@ -187,11 +194,13 @@ async def test_new_items_cost_the_same_statements_whatever_their_number(
     assert await count(session, ProblemTopic) == items
 
 
-async def test_concurrent_imports_of_overlapping_batches_store_each_id_once(engine: AsyncEngine, now: datetime) -> None:
+async def test_concurrent_imports_of_overlapping_batches_store_each_id_once(
+    engine: AsyncEngine, settings: Settings, now: datetime
+) -> None:
     factory = session_factory(engine, write=True)
     async with factory() as session:
-        owner = await make_user(session, now, "ada", Role.INSTRUCTOR)
-        lesson = await make_lesson(session, owner, "race", now)
+        owner = await make_user(session, settings, now, role=Role.INSTRUCTOR)
+        lesson = await make_lesson(session, now, owner=owner)
         await session.commit()
     postgres = engine.dialect.name == "postgresql"
     ready = asyncio.Barrier(2)
