@@ -114,6 +114,16 @@ async def make_course(
     return built
 
 
+async def make_lesson(
+    session: AsyncSession, now: datetime, *, owner: User | None = None, published: bool = False
+) -> int:
+    """The id of an empty lesson in a course of its own (unpublished, as an author starts one): where
+    the import and authoring tests put their problems."""
+    lesson_id = (await make_course(session, now, owner=owner, kinds=(), published=published)).lessons[0].id
+    assert lesson_id is not None
+    return lesson_id
+
+
 def _problem(lesson: Lesson, kind: ProblemKind, position: int, now: datetime) -> Problem:
     problem = Problem(
         lesson_id=lesson.id,  # type: ignore[arg-type]

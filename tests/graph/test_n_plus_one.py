@@ -81,8 +81,8 @@ LESSON_PAGE_LIMIT = 100  # the page of workload 4 asks for up to 100 lessons
 async def test_lesson_page_statement_count_is_the_same_for_10_and_100_lessons(
     lessons: int, api: Api, session: AsyncSession, settings: Settings, now: datetime, engine: AsyncEngine
 ) -> None:
+    from bench.shape import LESSON_PAGE, bulk_course
     from graph.ids import encode
-    from tests.bench.shape import LESSON_PAGE, bulk_course
 
     learner = await make_user(session, settings, now)
     await session.commit()

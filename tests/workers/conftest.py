@@ -14,11 +14,11 @@ import pytest
 import uvicorn
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bench.chat_server import Script, create_app
 from domain.infra.cache import MemoryCache
 from domain.infra.database import session_factory
 from domain.realtime.dispatch import Realtime
 from domain.settings import Settings
-from tests.workers.chat_server import Script, create_app
 from workers.ai.base import Provider
 from workers.ai.local import LocalProvider
 from workers.runtime import Runtime

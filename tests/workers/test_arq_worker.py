@@ -22,6 +22,7 @@ from redis.asyncio import Redis
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from bench.texts import lesson_text
 from domain.accounts import auth
 from domain.infra.job_queue import ArqJobQueue, Enqueue
 from domain.models import Job, Problem, ProblemKind, Role, Submission, XpEvent
@@ -34,7 +35,6 @@ from tests.conftest import Database
 from tests.factories import make_course, make_user
 from tests.services import REDIS_URL, require
 from tests.workers.conftest import ChatServer, openai_settings, run_burst_worker, start_worker, worker_env
-from tests.workers.texts import lesson_text
 
 pytestmark = pytest.mark.timeout(120)
 
