@@ -159,14 +159,27 @@ def rebuild_leaderboards() -> None:
 def export_schema(
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="Write here instead of stdout."),
+        typer.Option("--output", "-o", help="Write here instead of stdout (with --check: the file to compare)."),
     ] = None,
+    check: Annotated[
+        bool,
+        typer.Option("--check", help="Write nothing; exit 1 unless the file (default schema.graphql) is current."),
+    ] = False,
 ) -> None:
     """Print the GraphQL SDL of the live schema (commit it as schema.graphql)."""
     from graph.schema import schema_sdl
 
     sdl = schema_sdl()
-    if output is None:
+    if check:
+        target = output or Path("schema.graphql")
+        committed = target.read_text() if target.exists() else None
+        if committed != sdl:
+            # Spelled out for pre-commit and CI logs, where this line is all a reader sees.
+            state = "missing" if committed is None else "stale"
+            typer.echo(f"{target} is {state}: run `uv run learnql export-schema -o {target}`", err=True)
+            raise typer.Exit(1)
+        typer.echo(f"{target} is current")
+    elif output is None:
         sys.stdout.write(sdl)
     else:
         output.write_text(sdl)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from typer.testing import CliRunner
+
+from graph.cli import cli
 from graph.schema import schema_sdl
 
 SCHEMA_FILE = Path(__file__).resolve().parents[2] / "schema.graphql"
@@ -29,3 +32,30 @@ def test_contract_names_are_present() -> None:
         "lesson(id: ID!): Lesson",
     ):
         assert name in sdl
+
+
+def test_export_check_passes_on_the_committed_schema() -> None:
+    result = CliRunner().invoke(cli, ["export-schema", "--check", "-o", str(SCHEMA_FILE)])
+
+    assert result.exit_code == 0, result.output
+    assert "is current" in result.output
+
+
+def test_export_check_fails_on_a_stale_schema_and_leaves_it_alone(tmp_path: Path) -> None:
+    stale = tmp_path / "schema.graphql"
+    stale.write_text(schema_sdl().replace("type Query", "type Query @stale", 1))
+    before = stale.read_text()
+
+    result = CliRunner().invoke(cli, ["export-schema", "--check", "-o", str(stale)])
+
+    assert result.exit_code == 1
+    assert "is stale: run `uv run learnql export-schema" in result.output
+    assert stale.read_text() == before
+
+
+def test_export_check_fails_when_the_schema_file_is_missing(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["export-schema", "--check", "-o", str(tmp_path / "schema.graphql")])
+
+    assert result.exit_code == 1
+    assert "is missing" in result.output
+    assert not (tmp_path / "schema.graphql").exists()
