@@ -16,8 +16,8 @@ from domain.infra.job_queue import InProcessJobQueue
 from domain.settings import Settings
 from graph.app import create_app
 from tests.docs.examples import Example, blocks, examples, unmarked_graphql
-from tests.realtime.client import GraphQLSocket
-from tests.realtime.conftest import Server, serve
+from tests.graph.realtime.subscriptions.client import GraphQLSocket
+from tests.graph.realtime.subscriptions.conftest import Server, serve
 
 pytestmark = pytest.mark.timeout(60)
 
