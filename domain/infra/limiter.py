@@ -81,9 +81,13 @@ class Limiter:
         self._strategy = MovingWindowRateLimiter(storage)
         self._pool = pool
 
-    def limit(self, name: LimitName) -> RateLimitItem:
+    def setting(self, name: LimitName) -> str:
+        """The limit as configured, e.g. "10 per 15 minutes"."""
         text: str = getattr(self._settings, f"limit_{name}")
-        return _item(text)
+        return text
+
+    def limit(self, name: LimitName) -> RateLimitItem:
+        return _item(self.setting(name))
 
     async def _wait(self, item: RateLimitItem, name: str, key: str) -> int:
         stats = await self._strategy.get_window_stats(item, name, key)
@@ -115,8 +119,7 @@ class Limiter:
         """Spend one, or refuse the whole request with RATE_LIMITED; `what` names the refused action."""
         wait = await self.hit(name, key)
         if wait:
-            item = self.limit(name)
-            raise RateLimited(f"Too many {what} (at most {item}); try again in {wait} seconds.", wait)
+            raise RateLimited(f"Too many {what} (at most {self.setting(name)}); try again in {wait} seconds.", wait)
 
     async def clear(self, name: LimitName, key: str) -> None:
         await self._strategy.clear(self.limit(name), name, _hashed(key))
