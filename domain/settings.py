@@ -6,6 +6,7 @@ import json
 from functools import lru_cache
 from typing import Annotated, Literal
 
+from limits import parse
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
@@ -36,6 +37,18 @@ class Settings(BaseSettings):
     max_query_tokens: int = Field(default=5000, ge=1)
     max_query_aliases: int = Field(default=30, ge=1)
     max_page_size: int = Field(default=100, ge=1)
+
+    # Rate limits, each named "limit_<name>" and written in the `limits` package's notation ("10 per 15
+    # minutes"); counted in Redis when redis_url is set, else in this process. docs/security-limits.md
+    # lists them with the reasons for their defaults.
+    limit_login_failures_per_account: str = "10 per 15 minutes"  # by normalized email, known or not
+    limit_login_failures_per_ip: str = "30 per 15 minutes"  # a classroom shares one NAT address
+    limit_register_per_ip: str = "20 per hour"
+    limit_generate_problems_per_user: str = "20 per hour"
+    limit_import_problems_per_user: str = "30 per hour"
+    limit_ai_evaluations_per_user: str = "120 per hour"  # submissions that queue free-text evaluation
+    # Peers (IPs or CIDR networks, comma-separated) whose X-Forwarded-For names the client; empty: none.
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
     demo_content: bool | None = None  # None: load only on the embedded SQLite default
 
@@ -79,7 +92,20 @@ class Settings(BaseSettings):
     job_queue_name: str | None = None  # arq queue; None: "<redis_prefix>jobs"
     jobs_autostart: bool = True  # in-process runner: start jobs at once (tests run them explicitly instead)
 
-    @field_validator("ai_api_keys", mode="before")
+    @field_validator(
+        "limit_login_failures_per_account",
+        "limit_login_failures_per_ip",
+        "limit_register_per_ip",
+        "limit_generate_problems_per_user",
+        "limit_import_problems_per_user",
+        "limit_ai_evaluations_per_user",
+    )
+    @classmethod
+    def _parse_limit(cls, value: str) -> str:
+        parse(value)  # a ValueError names the bad setting at start-up, not at the first login
+        return value
+
+    @field_validator("ai_api_keys", "trusted_proxies", mode="before")
     @classmethod
     def _split_keys(cls, value: object) -> object:
         if isinstance(value, str):

@@ -11,8 +11,9 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 from strawberry.fastapi import GraphQLRouter
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from domain.infra.database import create_engine
 from domain.infra.job_queue import InProcessJobQueue
@@ -37,16 +38,30 @@ class OrjsonGraphQLRouter(GraphQLRouter[Context, None]):
 
 class LearnQL(FastAPI):
     """FastAPI, except that WebSocket connections to /graphql skip its middleware and routing
-    (graph/realtime/endpoint.py says why)."""
+    (graph/realtime/endpoint.py says why).
+
+    Both first pass uvicorn's ProxyHeadersMiddleware: the scope's client becomes the address
+    X-Forwarded-For names only when the peer is one of LEARNQL_TRUSTED_PROXIES (none by default),
+    so a client cannot choose the address its rate limits are counted under.
+    """
 
     websocket_view: WebSocketView
+    proxy_headers: ASGIApp
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self.proxy_headers(scope, receive, send)
+
+    async def _dispatch(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "websocket" and scope["path"].rstrip("/") == "/graphql":
             scope["app"] = self
             await self.websocket_view(scope, receive, send)
             return
         await super().__call__(scope, receive, send)
+
+
+def client_address(scope: Scope) -> str | None:
+    client = scope.get("client")
+    return str(client[0]) if client else None
 
 
 def create_app(settings: Settings | None = None, engine: AsyncEngine | None = None) -> LearnQL:
@@ -57,7 +72,9 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
 
     async def get_context(request: Request) -> AsyncIterator[Context]:  # HTTP only: see LearnQL
         headers = request.headers
-        context = Context(services, headers.get("authorization"), headers.get("x-request-id"))
+        context = Context(
+            services, headers.get("authorization"), headers.get("x-request-id"), client_address(request.scope)
+        )
         try:
             yield context
         finally:
@@ -83,6 +100,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         await services.jobs.close()  # in-process jobs finish (or are cancelled after a grace period)
         await services.realtime.close()
         await services.cache.close()
+        await services.limiter.close()
         if owns_engine:
             await services.engine.dispose()
 
@@ -91,6 +109,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     app = LearnQL(title="learnql", lifespan=lifespan, max_body_size=settings.upload_max_bytes + REQUEST_OVERHEAD)
     app.state.services = services
     app.websocket_view = WebSocketView(schema, services)
+    app.proxy_headers = cast(ASGIApp, ProxyHeadersMiddleware(cast(Any, app._dispatch), settings.trusted_proxies))
     app.include_router(router, prefix="/graphql")
 
     @app.get("/health")

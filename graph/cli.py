@@ -1,4 +1,5 @@
-"""The `learnql` command: serve, migrate, seed-demo, create-user, rebuild-leaderboards, export-schema."""
+"""The `learnql` command: serve, migrate, seed-demo, create-user, deactivate-user, reactivate-user,
+rebuild-leaderboards, export-schema."""
 
 from __future__ import annotations
 
@@ -85,7 +86,9 @@ def serve(
     app = create_app(settings)
     server_gc()
     # No permessage-deflate: its zlib state costs ~300 KB per WebSocket for small, frequent messages.
-    uvicorn.run(app, host=host, port=port, log_level="info", ws_per_message_deflate=False)
+    # No proxy headers from uvicorn (it trusts 127.0.0.1 by default): the app honours X-Forwarded-For
+    # from LEARNQL_TRUSTED_PROXIES only (graph/app.py).
+    uvicorn.run(app, host=host, port=port, log_level="info", ws_per_message_deflate=False, proxy_headers=False)
 
 
 @cli.command("create-user")
@@ -128,6 +131,47 @@ def create_user(
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(1) from error
     typer.echo(f"created {role.upper()} {email}")
+
+
+def _set_active(email: str, active: bool) -> None:
+    from domain.accounts import activation
+    from domain.clock import utcnow
+    from domain.errors import DomainError
+    from domain.infra.database import create_engine, session_factory
+
+    async def run() -> None:
+        engine = create_engine(get_settings())
+        try:
+            async with session_factory(engine, write=True)() as session:
+                if active:
+                    await activation.reactivate(session, email)
+                else:
+                    await activation.deactivate(session, email, utcnow())
+                await session.commit()
+        finally:
+            await engine.dispose()
+
+    try:
+        asyncio.run(run())
+    except DomainError as error:
+        typer.echo(f"error: {error.message}", err=True)
+        raise typer.Exit(1) from error
+
+
+# A command rather than an admin mutation: the API has no admin screens to find and pick accounts
+# yet, and whoever runs the deployment can reach this one at once.
+@cli.command("deactivate-user")
+def deactivate_user(email: Annotated[str, typer.Argument(help="Login email of the account.")]) -> None:
+    """Deactivate an account: its tokens are refused from the next request on, and so are its logins."""
+    _set_active(email, active=False)
+    typer.echo(f"deactivated {email}; every token of the account has ended")
+
+
+@cli.command("reactivate-user")
+def reactivate_user(email: Annotated[str, typer.Argument(help="Login email of the account.")]) -> None:
+    """Let a deactivated account log in again (its tokens from before stay ended)."""
+    _set_active(email, active=True)
+    typer.echo(f"reactivated {email}; it may log in again")
 
 
 @cli.command("rebuild-leaderboards")

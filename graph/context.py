@@ -1,4 +1,10 @@
-"""Per-request context: one database session (created on first use), the loaders and the viewer."""
+"""Per-request context: one database session (created on first use), the loaders and the viewer.
+
+The bearer token is checked against the database once per operation, before any resolver runs
+(`verify_token`, called by graph/users/authentication.py), in the statement that loads the viewer.
+A token that fails the check is not anonymity: every resolver that asks for the viewer gets the
+UNAUTHENTICATED error, while fields that do not care still answer.
+"""
 
 from __future__ import annotations
 
@@ -15,13 +21,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from strawberry.fastapi import BaseContext
 from strawberry.types import Info
 
-from domain.accounts.auth import decode_token
+from domain.accounts import tokens
 from domain.analytics import invalidation
 from domain.clock import utcnow
 from domain.errors import Unauthenticated
 from domain.infra.cache import Cache, create_cache
 from domain.infra.database import session_factory
 from domain.infra.job_queue import Enqueue, JobQueue
+from domain.infra.limiter import Limiter, create_limiter
 from domain.jobs import records as jobs
 from domain.models import User
 from domain.realtime import events
@@ -54,6 +61,7 @@ class Services:
     realtime: Realtime = field(init=False)  # pub/sub broker and leaderboard store (Redis with LEARNQL_REDIS_URL)
     live: LiveBoards = field(init=False)  # this process's live leaderboards, fed by the broker
     jobs: JobQueue = field(init=False)  # arq with LEARNQL_REDIS_URL, else an in-process runner
+    limiter: Limiter = field(init=False)  # rate limits: Redis with LEARNQL_REDIS_URL, else in-process
 
     def __post_init__(self) -> None:
         self.readers = session_factory(self.engine)
@@ -63,6 +71,7 @@ class Services:
         self.realtime = Realtime(self.settings, self.readers, clock)
         self.live = LiveBoards(self.realtime, self.readers, clock, self.settings.leaderboard_update_interval_ms)
         self.jobs = api_job_queue(self)
+        self.limiter = create_limiter(self.settings)
 
 
 class Context(BaseContext):
@@ -71,13 +80,18 @@ class Context(BaseContext):
         services: Services,
         authorization: str | None,
         request_id: str | None = None,
+        client: str | None = None,
     ) -> None:
         super().__init__()
         self.services = services
         self.settings = services.settings
+        self.limiter = services.limiter
         self.request_id = request_id or uuid.uuid4().hex
+        self.client = client  # the client's IP address (X-Forwarded-For only from LEARNQL_TRUSTED_PROXIES)
         self.write = False  # set for mutations before any resolver runs
         self._authorization = authorization
+        self._verified: int | None = None  # the viewer id, once the token passed verify_token
+        self._refused: Unauthenticated | None = None  # why it did not
         self._session: AsyncSession | None = None
         self._lock = asyncio.Lock()
 
@@ -130,7 +144,8 @@ class Context(BaseContext):
     def authenticate(self, authorization: str | None) -> None:
         """Use these credentials from now on (a WebSocket's connection_init payload)."""
         self._authorization = authorization
-        self.__dict__.pop("viewer_id", None)
+        self._verified = self._refused = None
+        self.__dict__.pop("token", None)
 
     @cached_property
     def loaders(self) -> Loaders:
@@ -139,17 +154,43 @@ class Context(BaseContext):
         return Loaders(self)
 
     @cached_property
-    def viewer_id(self) -> int | None:
-        """The user the bearer token speaks for; a bad or expired token is an error, not anonymity."""
+    def token(self) -> tokens.TokenClaims | None:
+        """The claims of the bearer token, unchecked against the database; None without a token."""
         header = (self._authorization or "").strip()
         if not header:
             return None
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise Unauthenticated("Send the token as `Authorization: Bearer <token>`.")
-        return decode_token(self.settings, token.strip(), self.now())
+        return tokens.decode_token(self.settings, token.strip(), self.now())
+
+    async def verify_token(self) -> None:
+        """Check the token against its account (exists, active, not logged out) and load the viewer."""
+        if self._verified is not None or self._refused is not None:
+            return
+        try:
+            claims = self.token
+            if claims is None:
+                return
+            user = await self.run(tokens.authenticate, claims)
+        except Unauthenticated as error:
+            self._refused = error
+            return
+        assert user.id is not None
+        self.loaders.user_by_id.prime(user.id, user)  # the viewer costs no second statement
+        self._verified = user.id
+
+    @property
+    def viewer_id(self) -> int | None:
+        """The user the bearer token speaks for; a bad, expired or ended token is an error, not anonymity."""
+        if self._refused is not None:
+            raise self._refused
+        if self._verified is None and self.token is not None:
+            raise RuntimeError("the token has not been verified: await verify_token() first")
+        return self._verified
 
     async def viewer(self) -> User | None:
+        await self.verify_token()
         viewer_id = self.viewer_id
         if viewer_id is None:
             return None

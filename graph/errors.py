@@ -15,7 +15,7 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
-from domain.errors import DomainError, Forbidden, InvalidErrors, Unauthenticated
+from domain.errors import DomainError, Forbidden, InvalidErrors, RateLimited, Unauthenticated
 
 log = logging.getLogger("learnql.errors")
 
@@ -25,15 +25,19 @@ class UserError:
     field: list[str] | None = strawberry.field(description="Path of the input field at fault, when there is one.")
     code: str = strawberry.field(description="Machine-readable code, e.g. INVALID, NOT_FOUND, IDEMPOTENCY_KEY_REUSED.")
     message: str
+    retry_after: int | None = strawberry.field(
+        default=None, description="LOGIN_THROTTLED: seconds until a login may be tried again."
+    )
 
     @classmethod
     def from_domain(cls, error: DomainError) -> list[UserError]:
-        """Auth failures are not data: they propagate as GraphQL errors with a code."""
-        if isinstance(error, Unauthenticated | Forbidden):
+        """Auth failures and refused requests are not data: they propagate as GraphQL errors with a code."""
+        if isinstance(error, Unauthenticated | Forbidden | RateLimited):
             raise error
         if isinstance(error, InvalidErrors):
             return [item for inner in error.errors for item in cls.from_domain(inner)]
-        return [cls(field=error.field, code=error.code, message=error.message)]
+        wait = getattr(error, "retry_after", None)
+        return [cls(field=error.field, code=error.code, message=error.message, retry_after=wait)]
 
 
 def coded_error(message: str, code: str) -> GraphQLError:
@@ -68,6 +72,8 @@ class ErrorPolicy(SchemaExtension):
             extensions = {**(error.extensions or {}), "code": original.code}
             if original.field:
                 extensions["field"] = original.field
+            if isinstance(original, RateLimited):
+                extensions["retryAfter"] = original.retry_after
             return GraphQLError(
                 error.message,
                 error.nodes,

@@ -35,12 +35,15 @@ from graph.jobs.types import Job
 from graph.learning.resolvers import LearningMutation
 from graph.learning.types import Submission
 from graph.persisted_queries import PersistedQueries
+from graph.rate_limits import TooManyRequests
 from graph.realtime.resolvers import RealtimeQuery
 from graph.realtime.sharing import SharedResultExecutionContext
 from graph.realtime.subscriptions import RealtimeSubscription
 from graph.reviews.resolvers import ReviewMutation, ReviewQuery
 from graph.reviews.types import ReviewCard
+from graph.users.authentication import VerifyToken
 from graph.users.resolvers import UserMutation, UserQuery
+from graph.users.tokens import TokenMutation
 from graph.users.types import User
 
 NODE_TYPES: dict[str, type[relay.Node]] = {
@@ -68,7 +71,8 @@ Query = merge_types(
     "Query", (NodeQuery, UserQuery, ContentQuery, ReviewQuery, RealtimeQuery, ClassQuery, AnalyticsQuery, JobQuery)
 )
 Mutation = merge_types(
-    "Mutation", (UserMutation, LearningMutation, ContentMutation, ReviewMutation, ClassMutation, JobMutation)
+    "Mutation",
+    (UserMutation, TokenMutation, LearningMutation, ContentMutation, ReviewMutation, ClassMutation, JobMutation),
 )
 Subscription = merge_types("Subscription", (RealtimeSubscription,))
 
@@ -100,8 +104,10 @@ def create_schema(settings: Settings | None = None) -> strawberry.Schema:
         execution_context_class=SharedResultExecutionContext,  # subscribers of one board share executions
         extensions=[
             ErrorPolicy,
+            TooManyRequests,  # after ErrorPolicy: reads the codes it set
             PersistedQueries,
             WriteTransactions,
+            VerifyToken,  # after WriteTransactions: a mutation's check runs in its write transaction
             *caches,
             lambda: AddValidationRules(limits),
             lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),

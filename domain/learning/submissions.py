@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -25,7 +25,16 @@ from domain.errors import IdempotencyKeyReused, Invalid, NotFound
 from domain.infra.database import dialect_insert
 from domain.learning.answer_checks import AnswerInput, check_answers, grade
 from domain.learning.rewards import award_answer_xp, lock_user, record_lesson_attempt, touch_streak
-from domain.models import Answer, Lesson, Option, Problem, Submission, SubmissionStatus, User
+from domain.models import (
+    Answer,
+    Lesson,
+    Option,
+    Problem,
+    ProblemKind,
+    Submission,
+    SubmissionStatus,
+    User,
+)
 from domain.realtime import events
 from domain.reviews import scheduling
 
@@ -119,8 +128,19 @@ async def _claim(
     return (await session.execute(claim)).scalar_one_or_none()
 
 
-async def submit(session: AsyncSession, viewer: User, request: SubmissionRequest, now: datetime) -> Outcome:
-    """Grade and record a submission once per (viewer, idempotency key); replays return the original."""
+async def submit(
+    session: AsyncSession,
+    viewer: User,
+    request: SubmissionRequest,
+    now: datetime,
+    *,
+    before_evaluation: Callable[[], Awaitable[None]] | None = None,
+) -> Outcome:
+    """Grade and record a submission once per (viewer, idempotency key); replays return the original.
+
+    `before_evaluation` runs before anything is written when the submission will queue an AI
+    evaluation (free-text answers), and may refuse it by raising (the per-user limit does).
+    """
     assert viewer.id is not None
     check_key(request.idempotency_key)
     fingerprint = request_hash(request)
@@ -130,6 +150,11 @@ async def submit(session: AsyncSession, viewer: User, request: SubmissionRequest
     problems = await _target_problems(session, viewer, request)
     options = await catalog.options_by_problem(session, [p.id for p in problems if p.id is not None])
     check_answers(request.answers, problems, options)
+    answered = {answer.problem_id for answer in request.answers}
+    if before_evaluation is not None and any(
+        problem.kind == ProblemKind.FREE_TEXT.value for problem in problems if problem.id in answered
+    ):
+        await before_evaluation()
 
     submission_id = await _claim(session, viewer, request, fingerprint, float(len(problems)), now)
     if submission_id is None:  # a concurrent duplicate committed first: replay it

@@ -1,6 +1,6 @@
 """All tables, imported together so that SQLModel.metadata is complete."""
 
-from domain.accounts.models import Role, User
+from domain.accounts.models import RevokedToken, Role, User
 from domain.classes.models import Class, ClassCourse, ClassMember, Grade
 from domain.content.models import (
     Course,
@@ -44,6 +44,7 @@ __all__ = [
     "ReviewCard",
     "ReviewLog",
     "ReviewSettings",
+    "RevokedToken",
     "Role",
     "Submission",
     "SubmissionStatus",

@@ -244,6 +244,8 @@ class ContentMutation:
     @strawberry.mutation(description="Bulk-import problems (idempotent by external id); bad items are reported.")
     async def import_problems(self, info: Info[Context, Any], input: ImportProblemsInput) -> ImportProblemsPayload:
         now = info.context.now()
+        viewer = await info.context.require_viewer()
+        await info.context.limiter.acquire("import_problems_per_user", str(viewer.id), "problem imports")
 
         def build() -> tuple[Any, ...]:
             if not isinstance(input.items, list):

@@ -73,6 +73,7 @@ class JobMutation:
         try:
             viewer = await context.require_viewer()
             authoring.require_author(viewer)  # learners cannot make the server parse PDFs
+            await context.limiter.acquire("generate_problems_per_user", str(viewer.id), "problem generations")
             lesson_id = ids.decode(input.lesson_id, "Lesson", ["lessonId"])
             kinds = None if input.kinds is None else tuple(ProblemKind(kind.value) for kind in input.kinds)
             _, errors = generation.check_parameters(input.count, kinds, context.settings)

@@ -13,12 +13,13 @@ from sqlmodel import col
 
 from domain.accounts import auth
 from domain.content import demo
+from domain.infra.limiter import Limiter
 from domain.models import Course, Lesson, Problem, ProblemKind, User
 from domain.settings import Settings
 
 
 async def test_seed_creates_demo_courses_lessons_problems_and_accounts(
-    session: AsyncSession, settings: Settings, now: datetime
+    session: AsyncSession, settings: Settings, limiter: Limiter, now: datetime
 ) -> None:
     assert await demo.seed_demo(session, settings, now) is True
 
@@ -37,7 +38,9 @@ async def test_seed_creates_demo_courses_lessons_problems_and_accounts(
         ("instructor@demo.learnql.dev", "INSTRUCTOR", "Ada Instructor", "UTC"),
         ("learner@demo.learnql.dev", "LEARNER", "Lin Learner", "Europe/Berlin"),
     ]
-    instructor = await auth.login(session, settings, "instructor@demo.learnql.dev", demo.DEMO_PASSWORD)
+    instructor = await auth.login(
+        session, settings, limiter, "instructor@demo.learnql.dev", demo.DEMO_PASSWORD, "127.0.0.1"
+    )
     assert {course.owner_id for course in courses} == {instructor.id}
 
 
