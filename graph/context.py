@@ -21,6 +21,7 @@ from domain.clock import utcnow
 from domain.errors import Unauthenticated
 from domain.infra.cache import Cache, create_cache
 from domain.infra.database import session_factory
+from domain.infra.health import Health
 from domain.infra.job_queue import Enqueue, JobQueue
 from domain.jobs import records as jobs
 from domain.models import Role, User
@@ -54,15 +55,17 @@ class Services:
     realtime: Realtime = field(init=False)  # pub/sub broker and leaderboard store (Redis with LEARNQL_REDIS_URL)
     live: LiveBoards = field(init=False)  # this process's live leaderboards, fed by the broker
     jobs: JobQueue = field(init=False)  # arq with LEARNQL_REDIS_URL, else an in-process runner
+    health: Health = field(default_factory=Health)  # database and Redis as last seen (domain/infra/health.py)
 
     def __post_init__(self) -> None:
         self.readers = session_factory(self.engine)
         self.writers = session_factory(self.engine, write=True)
         self.cache = create_cache(self.settings)
         clock = lambda: self.clock()  # noqa: E731  (tests swap the clock after start)
-        self.realtime = Realtime(self.settings, self.readers, clock)
+        self.realtime = Realtime(self.settings, self.readers, clock, self.health.redis)
         self.live = LiveBoards(self.realtime, self.readers, clock, self.settings.leaderboard_update_interval_ms)
         self.jobs = api_job_queue(self)
+        self.jobs.redis = self.health.redis
 
 
 class Context(BaseContext):
@@ -77,6 +80,7 @@ class Context(BaseContext):
         self.settings = services.settings
         self.request_id = request_id or uuid.uuid4().hex
         self.write = False  # set for mutations before any resolver runs
+        self.commit_sent = False  # a COMMIT went out: the operation must not rerun (graph/retries.py)
         self._authorization = authorization
         self._session: AsyncSession | None = None
         self._lock = asyncio.Lock()
@@ -107,6 +111,7 @@ class Context(BaseContext):
         stale: set[str] = set()
         async with self._lock:
             if self._session is not None:
+                self.commit_sent = True  # before: a COMMIT lost on the wire may still have committed
                 await self._session.commit()
                 committed = events.take(self._session)
                 requests = jobs.take(self._session)
