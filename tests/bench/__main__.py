@@ -173,12 +173,12 @@ async def submit_only(seeded: Seeded, shapes: list[str], seconds: float) -> None
         finally:
             server.stop()
     print(
-        f"\n{'learners x clients':20} {'submissions/s':>14} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} lost doubled xp"
+        f"\n{'learners x clients':20} {'submissions/s':>14} {'p50 ms':>8} {'p99 ms':>8} {'cpu ms':>7} errors lost doubled xp"
     )
     for r in results:
         print(
             f"{r['learners']:>8} x {r['concurrency']:<9} {r['per_second']:14.1f} {r['p50_ms']:8.1f} {r['p99_ms']:8.1f}"
-            f" {r['errors']:7d} {r['lost']:4d} {r['doubled']:7d} {r['xp_consistent']}"
+            f" {r['cpu_ms_per_request']:7.1f} {r['errors']:6d} {r['lost']:4d} {r['doubled']:7d} {r['xp_consistent']}"
         )
 
 
