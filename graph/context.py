@@ -27,8 +27,10 @@ from domain.clock import utcnow
 from domain.errors import Unauthenticated
 from domain.infra.cache import Cache, create_cache
 from domain.infra.database import session_factory
+from domain.infra.health import Health
 from domain.infra.job_queue import Enqueue, JobQueue
 from domain.infra.limiter import Limiter, create_limiter
+from domain.infra.transient import is_transient
 from domain.jobs import records as jobs
 from domain.models import User
 from domain.realtime import events
@@ -62,16 +64,18 @@ class Services:
     live: LiveBoards = field(init=False)  # this process's live leaderboards, fed by the broker
     jobs: JobQueue = field(init=False)  # arq with LEARNQL_REDIS_URL, else an in-process runner
     limiter: Limiter = field(init=False)  # rate limits: Redis with LEARNQL_REDIS_URL, else in-process
+    health: Health = field(default_factory=Health)  # database and Redis as last seen (domain/infra/health.py)
 
     def __post_init__(self) -> None:
         self.readers = session_factory(self.engine)
         self.writers = session_factory(self.engine, write=True)
         self.cache = create_cache(self.settings)
         clock = lambda: self.clock()  # noqa: E731  (tests swap the clock after start)
-        self.realtime = Realtime(self.settings, self.readers, clock)
+        self.realtime = Realtime(self.settings, self.readers, clock, self.health.redis)
         self.live = LiveBoards(self.realtime, self.readers, clock, self.settings.leaderboard_update_interval_ms)
         self.jobs = api_job_queue(self)
         self.limiter = create_limiter(self.settings)
+        self.jobs.redis = self.health.redis
 
 
 class Context(BaseContext):
@@ -89,9 +93,11 @@ class Context(BaseContext):
         self.request_id = request_id or uuid.uuid4().hex
         self.client = client  # the client's IP address (X-Forwarded-For only from LEARNQL_TRUSTED_PROXIES)
         self.write = False  # set for mutations before any resolver runs
+        self.commit_sent = False  # a COMMIT went out: the operation must not rerun (graph/retries.py)
         self._authorization = authorization
         self._verified: int | None = None  # the viewer id, once the token passed verify_token
         self._refused: Unauthenticated | None = None  # why it did not
+        self._unreachable: Exception | None = None  # a transient failure while checking it (raised by viewer_id)
         self._session: AsyncSession | None = None
         self._lock = asyncio.Lock()
 
@@ -121,6 +127,7 @@ class Context(BaseContext):
         stale: set[str] = set()
         async with self._lock:
             if self._session is not None:
+                self.commit_sent = True  # before: a COMMIT lost on the wire may still have committed
                 await self._session.commit()
                 committed = events.take(self._session)
                 requests = jobs.take(self._session)
@@ -140,6 +147,7 @@ class Context(BaseContext):
             async with self._lock:
                 await self.close()
         self.__dict__.pop("loaders", None)
+        self._unreachable = None  # a rerun checks the token again, on a fresh session
 
     def authenticate(self, authorization: str | None) -> None:
         """Use these credentials from now on (a WebSocket's connection_init payload)."""
@@ -166,7 +174,7 @@ class Context(BaseContext):
 
     async def verify_token(self) -> None:
         """Check the token against its account (exists, active, not logged out) and load the viewer."""
-        if self._verified is not None or self._refused is not None:
+        if self._verified is not None or self._refused is not None or self._unreachable is not None:
             return
         try:
             claims = self.token
@@ -175,6 +183,13 @@ class Context(BaseContext):
             user = await self.run(tokens.authenticate, claims)
         except Unauthenticated as error:
             self._refused = error
+            return
+        except Exception as error:
+            if not is_transient(error):
+                raise
+            # Raised where the viewer is needed, inside a resolver: the error policy turns it into
+            # UNAVAILABLE (and 503 when nothing else answered), and graph/retries.py may rerun.
+            self._unreachable = error
             return
         assert user.id is not None
         self.loaders.user_by_id.prime(user.id, user)  # the viewer costs no second statement
@@ -185,6 +200,8 @@ class Context(BaseContext):
         """The user the bearer token speaks for; a bad, expired or ended token is an error, not anonymity."""
         if self._refused is not None:
             raise self._refused
+        if self._unreachable is not None:
+            raise self._unreachable
         if self._verified is None and self.token is not None:
             raise RuntimeError("the token has not been verified: await verify_token() first")
         return self._verified

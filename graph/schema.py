@@ -29,7 +29,7 @@ from graph.content.mutations import ContentMutation
 from graph.content.resolvers import ContentQuery
 from graph.content.types import Course, Lesson, Problem, Topic
 from graph.context import Context
-from graph.errors import ErrorPolicy
+from graph.errors import ErrorPolicy, Schema
 from graph.jobs.resolvers import JobMutation, JobQuery
 from graph.jobs.types import Job
 from graph.learning.resolvers import LearningMutation
@@ -97,7 +97,7 @@ def create_schema(settings: Settings | None = None) -> strawberry.Schema:
         *QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules,
         *MaxAliasesLimiter(max_alias_count=settings.max_query_aliases).validation_rules,
     ]
-    return strawberry.Schema(
+    return Schema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,

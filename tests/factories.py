@@ -204,7 +204,8 @@ async def give_xp(
     ref: str | None = None,
 ) -> int:
     """Award `amount` XP to `user` at `now` the way the services do (real-time feature); commit to publish."""
-    from domain.learning.rewards import award_xp, lock_user
+    from domain.infra.locks import lock_user
+    from domain.learning.rewards import award_xp
 
     assert user.id is not None
     locked = await lock_user(session, user.id)

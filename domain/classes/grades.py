@@ -7,7 +7,8 @@ one grade per submission, updated in place when called again.
 
 `record_grades` stores up to MAX_ROWS external grades in one transaction with a few multi-row
 INSERT ... ON CONFLICT (class, external id) DO UPDATE statements; bad rows are reported by index
-and the others land.
+and the others land. It locks no user: its rows reference the students (a KEY SHARE lock), which
+never waits for the students' own writers (FOR NO KEY UPDATE, domain/infra/locks.py).
 """
 
 from __future__ import annotations

@@ -23,6 +23,9 @@ import orjson
 from redis.asyncio import Redis
 from redis.asyncio.client import PubSub
 
+from domain.infra.health import Dependency
+from domain.infra.transient import is_transient
+
 log = logging.getLogger("learnql.broker")
 
 Message = dict[str, Any]
@@ -155,8 +158,9 @@ class RedisBroker(Broker):
     Redis. Pub/sub is fire-and-forget: messages published while the connection is down are lost, and
     subscribers receive a GAP once it is back so they can resynchronise from the stores."""
 
-    def __init__(self, url: str, prefix: str) -> None:
+    def __init__(self, url: str, prefix: str, health: Dependency | None = None) -> None:
         super().__init__()
+        self._health = health or Dependency("redis")
         self._redis: Redis = Redis.from_url(url)
         self._prefix = prefix
         self._control = f"{prefix}broker"
@@ -202,11 +206,15 @@ class RedisBroker(Broker):
             try:
                 async for item in pubsub.listen():
                     backoff = 0.05
+                    self._health.succeeded()
                     self._handle(item)
             except asyncio.CancelledError:
                 raise
             except Exception as error:  # the connection dropped: redis-py reconnects and resubscribes
-                log.warning("redis pub/sub connection lost (%s); reconnecting", error)
+                if is_transient(error):
+                    self._health.failed(error)  # one line per outage, not one per reconnection attempt
+                else:
+                    log.warning("redis pub/sub reader failed (%r); reconnecting", error)
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 2.0)
                 self._gap()

@@ -21,6 +21,9 @@ from arq import ArqRedis, create_pool
 from arq.connections import RedisSettings
 from arq.worker import Retry
 
+from domain.infra.health import Dependency
+from domain.infra.transient import is_transient
+
 log = logging.getLogger("learnql.jobs")
 
 JobFunction = Callable[..., Awaitable[Any]]
@@ -40,6 +43,8 @@ class Enqueue:
 
 
 class JobQueue(ABC):
+    redis: Dependency | None = None  # arq's Redis, told of failures and successes (domain/infra/health.py)
+
     @abstractmethod
     async def enqueue(self, request: Enqueue) -> bool:
         """Queue the request; False when one with its key is queued or running already (arq: or finished
@@ -51,8 +56,14 @@ class JobQueue(ABC):
         for request in requests:
             try:
                 await self.enqueue(request)
-            except Exception:
-                log.exception("could not queue job %s", request.key)
+            except Exception as error:
+                if self.redis is not None and is_transient(error):
+                    self.redis.failed(error)  # an outage is logged once, not once per job
+                else:
+                    log.exception("could not queue job %s", request.key)
+            else:
+                if self.redis is not None:
+                    self.redis.succeeded()
 
     async def close(self) -> None:  # noqa: B027  (optional hook)
         """Release connections; the in-process runner lets running jobs finish first."""

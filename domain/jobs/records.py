@@ -21,6 +21,7 @@ from sqlmodel import col
 
 from domain.infra.database import dialect_insert
 from domain.infra.job_queue import Enqueue
+from domain.infra.locks import no_key_update
 from domain.models import Job, JobKind
 from domain.realtime import events
 from domain.realtime.events import JobStatus
@@ -145,8 +146,9 @@ async def create(
 
 
 async def lock(session: AsyncSession, job_id: int) -> Job | None:
-    """The job row, locked until commit (one finisher at a time)."""
-    query = select(Job).where(col(Job.id) == job_id).with_for_update().execution_options(populate_existing=True)
+    """The job row, locked until commit (one finisher at a time); the last lock a transaction takes
+    (domain/infra/locks.py)."""
+    query = no_key_update(select(Job).where(col(Job.id) == job_id)).execution_options(populate_existing=True)
     return (await session.execute(query)).scalar_one_or_none()
 
 

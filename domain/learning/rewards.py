@@ -19,12 +19,6 @@ from domain.models import Lesson, LessonProgress, Problem, User, XpEvent
 from domain.realtime import events
 
 
-async def lock_user(session: AsyncSession, user_id: int) -> User:
-    """The user's row, locked until commit: one writer of a user's counters at a time."""
-    query = select(User).where(col(User.id) == user_id).with_for_update().execution_options(populate_existing=True)
-    return (await session.execute(query)).scalar_one()
-
-
 async def award_xp(
     session: AsyncSession,
     user: User,
@@ -35,7 +29,7 @@ async def award_xp(
 ) -> int:
     """Insert (reason, ref, amount) awards; those already given are skipped. Returns the XP added.
 
-    The caller holds the user's row lock (`lock_user`). `course_id` attributes the XP to a course
+    The caller holds the user's row lock (`domain.infra.locks.lock_user`). `course_id` attributes the XP to a course
     (course leaderboards); the award reaches leaderboards and subscribers after commit."""
     if not awards:
         return 0

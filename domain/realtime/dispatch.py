@@ -5,6 +5,7 @@ Whoever commits a transaction passes what `domain.events.take` returned to `Real
 awards are counted into the leaderboard store first and announced afterwards, so a subscriber that
 recomputes a board on the announcement sees them. Dispatch failures are logged, never raised: the
 transaction has committed, and the database stays the source of truth (`learnql rebuild-leaderboards`).
+A Redis outage is logged once by the `redis` Dependency (domain/infra/health.py), not once per commit.
 
 Channels (namespaced by `LEARNQL_REDIS_PREFIX` on Redis):
 - `xp`: `{"awards": [...]}` for every commit that awarded XP;
@@ -21,7 +22,9 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from domain.infra.broker import Broker, InProcessBroker, RedisBroker
+from domain.infra.health import Dependency
 from domain.infra.leaderboard_store import LeaderboardStore, RedisLeaderboardStore, SqlLeaderboardStore
+from domain.infra.transient import classify
 from domain.realtime import events
 from domain.realtime.events import Event, JobProgress, SubmissionGraded, XpAwarded
 from domain.realtime.leaderboards import Board, Scope
@@ -42,15 +45,20 @@ def job_channel(job_id: int) -> str:
 
 class Realtime:
     def __init__(
-        self, settings: Settings, sessions: async_sessionmaker[AsyncSession], clock: Callable[[], datetime]
+        self,
+        settings: Settings,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Callable[[], datetime],
+        redis: Dependency | None = None,
     ) -> None:
         self.settings = settings
         self._sessions = sessions
         self._clock = clock
+        self.redis = redis or Dependency("redis")
         self.broker: Broker
         self.store: LeaderboardStore
         if settings.redis_url:
-            self.broker = RedisBroker(settings.redis_url, settings.redis_prefix)
+            self.broker = RedisBroker(settings.redis_url, settings.redis_prefix, self.redis)
             redis_store = RedisLeaderboardStore(settings.redis_url, settings.redis_prefix, clock)
             redis_store.bind(sessions)
             self.store = redis_store
@@ -81,8 +89,15 @@ class Realtime:
                     await self.broker.publish(submissions_channel(item.user_id), events.encode(item))
                 elif isinstance(item, JobProgress):
                     await self.broker.publish(job_channel(item.job_id), events.encode(item))
-        except Exception:
-            log.exception("dispatching %d committed events failed", len(committed))
+        except Exception as error:
+            transient = classify(error)
+            if transient is not None and transient.dependency == "redis":
+                self.redis.failed(error)
+            else:
+                log.exception("dispatching %d committed events failed", len(committed))
+        else:
+            if self.settings.redis_url:
+                self.redis.succeeded()
 
     async def board(self, session: AsyncSession, scope: Scope, n: int, viewer_id: int | None) -> Board:
         """The first `n` standings of a resolved scope and the viewer's own."""
