@@ -9,7 +9,8 @@ transaction has committed, and the database stays the source of truth (`learnql 
 Channels (namespaced by `LEARNQL_REDIS_PREFIX` on Redis):
 - `xp`: `{"awards": [...]}` for every commit that awarded XP;
 - `submissions:<user id>`: `{"user", "submission"}` when one of the user's submissions is graded;
-- `job:<job id>`: `{"job", "user", "status", "progress", "at", "error"}` as a job moves on.
+- `job:<job id>`: `{"job", "user", "status", "progress", "at", "error"}` as a job moves on;
+- `game:<game id>`: `{"game", "change"}` as a live game moves on (graph/games/feeds.py coalesces).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from domain.infra.broker import Broker, InProcessBroker, RedisBroker
 from domain.infra.leaderboard_store import LeaderboardStore, RedisLeaderboardStore, SqlLeaderboardStore
 from domain.realtime import events
-from domain.realtime.events import Event, JobProgress, SubmissionGraded, XpAwarded
+from domain.realtime.events import Event, GameChanged, JobProgress, SubmissionGraded, XpAwarded
 from domain.realtime.leaderboards import Board, Scope
 from domain.settings import Settings
 
@@ -38,6 +39,10 @@ def submissions_channel(user_id: int) -> str:
 
 def job_channel(job_id: int) -> str:
     return f"job:{job_id}"
+
+
+def game_channel(game_id: int) -> str:
+    return f"game:{game_id}"
 
 
 class Realtime:
@@ -81,6 +86,8 @@ class Realtime:
                     await self.broker.publish(submissions_channel(item.user_id), events.encode(item))
                 elif isinstance(item, JobProgress):
                     await self.broker.publish(job_channel(item.job_id), events.encode(item))
+                elif isinstance(item, GameChanged):
+                    await self.broker.publish(game_channel(item.game_id), events.encode(item))
         except Exception:
             log.exception("dispatching %d committed events failed", len(committed))
 
