@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.types import Receive, Scope, Send
 from strawberry.fastapi import GraphQLRouter
 
+from domain.games.ticker import GameTicker
 from domain.infra.database import create_engine
 from domain.infra.job_queue import InProcessJobQueue
 from domain.jobs import records as jobs
@@ -72,14 +73,25 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         multipart_uploads_enabled=True,
     )
 
+    ticker = GameTicker(
+        services.readers,
+        services.writers,
+        lambda: services.clock(),
+        services.realtime.dispatch,
+        settings.game_tick_interval_ms,
+    )  # the server's clock of live games (domain/games/ticker.py)
+
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         await services.realtime.start()
+        ticker.start()
         if isinstance(services.jobs, InProcessJobQueue):  # arq workers have their own sweep
             async with services.readers() as session:
                 await services.jobs.send(await jobs.unfinished(session))
         yield
+        await ticker.close()
         await services.live.close()  # open subscriptions complete
+        await services.game_feeds.close()
         await services.jobs.close()  # in-process jobs finish (or are cancelled after a grace period)
         await services.realtime.close()
         await services.cache.close()
@@ -90,6 +102,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     # before it is read: without this Starlette would spool all of it to disk before any resolver ran.
     app = LearnQL(title="learnql", lifespan=lifespan, max_body_size=settings.upload_max_bytes + REQUEST_OVERHEAD)
     app.state.services = services
+    app.state.game_ticker = ticker
     app.websocket_view = WebSocketView(schema, services)
     app.include_router(router, prefix="/graphql")
 

@@ -19,6 +19,7 @@ from domain.accounts.auth import decode_token
 from domain.analytics import invalidation
 from domain.clock import utcnow
 from domain.errors import Unauthenticated
+from domain.games.tokens import is_player_token
 from domain.infra.cache import Cache, create_cache
 from domain.infra.database import session_factory
 from domain.infra.job_queue import Enqueue, JobQueue
@@ -27,6 +28,7 @@ from domain.models import User
 from domain.realtime import events
 from domain.realtime.dispatch import Realtime
 from domain.settings import Settings
+from graph.games.feeds import GameFeeds
 from graph.persisted_queries import MemoryQueryStore, QueryStore
 from graph.realtime.live import LiveBoards
 from workers.runtime import api_job_queue
@@ -54,6 +56,7 @@ class Services:
     realtime: Realtime = field(init=False)  # pub/sub broker and leaderboard store (Redis with LEARNQL_REDIS_URL)
     live: LiveBoards = field(init=False)  # this process's live leaderboards, fed by the broker
     jobs: JobQueue = field(init=False)  # arq with LEARNQL_REDIS_URL, else an in-process runner
+    game_feeds: GameFeeds = field(init=False)  # this process's live games, fed by the broker
 
     def __post_init__(self) -> None:
         self.readers = session_factory(self.engine)
@@ -63,6 +66,7 @@ class Services:
         self.realtime = Realtime(self.settings, self.readers, clock)
         self.live = LiveBoards(self.realtime, self.readers, clock, self.settings.leaderboard_update_interval_ms)
         self.jobs = api_job_queue(self)
+        self.game_feeds = GameFeeds(self.realtime, self.readers, clock, self.settings.game_update_interval_ms)
 
 
 class Context(BaseContext):
@@ -138,16 +142,24 @@ class Context(BaseContext):
 
         return Loaders(self)
 
-    @cached_property
-    def viewer_id(self) -> int | None:
-        """The user the bearer token speaks for; a bad or expired token is an error, not anonymity."""
+    def bearer_token(self) -> str | None:
+        """The bearer token sent, if any; a malformed Authorization header is an error."""
         header = (self._authorization or "").strip()
         if not header:
             return None
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise Unauthenticated("Send the token as `Authorization: Bearer <token>`.")
-        return decode_token(self.settings, token.strip(), self.now())
+        return token.strip()
+
+    @cached_property
+    def viewer_id(self) -> int | None:
+        """The user the bearer token speaks for; a bad or expired token is an error, not anonymity.
+        A game's player token speaks for no user (graph/games/seats.py reads it)."""
+        token = self.bearer_token()
+        if token is None or is_player_token(token):
+            return None
+        return decode_token(self.settings, token, self.now())
 
     async def viewer(self) -> User | None:
         viewer_id = self.viewer_id

@@ -30,6 +30,9 @@ from graph.content.resolvers import ContentQuery
 from graph.content.types import Course, Lesson, Problem, Topic
 from graph.context import Context
 from graph.errors import ErrorPolicy
+from graph.games.resolvers import GameMutation, GameQuery
+from graph.games.subscriptions import GameSubscription
+from graph.games.types import Game
 from graph.jobs.resolvers import JobMutation, JobQuery
 from graph.jobs.types import Job
 from graph.learning.resolvers import LearningMutation
@@ -44,7 +47,7 @@ from graph.users.resolvers import UserMutation, UserQuery
 from graph.users.types import User
 
 NODE_TYPES: dict[str, type[relay.Node]] = {
-    t.__name__: t for t in (Course, Lesson, Problem, Topic, User, Submission, ReviewCard, Class, Job)
+    t.__name__: t for t in (Course, Lesson, Problem, Topic, User, Submission, ReviewCard, Class, Job, Game)
 }
 
 
@@ -65,12 +68,14 @@ class NodeQuery:
 
 
 Query = merge_types(
-    "Query", (NodeQuery, UserQuery, ContentQuery, ReviewQuery, RealtimeQuery, ClassQuery, AnalyticsQuery, JobQuery)
+    "Query",
+    (NodeQuery, UserQuery, ContentQuery, ReviewQuery, RealtimeQuery, ClassQuery, AnalyticsQuery, JobQuery, GameQuery),
 )
 Mutation = merge_types(
-    "Mutation", (UserMutation, LearningMutation, ContentMutation, ReviewMutation, ClassMutation, JobMutation)
+    "Mutation",
+    (UserMutation, LearningMutation, ContentMutation, ReviewMutation, ClassMutation, JobMutation, GameMutation),
 )
-Subscription = merge_types("Subscription", (RealtimeSubscription,))
+Subscription = merge_types("Subscription", (RealtimeSubscription, GameSubscription))
 
 
 class WriteTransactions(SchemaExtension):

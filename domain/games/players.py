@@ -112,6 +112,15 @@ async def leave(session: AsyncSession, player: GamePlayer, now: datetime) -> Gam
     return player
 
 
+async def player_by_id(session: AsyncSession, player_id: int) -> GamePlayer | None:
+    return await session.get(GamePlayer, player_id, populate_existing=True)
+
+
+async def player_of_user(session: AsyncSession, game_id: int, user_id: int) -> GamePlayer | None:
+    query = select(GamePlayer).where(col(GamePlayer.game_id) == game_id, col(GamePlayer.user_id) == user_id)
+    return (await session.execute(query.execution_options(populate_existing=True))).scalar_one_or_none()
+
+
 def answer_hash(answer: AnswerInput) -> str:
     options = sorted(answer.option_ids) if answer.option_ids is not None else None
     canonical = json.dumps([answer.problem_id, options, answer.number, answer.text], separators=(",", ":"))

@@ -114,3 +114,14 @@ async def load_view(session: AsyncSession, game_id: int, at: datetime | None = N
 async def game_id_by_pin(session: AsyncSession, pin: str) -> int | None:
     game = await open_game_by_pin(session, pin)
     return game.id if game is not None else None
+
+
+async def hosted_game_ids(session: AsyncSession, host_id: int, limit: int) -> list[int]:
+    """The host's games, newest first: the instructor's game history."""
+    rows = await session.execute(
+        select(col(Game.id))
+        .where(col(Game.host_id) == host_id)
+        .order_by(col(Game.created_at).desc(), col(Game.id).desc())
+        .limit(limit)
+    )
+    return [game_id or 0 for game_id in rows.scalars()]
