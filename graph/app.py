@@ -19,6 +19,7 @@ from domain.infra.database import create_engine
 from domain.infra.job_queue import InProcessJobQueue
 from domain.jobs import records as jobs
 from domain.settings import Settings, get_settings
+from graph import exports
 from graph.context import Context, Services
 from graph.realtime.endpoint import WebSocketView
 from graph.schema import create_schema
@@ -105,6 +106,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     app.state.game_ticker = ticker
     app.websocket_view = WebSocketView(schema, services)
     app.include_router(router, prefix="/graphql")
+    app.include_router(exports.router)
 
     @app.get("/health")
     async def health() -> dict[str, str]:

@@ -168,3 +168,31 @@ async def test_a_finished_game_is_not_found_by_its_pin(
     assert ended["game"]["state"] == "FINISHED"
     assert late == [{"code": "GAME_NOT_FOUND", "field": ["pin"]}]
     assert looked_up is None
+
+
+async def test_the_host_downloads_the_report_as_csv_and_others_cannot(
+    api: Api, session: AsyncSession, settings: Settings, now: datetime
+) -> None:
+    host, course = await _course(session, settings, now)
+    learner = await make_user(session, settings, now)
+    await session.commit()
+    host_token = api.token(host, now)
+    game = (await _create(api, host_token, course))["game"]
+    guest = (await api.data(JOIN, {"pin": game["pin"], "nickname": "G"}))["joinGame"]["playerToken"]
+    await api.data(CONTROL % "startGame", {"id": game["id"]}, host_token)
+    api.set_clock(now + timedelta(seconds=3))
+    await api.data(ANSWER, _answer(game["id"], course, True, "k"), guest)
+    await api.data(CONTROL % "endGame", {"id": game["id"]}, host_token)
+    url = f"/exports/games/{game['id']}/report.csv"
+
+    owned = await api.http.get(url, headers={"Authorization": f"Bearer {host_token}"})
+    other = await api.http.get(url, headers={"Authorization": f"Bearer {api.token(learner, now)}"})
+    anonymous = await api.http.get(url)
+
+    lines = owned.text.splitlines()
+    assert owned.status_code == 200
+    assert owned.headers["content-type"].startswith("text/csv")
+    assert lines[0] == "question,prompt,kind,played,skipped,answers,correct,accuracy,mean_time_ms,hardest"
+    assert lines[1] == "1,SINGLE_CHOICE question,SINGLE_CHOICE,true,false,1,1,1.0000,3000,true"
+    assert lines[2] == "2,NUMERIC question,NUMERIC,false,false,0,0,,,false"
+    assert (other.status_code, anonymous.status_code) == (404, 401)
