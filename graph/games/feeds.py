@@ -77,6 +77,7 @@ class GameFeed:
         self.reads = 0
         self._dirty = asyncio.Event()
         self._everyone = True  # the pending change concerns players too (not only answer counts)
+        self._fresh: set[GameWatch] = set()  # new watchers: they wait for a read that started after they came
         self._listening = asyncio.Event()
         self._listener = asyncio.create_task(self._listen(), name=f"learnql-game-{game_id}-listen")
         self._task = asyncio.create_task(self._run(), name=f"learnql-game-{game_id}")
@@ -86,11 +87,11 @@ class GameFeed:
         self._dirty.set()
 
     def add(self, watch: GameWatch) -> None:
+        """A new watcher gets a read of its own first, not the cached snapshot: a player reconnecting
+        right after answering must see their answer (its event may still be on its way)."""
         self.watches.add(watch)
-        if self.snapshot is not None:
-            watch.offer(self.snapshot)  # the current state at once (a reconnecting player included)
-        else:
-            self.mark_dirty(everyone=True)
+        self._fresh.add(watch)
+        self._dirty.set()
 
     async def ready(self) -> None:
         await self._listening.wait()
@@ -128,6 +129,7 @@ class GameFeed:
             await self._dirty.wait()
             self._dirty.clear()
             everyone, self._everyone = self._everyone, False
+            fresh, self._fresh = self._fresh, set()
             started = loop.time()
             try:
                 async with self.hub.sessions() as session:
@@ -135,13 +137,14 @@ class GameFeed:
             except Exception:
                 log.exception("reading game %s failed; retrying", self.game_id)
                 self.mark_dirty(everyone)
+                self._fresh |= fresh
                 await asyncio.sleep(1.0)
                 continue
             self.reads += 1
             if view is not None:
                 self.snapshot = view
                 for watch in list(self.watches):
-                    if everyone or watch.host:
+                    if everyone or watch.host or watch in fresh:
                         watch.offer(view)
             await asyncio.sleep(max(0.0, self.hub.interval - (loop.time() - started)))
 
