@@ -12,7 +12,7 @@ docs/architecture/policies.md is the same rules in prose.
 
 from __future__ import annotations
 
-from domain.models import Class, Course, Job, Lesson, Problem, ProblemStatus, ReviewCard, Role, Submission, User
+from domain.models import Class, Course, Game, Job, Lesson, Problem, ProblemStatus, ReviewCard, Role, Submission, User
 
 # -- who the viewer is ---------------------------------------------------------------------------
 
@@ -136,3 +136,17 @@ def can_view_student(viewer: User | None, student_id: int, *, in_viewer_class: b
     if viewer is None:
         return False
     return is_owner(viewer.id, student_id) or is_admin(viewer) or (is_instructor(viewer) and in_viewer_class)
+
+
+# -- live games ----------------------------------------------------------------------------------
+
+
+def can_create_game(viewer: User | None, course: Course) -> bool:
+    """Open a game from a lesson: the course's staff (its instructor, admins)."""
+    return can_author_course(viewer, course)
+
+
+def can_host_game(viewer: User | None, game: Game, course: Course) -> bool:
+    """Start, advance, reveal, skip, end, kick, see live answer counts and the report: the host, and
+    the course's staff."""
+    return (viewer is not None and viewer.id == game.host_id) or can_author_course(viewer, course)

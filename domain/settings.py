@@ -68,6 +68,8 @@ class Settings(BaseSettings):
     # Real time: Redis keys and pub/sub channels start with redis_prefix (one namespace per deployment).
     redis_prefix: str = "learnql:"
     leaderboard_update_interval_ms: int = Field(default=100, ge=0, le=10_000)  # per board, at most one update per
+    game_tick_interval_ms: int = Field(default=200, ge=0, le=10_000)  # how often a process closes due questions
+    game_update_interval_ms: int = Field(default=100, ge=0, le=10_000)  # per game, at most one read per
     subscription_queue_size: int = Field(default=64, ge=1, le=10_000)  # per subscriber, oldest dropped beyond
 
     # AI jobs (generation and evaluation): arq on Redis when redis_url is set, else an in-process runner.

@@ -21,11 +21,13 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from strawberry.fastapi import GraphQLRouter
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
+from domain.games.ticker import GameTicker
 from domain.infra.database import create_engine
 from domain.infra.health import probe_database, probe_redis, watch_engine
 from domain.infra.job_queue import InProcessJobQueue
 from domain.jobs import records as jobs
 from domain.settings import Settings, get_settings
+from graph import exports
 from graph.context import Context, Services
 from graph.realtime.endpoint import WebSocketView
 from graph.retries import RetryingGraphQLRouter
@@ -104,14 +106,25 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         multipart_uploads_enabled=True,
     )
 
+    ticker = GameTicker(
+        services.readers,
+        services.writers,
+        lambda: services.clock(),
+        services.realtime.dispatch,
+        settings.game_tick_interval_ms,
+    )  # the server's clock of live games (domain/games/ticker.py)
+
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         await services.realtime.start()
+        ticker.start()
         if isinstance(services.jobs, InProcessJobQueue):  # arq workers have their own sweep
             async with services.readers() as session:
                 await services.jobs.send(await jobs.unfinished(session))
         yield
+        await ticker.close()
         await services.live.close()  # open subscriptions complete
+        await services.game_feeds.close()
         await services.jobs.close()  # in-process jobs finish (or are cancelled after a grace period)
         await services.realtime.close()
         await services.cache.close()
@@ -125,9 +138,11 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     # before it is read: without this Starlette would spool all of it to disk before any resolver ran.
     app = LearnQL(title="learnql", lifespan=lifespan, max_body_size=settings.upload_max_bytes + REQUEST_OVERHEAD)
     app.state.services = services
+    app.state.game_ticker = ticker
     app.websocket_view = WebSocketView(schema, services)
     app.proxy_headers = cast(ASGIApp, ProxyHeadersMiddleware(cast(Any, app._dispatch), settings.trusted_proxies))
     app.include_router(router, prefix="/graphql")
+    app.include_router(exports.router)
 
     @app.get("/health")
     async def health() -> dict[str, str]:

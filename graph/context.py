@@ -25,6 +25,7 @@ from domain.accounts import tokens
 from domain.analytics import invalidation
 from domain.clock import utcnow
 from domain.errors import Unauthenticated
+from domain.games.tokens import is_player_token
 from domain.infra.cache import Cache, create_cache
 from domain.infra.database import session_factory
 from domain.infra.health import Health
@@ -36,6 +37,7 @@ from domain.models import User
 from domain.realtime import events
 from domain.realtime.dispatch import Realtime
 from domain.settings import Settings
+from graph.games.feeds import GameFeeds
 from graph.persisted_queries import MemoryQueryStore, QueryStore
 from graph.realtime.live import LiveBoards
 from workers.runtime import api_job_queue
@@ -65,6 +67,7 @@ class Services:
     jobs: JobQueue = field(init=False)  # arq with LEARNQL_REDIS_URL, else an in-process runner
     limiter: Limiter = field(init=False)  # rate limits: Redis with LEARNQL_REDIS_URL, else in-process
     health: Health = field(default_factory=Health)  # database and Redis as last seen (domain/infra/health.py)
+    game_feeds: GameFeeds = field(init=False)  # this process's live games, fed by the broker
 
     def __post_init__(self) -> None:
         self.readers = session_factory(self.engine)
@@ -76,6 +79,7 @@ class Services:
         self.jobs = api_job_queue(self)
         self.limiter = create_limiter(self.settings)
         self.jobs.redis = self.health.redis
+        self.game_feeds = GameFeeds(self.realtime, self.readers, clock, self.settings.game_update_interval_ms)
 
 
 class Context(BaseContext):
@@ -161,16 +165,24 @@ class Context(BaseContext):
 
         return Loaders(self)
 
-    @cached_property
-    def token(self) -> tokens.TokenClaims | None:
-        """The claims of the bearer token, unchecked against the database; None without a token."""
+    def bearer_token(self) -> str | None:
+        """The bearer token sent, if any; a malformed Authorization header is an error."""
         header = (self._authorization or "").strip()
         if not header:
             return None
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise Unauthenticated("Send the token as `Authorization: Bearer <token>`.")
-        return tokens.decode_token(self.settings, token.strip(), self.now())
+        return token.strip()
+
+    @cached_property
+    def token(self) -> tokens.TokenClaims | None:
+        """The claims of the bearer token, unchecked against the database; None without a token.
+        A game's player token speaks for no user (graph/games/seats.py reads it)."""
+        token = self.bearer_token()
+        if token is None or is_player_token(token):
+            return None
+        return tokens.decode_token(self.settings, token, self.now())
 
     async def verify_token(self) -> None:
         """Check the token against its account (exists, active, not logged out) and load the viewer."""

@@ -30,6 +30,9 @@ from graph.content.resolvers import ContentQuery
 from graph.content.types import Course, Lesson, Problem, Topic
 from graph.context import Context
 from graph.errors import ErrorPolicy, Schema
+from graph.games.resolvers import GameMutation, GameQuery
+from graph.games.subscriptions import GameSubscription
+from graph.games.types import Game
 from graph.jobs.resolvers import JobMutation, JobQuery
 from graph.jobs.types import Job
 from graph.learning.resolvers import LearningMutation
@@ -47,7 +50,7 @@ from graph.users.tokens import TokenMutation
 from graph.users.types import User
 
 NODE_TYPES: dict[str, type[relay.Node]] = {
-    t.__name__: t for t in (Course, Lesson, Problem, Topic, User, Submission, ReviewCard, Class, Job)
+    t.__name__: t for t in (Course, Lesson, Problem, Topic, User, Submission, ReviewCard, Class, Job, Game)
 }
 
 
@@ -68,13 +71,23 @@ class NodeQuery:
 
 
 Query = merge_types(
-    "Query", (NodeQuery, UserQuery, ContentQuery, ReviewQuery, RealtimeQuery, ClassQuery, AnalyticsQuery, JobQuery)
+    "Query",
+    (NodeQuery, UserQuery, ContentQuery, ReviewQuery, RealtimeQuery, ClassQuery, AnalyticsQuery, JobQuery, GameQuery),
 )
 Mutation = merge_types(
     "Mutation",
-    (UserMutation, TokenMutation, LearningMutation, ContentMutation, ReviewMutation, ClassMutation, JobMutation),
+    (
+        UserMutation,
+        TokenMutation,
+        LearningMutation,
+        ContentMutation,
+        ReviewMutation,
+        ClassMutation,
+        JobMutation,
+        GameMutation,
+    ),
 )
-Subscription = merge_types("Subscription", (RealtimeSubscription,))
+Subscription = merge_types("Subscription", (RealtimeSubscription, GameSubscription))
 
 
 class WriteTransactions(SchemaExtension):

@@ -10,7 +10,8 @@ A Redis outage is logged once by the `redis` Dependency (domain/infra/health.py)
 Channels (namespaced by `LEARNQL_REDIS_PREFIX` on Redis):
 - `xp`: `{"awards": [...]}` for every commit that awarded XP;
 - `submissions:<user id>`: `{"user", "submission"}` when one of the user's submissions is graded;
-- `job:<job id>`: `{"job", "user", "status", "progress", "at", "error"}` as a job moves on.
+- `job:<job id>`: `{"job", "user", "status", "progress", "at", "error"}` as a job moves on;
+- `game:<game id>`: `{"game", "change"}` as a live game moves on (graph/games/feeds.py coalesces).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from domain.infra.health import Dependency
 from domain.infra.leaderboard_store import LeaderboardStore, RedisLeaderboardStore, SqlLeaderboardStore
 from domain.infra.transient import classify
 from domain.realtime import events
-from domain.realtime.events import Event, JobProgress, SubmissionGraded, XpAwarded
+from domain.realtime.events import Event, GameChanged, JobProgress, SubmissionGraded, XpAwarded
 from domain.realtime.leaderboards import Board, Scope
 from domain.settings import Settings
 
@@ -41,6 +42,10 @@ def submissions_channel(user_id: int) -> str:
 
 def job_channel(job_id: int) -> str:
     return f"job:{job_id}"
+
+
+def game_channel(game_id: int) -> str:
+    return f"game:{game_id}"
 
 
 class Realtime:
@@ -89,6 +94,8 @@ class Realtime:
                     await self.broker.publish(submissions_channel(item.user_id), events.encode(item))
                 elif isinstance(item, JobProgress):
                     await self.broker.publish(job_channel(item.job_id), events.encode(item))
+                elif isinstance(item, GameChanged):
+                    await self.broker.publish(game_channel(item.game_id), events.encode(item))
         except Exception as error:
             transient = classify(error)
             if transient is not None and transient.dependency == "redis":

@@ -59,7 +59,21 @@ class JobProgress:
     error: str | None = None
 
 
-Event = XpAwarded | SubmissionGraded | JobProgress
+class GameChange(StrEnum):
+    """What moved in a live game: players see STATE and ROSTER changes, hosts also ANSWERS."""
+
+    STATE = "STATE"  # a question opened or closed, the game ended
+    ROSTER = "ROSTER"  # a player joined, left or was kicked
+    ANSWERS = "ANSWERS"  # an answer came in (live counts for the host)
+
+
+@dataclass(frozen=True, slots=True)
+class GameChanged:
+    game_id: int
+    change: GameChange
+
+
+Event = XpAwarded | SubmissionGraded | JobProgress | GameChanged
 
 
 def record(session: AsyncSession, item: Event) -> None:
@@ -107,6 +121,8 @@ def encode(item: Event) -> dict[str, Any]:
         return {"user": item.user_id, "amount": item.amount, "at": item.at.isoformat(), "course": item.course_id}
     if isinstance(item, SubmissionGraded):
         return {"user": item.user_id, "submission": item.submission_id}
+    if isinstance(item, GameChanged):
+        return {"game": item.game_id, "change": item.change.value}
     return {
         "job": item.job_id,
         "user": item.user_id,
