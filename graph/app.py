@@ -1,4 +1,4 @@
-"""FastAPI app factory: /graphql (HTTP + WebSocket, GraphiQL), /health, /ready."""
+"""The FastAPI app: /graphql (HTTP + WebSocket, GraphiQL), /health, /ready."""
 
 from __future__ import annotations
 
@@ -10,14 +10,11 @@ import orjson
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.types import Receive, Scope, Send
 from strawberry.fastapi import GraphQLRouter
 
-from domain.infra.database import create_engine
 from domain.infra.job_queue import InProcessJobQueue
 from domain.jobs import records as jobs
-from domain.settings import Settings, get_settings
 from graph.context import Context, Services
 from graph.realtime.endpoint import WebSocketView
 from graph.schema import create_schema
@@ -49,11 +46,9 @@ class LearnQL(FastAPI):
         await super().__call__(scope, receive, send)
 
 
-def create_app(settings: Settings | None = None, engine: AsyncEngine | None = None) -> LearnQL:
-    settings = settings or get_settings()
-    settings.check_production()
-    owns_engine = engine is None
-    services = Services(settings=settings, engine=engine or create_engine(settings))
+def build_app(services: Services) -> LearnQL:
+    """The app over a process's services (made by the composition root, learnql/composition.py)."""
+    settings = services.settings
 
     async def get_context(request: Request) -> AsyncIterator[Context]:  # HTTP only: see LearnQL
         headers = request.headers
@@ -76,15 +71,11 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         await services.realtime.start()
         if isinstance(services.jobs, InProcessJobQueue):  # arq workers have their own sweep
-            async with services.readers() as session:
+            async with services.reading() as session:
                 await services.jobs.send(await jobs.unfinished(session))
         yield
         await services.live.close()  # open subscriptions complete
-        await services.jobs.close()  # in-process jobs finish (or are cancelled after a grace period)
-        await services.realtime.close()
-        await services.cache.close()
-        if owns_engine:
-            await services.engine.dispose()
+        await services.close()  # in-process jobs finish (or are cancelled after a grace period), then connections
 
     # A request body over the upload limit (plus room for the other multipart fields) is answered 413
     # before it is read: without this Starlette would spool all of it to disk before any resolver ran.

@@ -1,4 +1,8 @@
-"""Per-request context: one database session (created on first use), the loaders and the viewer."""
+"""Per-request context: one database session (created on first use), the loaders and the viewer.
+
+A mutation's session is its unit of work: graph/transactions.py commits it once the mutation fields
+have run (and the outbox flushes), or rolls it back; nothing else commits it.
+"""
 
 from __future__ import annotations
 
@@ -7,32 +11,24 @@ import uuid
 from collections.abc import Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.fastapi import BaseContext
 from strawberry.types import Info
 
 from domain.accounts.auth import decode_token
-from domain.analytics import invalidation
-from domain.clock import utcnow
+from domain.backends import Backends, InProcessJobs
 from domain.errors import Unauthenticated
-from domain.infra.cache import Cache, create_cache
-from domain.infra.database import session_factory
-from domain.infra.job_queue import Enqueue, JobQueue
-from domain.jobs import records as jobs
 from domain.models import Role, User
-from domain.realtime import events
-from domain.realtime.dispatch import Realtime
-from domain.settings import Settings
+from domain.unit_of_work import complete
 from graph.persisted_queries import MemoryQueryStore, QueryStore
 from graph.realtime.live import LiveBoards
-from workers.runtime import api_job_queue
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
+    from datetime import datetime
 
     from graph.loaders import Loaders
 
@@ -40,29 +36,18 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 
-@dataclass
-class Services:
-    """What lives as long as the app: settings, the engine and the clock."""
+@dataclass(kw_only=True)
+class Services(Backends):
+    """What lives as long as the API process: its backends (domain/backends.py; the composition root,
+    learnql/composition.py, makes them), the persisted queries and this process's live leaderboards."""
 
-    settings: Settings
-    engine: AsyncEngine
-    clock: Callable[[], datetime] = utcnow
     queries: QueryStore = field(default_factory=MemoryQueryStore)
-    readers: Any = field(init=False)
-    writers: Any = field(init=False)
-    cache: Cache = field(init=False)  # analytics cache: Redis with LEARNQL_REDIS_URL, else in-process
-    realtime: Realtime = field(init=False)  # pub/sub broker and leaderboard store (Redis with LEARNQL_REDIS_URL)
     live: LiveBoards = field(init=False)  # this process's live leaderboards, fed by the broker
-    jobs: JobQueue = field(init=False)  # arq with LEARNQL_REDIS_URL, else an in-process runner
 
-    def __post_init__(self) -> None:
-        self.readers = session_factory(self.engine)
-        self.writers = session_factory(self.engine, write=True)
-        self.cache = create_cache(self.settings)
+    def __post_init__(self, in_process_jobs: InProcessJobs | None) -> None:
+        super().__post_init__(in_process_jobs)
         clock = lambda: self.clock()  # noqa: E731  (tests swap the clock after start)
-        self.realtime = Realtime(self.settings, self.readers, clock)
         self.live = LiveBoards(self.realtime, self.readers, clock, self.settings.leaderboard_update_interval_ms)
-        self.jobs = api_job_queue(self)
 
 
 class Context(BaseContext):
@@ -77,6 +62,7 @@ class Context(BaseContext):
         self.settings = services.settings
         self.request_id = request_id or uuid.uuid4().hex
         self.write = False  # set for mutations before any resolver runs
+        self.writes_kept = False  # a mutation field succeeded: its writes commit with the operation
         self._authorization = authorization
         self._session: AsyncSession | None = None
         self._lock = asyncio.Lock()
@@ -101,19 +87,20 @@ class Context(BaseContext):
         async with self.db() as session:
             return await function(session, *args, **kwargs)
 
-    async def commit(self) -> None:
-        committed: list[events.Event] = []
-        requests: list[Enqueue] = []
-        stale: set[str] = set()
+    async def end_unit_of_work(self) -> None:
+        """Commit a mutation's writes and flush the outbox when a mutation field kept them
+        (`writes_kept`), else roll them back; the session ends either way. Only graph/transactions.py
+        calls it, once per operation, after every resolver has run."""
         async with self._lock:
-            if self._session is not None:
-                await self._session.commit()
-                committed = events.take(self._session)
-                requests = jobs.take(self._session)
-                stale = invalidation.take(self._session)
-        await self.services.cache.bump(stale)  # analytics of the classes and students whose grades changed
-        await self.services.realtime.dispatch(committed)  # only now: Redis never runs ahead of the database
-        await self.services.jobs.send(requests)  # and workers never look for rows that are not there yet
+            session, self._session = self._session, None
+            if session is None:
+                return
+            try:
+                if self.writes_kept:
+                    await complete(session, self.services)
+            finally:
+                await session.close()  # rolls back what was not committed
+        self.forget_loaded()
 
     async def close(self) -> None:
         if self._session is not None:
@@ -121,10 +108,18 @@ class Context(BaseContext):
             self._session = None
 
     async def release(self) -> None:
-        """End the session and forget loaded rows; long-lived (WebSocket) contexts call it between events."""
+        """End the session and forget loaded rows: long-lived (WebSocket) contexts call it between
+        events, a mutation before slow work that needs no transaction (reading an upload). Inside a
+        SAVEPOINT (one of several mutation fields) the session holds the other fields' writes: it stays."""
         if self._session is not None:
             async with self._lock:
+                if self._session is not None and self._session.in_nested_transaction():
+                    return
                 await self.close()
+        self.forget_loaded()
+
+    def forget_loaded(self) -> None:
+        """New loaders: rows load afresh (after a release, or a rolled-back savepoint expired some)."""
         self.__dict__.pop("loaders", None)
 
     def authenticate(self, authorization: str | None) -> None:

@@ -89,7 +89,6 @@ async def _submit(info: Info[Context, Any], build: Any) -> SubmitAnswersPayload:
         outcome = await context.run(submissions.submit, viewer, build(), context.now())
     except DomainError as error:
         return SubmitAnswersPayload(errors=UserError.from_domain(error))
-    await context.commit()
     return SubmitAnswersPayload.from_outcome(outcome)
 
 

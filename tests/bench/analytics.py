@@ -34,9 +34,9 @@ from domain.infra.database import create_engine, session_factory
 from domain.infra.migrations import upgrade
 from domain.models import User
 from domain.settings import Settings
-from graph.app import create_app
 from graph.context import Services
 from graph.ids import encode
+from learnql.composition import create_app
 from tests.bench.analytics_dataset import generate, insert_rows
 from tests.services import POSTGRES_URL, REDIS_URL, reachable
 

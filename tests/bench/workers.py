@@ -35,12 +35,11 @@ from domain.accounts import auth
 from domain.ai import evaluation, generation
 from domain.ai.documents import pdf_text
 from domain.ai.generation import GenerationInput
-from domain.infra.cache import MemoryCache
+from domain.backends import Backends
 from domain.infra.database import create_engine, session_factory
 from domain.infra.migrations import upgrade
 from domain.learning import submissions
 from domain.models import Course, Job, Lesson, Problem, ProblemKind, Role, User
-from domain.realtime.dispatch import Realtime
 from domain.settings import Settings
 from tests.bench.servers import Server
 from tests.services import POSTGRES_URL, reachable
@@ -314,8 +313,7 @@ async def _generation(
 
 
 def _runtime(engine: AsyncEngine, settings: Settings, now: datetime) -> Runtime:
-    realtime = Realtime(settings, session_factory(engine), lambda: now)
-    return Runtime(settings, engine, realtime, MemoryCache(), OpenAIProvider(settings), clock=lambda: now)
+    return Runtime(Backends(settings=settings, engine=engine, clock=lambda: now), OpenAIProvider(settings))
 
 
 def main() -> None:
