@@ -62,7 +62,8 @@ class Context(BaseContext):
         self.settings = services.settings
         self.request_id = request_id or uuid.uuid4().hex
         self.write = False  # set for mutations before any resolver runs
-        self.writes_kept = False  # a mutation field succeeded: its writes commit with the operation
+        self.writes_kept = False  # a mutation field succeeded: its writes commit with the operation...
+        self.writes_failed = False  # ...unless one raised: then nothing of the operation is written
         self._authorization = authorization
         self._session: AsyncSession | None = None
         self._lock = asyncio.Lock()
@@ -88,15 +89,15 @@ class Context(BaseContext):
             return await function(session, *args, **kwargs)
 
     async def end_unit_of_work(self) -> None:
-        """Commit a mutation's writes and flush the outbox when a mutation field kept them
-        (`writes_kept`), else roll them back; the session ends either way. Only graph/transactions.py
-        calls it, once per operation, after every resolver has run."""
+        """Commit a mutation's writes and flush the outbox when a mutation field kept them and none
+        raised, else roll them back; the session ends either way. Only graph/transactions.py calls it,
+        once per operation, after every resolver has run."""
         async with self._lock:
             session, self._session = self._session, None
             if session is None:
                 return
             try:
-                if self.writes_kept:
+                if self.writes_kept and not self.writes_failed:
                     await complete(session, self.services)
             finally:
                 await session.close()  # rolls back what was not committed

@@ -5,18 +5,20 @@ SQLite it takes the write lock at BEGIN; queries read without locking anyone out
 mutation field runs through `MutationField` (schema.py puts it on each of them), which decides
 whether that field's writes stay:
 
-- a resolver that raises (an authentication error, a bug) wrote nothing;
 - a resolver whose payload comes back with `errors` (an expected failure) wrote nothing, unless
   its payload type keeps the good items beside per-item errors (`KEEPS_GOOD_ITEMS`: importProblems
   and recordGrades store the valid rows, each bad row rolled back in its own savepoint);
+- a resolver that raises (an authentication error, a bug) fails the whole operation: every payload
+  is non-null, so the error nulls the operation's data, and nothing of it is written;
 - otherwise its writes stay.
 
 After the last resolver, `WriteTransactions` commits once and the outbox flushes (cache scopes,
-realtime events, job requests: domain/outbox.py), or rolls back when no field's writes stay. An
-operation with one root field (what clients send) needs no savepoint: its outcome is the
-operation's. With several root fields each runs in a SAVEPOINT, so one field's failure takes back
-only its own writes, and the database agrees with the per-field result GraphQL reports. Resolvers
-never commit.
+realtime events, job requests: domain/outbox.py), or rolls back when no field's writes stay or one
+raised. An operation with one root field (what clients send) needs no savepoint: its outcome is the
+operation's. With several root fields each runs in a SAVEPOINT, so an expected failure of one takes
+back only its own writes, as its own payload reports. Errors in the fields of a payload, resolved
+after its resolver returned, do not undo its writes (as when resolvers committed themselves).
+Resolvers never commit.
 """
 
 from __future__ import annotations
@@ -48,7 +50,7 @@ class WriteTransactions(SchemaExtension):
             return
         mutation = self.execution_context.operation_type == OperationType.MUTATION
         context.write = mutation
-        context.writes_kept = False
+        context.writes_kept = context.writes_failed = False
         yield
         if not mutation:
             return
@@ -71,7 +73,11 @@ class MutationField(FieldExtension):
         context = info.context
         selections = info.operation.selection_set.selections
         if len(selections) == 1 and isinstance(selections[0], FieldNode):
-            payload = await next_(source, info, **kwargs)  # raising keeps `writes_kept` False
+            try:
+                payload = await next_(source, info, **kwargs)
+            except BaseException:
+                context.writes_failed = True
+                raise
             context.writes_kept = keeps_writes(payload)
             return payload
         async with context.db() as session:
@@ -81,6 +87,9 @@ class MutationField(FieldExtension):
             payload = await next_(source, info, **kwargs)
             kept = keeps_writes(payload)
             return payload
+        except BaseException:
+            context.writes_failed = True
+            raise
         finally:
             async with context.db():
                 if kept:
