@@ -51,7 +51,7 @@ def servers() -> dict[str, Server]:
         "LEARNQL_DEMO_CONTENT": "false",
         "LEARNQL_DB_POOL_SIZE": "20",
     }
-    app = "graph.app:create_app"
+    app = "learnql.composition:create_app"
     return {
         "ours": Server("ours", app, env, factory=True),
         "no_query_cache": Server("no_query_cache", app, env | {"LEARNQL_QUERY_CACHE": "false"}, factory=True),

@@ -16,17 +16,14 @@ from fastapi.responses import JSONResponse
 from redis.asyncio import Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
-from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.types import ASGIApp, Receive, Scope, Send
 from strawberry.fastapi import GraphQLRouter
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from domain.games.ticker import GameTicker
-from domain.infra.database import create_engine
 from domain.infra.health import probe_database, probe_redis, watch_engine
 from domain.infra.job_queue import InProcessJobQueue
 from domain.jobs import records as jobs
-from domain.settings import Settings, get_settings
 from graph import exports
 from graph.context import Context, Services
 from graph.realtime.endpoint import WebSocketView
@@ -74,11 +71,9 @@ def client_address(scope: Scope) -> str | None:
     return str(client[0]) if client else None
 
 
-def create_app(settings: Settings | None = None, engine: AsyncEngine | None = None) -> LearnQL:
-    settings = settings or get_settings()
-    settings.check_production()
-    owns_engine = engine is None
-    services = Services(settings=settings, engine=engine or create_engine(settings))
+def build_app(services: Services) -> LearnQL:
+    """The app over a process's services (made by the composition root, learnql/composition.py)."""
+    settings = services.settings
     watch_engine(services.engine, services.health.database)
     # /ready's own small client: the probe must not queue behind (or disturb) the broker's connections
     redis_probe = (
@@ -110,7 +105,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         services.readers,
         services.writers,
         lambda: services.clock(),
-        services.realtime.dispatch,
+        services,
         settings.game_tick_interval_ms,
     )  # the server's clock of live games (domain/games/ticker.py)
 
@@ -119,20 +114,16 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         await services.realtime.start()
         ticker.start()
         if isinstance(services.jobs, InProcessJobQueue):  # arq workers have their own sweep
-            async with services.readers() as session:
+            async with services.reading() as session:
                 await services.jobs.send(await jobs.unfinished(session))
         yield
         await ticker.close()
         await services.live.close()  # open subscriptions complete
         await services.game_feeds.close()
-        await services.jobs.close()  # in-process jobs finish (or are cancelled after a grace period)
-        await services.realtime.close()
-        await services.cache.close()
         await services.limiter.close()
         if redis_probe is not None:
             await redis_probe.aclose()
-        if owns_engine:
-            await services.engine.dispose()
+        await services.close()  # in-process jobs finish (or are cancelled after a grace period), then connections
 
     # A request body over the upload limit (plus room for the other multipart fields) is answered 413
     # before it is read: without this Starlette would spool all of it to disk before any resolver ran.

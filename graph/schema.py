@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import inspect
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any
 
 import strawberry
@@ -14,12 +14,10 @@ from strawberry.extensions import (
     MaxTokensLimiter,
     ParserCache,
     QueryDepthLimiter,
-    SchemaExtension,
     ValidationCache,
 )
 from strawberry.tools import merge_types
 from strawberry.types import Info
-from strawberry.types.graphql import OperationType
 
 from domain.settings import Settings, get_settings
 from graph.analytics.resolvers import AnalyticsQuery
@@ -44,6 +42,7 @@ from graph.realtime.sharing import SharedResultExecutionContext
 from graph.realtime.subscriptions import RealtimeSubscription
 from graph.reviews.resolvers import ReviewMutation, ReviewQuery
 from graph.reviews.types import ReviewCard
+from graph.transactions import WriteTransactions, with_units_of_work
 from graph.users.authentication import VerifyToken
 from graph.users.resolvers import UserMutation, UserQuery
 from graph.users.tokens import TokenMutation
@@ -74,30 +73,22 @@ Query = merge_types(
     "Query",
     (NodeQuery, UserQuery, ContentQuery, ReviewQuery, RealtimeQuery, ClassQuery, AnalyticsQuery, JobQuery, GameQuery),
 )
-Mutation = merge_types(
-    "Mutation",
-    (
-        UserMutation,
-        TokenMutation,
-        LearningMutation,
-        ContentMutation,
-        ReviewMutation,
-        ClassMutation,
-        JobMutation,
-        GameMutation,
-    ),
+Mutation = with_units_of_work(  # each mutation field a part of its operation's unit of work
+    merge_types(
+        "Mutation",
+        (
+            UserMutation,
+            TokenMutation,
+            LearningMutation,
+            ContentMutation,
+            ReviewMutation,
+            ClassMutation,
+            JobMutation,
+            GameMutation,
+        ),
+    )
 )
 Subscription = merge_types("Subscription", (RealtimeSubscription, GameSubscription))
-
-
-class WriteTransactions(SchemaExtension):
-    """Mutations take SQLite's write lock at BEGIN; queries read without locking anyone out."""
-
-    def on_execute(self) -> Iterator[None]:
-        context = self.execution_context.context
-        if context is not None and hasattr(context, "write"):
-            context.write = self.execution_context.operation_type == OperationType.MUTATION
-        yield
 
 
 def create_schema(settings: Settings | None = None) -> strawberry.Schema:

@@ -30,6 +30,7 @@ from sqlalchemy import bindparam, case, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from domain import outbox
 from domain.classes import grades
 from domain.content import catalog
 from domain.infra.database import dialect_insert
@@ -296,7 +297,7 @@ async def _finish_complete(
     await session.execute(statement, graded)
     for submission_id, user_id, _, _ in complete:
         await grades.record_submission(session, submission_id, now)
-        events.record(session, events.SubmissionGraded(user_id, submission_id))
+        outbox.record(session, events.SubmissionGraded(user_id, submission_id))
     return [row[0] for row in complete]
 
 

@@ -2,7 +2,7 @@
 
 `record_submission` is the hook for every path that completes a submission's grading: `submit`
 calls it when everything was graded inside the mutation, the evaluation worker after it grades the
-last free-text answer (then commits and calls `analytics.invalidation.flush`). It is idempotent:
+last free-text answer (its unit of work then commits and bumps the cache). It is idempotent:
 one grade per submission, updated in place when called again.
 
 `record_grades` stores up to MAX_ROWS external grades in one transaction with a few multi-row

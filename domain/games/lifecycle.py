@@ -23,14 +23,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import col
 
-from domain import policies
+from domain import outbox, policies
 from domain.errors import Conflict, Forbidden, Invalid, NotFound
 from domain.games.models import Game, GameAnswer, GamePlayer, GameQuestion, GameState
 from domain.games.rules import LONG_PIN_LENGTH, PIN_LENGTH, GameSettings, check_settings, new_pin, xp_for_game
 from domain.infra.locks import lock_user
 from domain.learning import rewards
 from domain.models import Course, Lesson, Option, Problem, ProblemKind, ProblemStatus, User
-from domain.realtime import events
 from domain.realtime.events import GameChange, GameChanged
 
 PLAYABLE_KINDS = (
@@ -197,7 +196,7 @@ async def _transition(
 
 def _changed(session: AsyncSession, game: Game, change: GameChange = GameChange.STATE) -> None:
     assert game.id is not None
-    events.record(session, GameChanged(game.id, change))
+    outbox.record(session, GameChanged(game.id, change))
 
 
 async def _open_question(session: AsyncSession, game: Game, expected: GameState, position: int, now: datetime) -> bool:
@@ -349,7 +348,7 @@ async def kick(session: AsyncSession, viewer: User, game_id: int, player_id: int
     if not player.kicked:
         player.kicked, player.left_at = True, now
         await session.flush()
-        events.record(session, GameChanged(game_id, GameChange.ROSTER))
+        outbox.record(session, GameChanged(game_id, GameChange.ROSTER))
     return player
 
 

@@ -18,13 +18,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from domain import outbox
 from domain.errors import Conflict, DomainError, Forbidden, Invalid, InvalidErrors, NotFound
 from domain.games.lifecycle import NO_SUCH_GAME, question_at
 from domain.games.models import OPEN_STATES, Game, GameAnswer, GamePlayer, GameState
 from domain.games.rules import normalize_nickname, normalize_pin, question_points
 from domain.learning.answer_checks import AnswerInput, check_answer, grade
 from domain.models import Option, Problem, User
-from domain.realtime import events
 from domain.realtime.events import GameChange, GameChanged
 
 MAX_KEY_LENGTH = 255
@@ -82,7 +82,7 @@ async def join(session: AsyncSession, viewer: User | None, pin: str, nickname: s
             if existing.left_at is not None:
                 existing.left_at = None
                 await session.flush()
-                events.record(session, GameChanged(game.id, GameChange.ROSTER))
+                outbox.record(session, GameChanged(game.id, GameChange.ROSTER))
             return Joined(game, existing, rejoined=True)
     if await active_player_count(session, game.id) >= game.max_players:
         raise Conflict("The game is full.", field=["pin"], code="GAME_FULL")
@@ -100,7 +100,7 @@ async def join(session: AsyncSession, viewer: User | None, pin: str, nickname: s
         raise Conflict(
             "Someone in this game has this nickname already.", field=["nickname"], code="NICKNAME_TAKEN"
         ) from error
-    events.record(session, GameChanged(game.id, GameChange.ROSTER))
+    outbox.record(session, GameChanged(game.id, GameChange.ROSTER))
     return Joined(game, player, rejoined=False)
 
 
@@ -108,7 +108,7 @@ async def leave(session: AsyncSession, player: GamePlayer, now: datetime) -> Gam
     if player.left_at is None:
         player.left_at = now
         await session.flush()
-        events.record(session, GameChanged(player.game_id, GameChange.ROSTER))
+        outbox.record(session, GameChanged(player.game_id, GameChange.ROSTER))
     return player
 
 
@@ -220,5 +220,5 @@ async def answer(
         if existing is None:
             raise
         return _replay(existing, idempotency_key, fingerprint)
-    events.record(session, GameChanged(game_id, GameChange.ANSWERS))
+    outbox.record(session, GameChanged(game_id, GameChange.ANSWERS))
     return Answered(row, replayed=False)

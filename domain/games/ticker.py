@@ -12,18 +12,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from domain import outbox
 from domain.games import lifecycle
-from domain.realtime import events
-from domain.realtime.events import Event
+from domain.unit_of_work import unit_of_work
 
 log = logging.getLogger("learnql.games")
-
-Dispatch = Callable[[Sequence[Event]], Awaitable[None]]
 
 
 class GameTicker:
@@ -32,13 +30,13 @@ class GameTicker:
         readers: async_sessionmaker[AsyncSession],
         writers: async_sessionmaker[AsyncSession],
         clock: Callable[[], datetime],
-        dispatch: Dispatch,
+        sinks: outbox.Sinks,
         interval_ms: int,
     ) -> None:
         self._readers = readers
         self._writers = writers
         self._clock = clock
-        self._dispatch = dispatch
+        self._sinks = sinks
         self.interval = interval_ms / 1000
         self.closed = 0  # questions this process closed: what tests and metrics count
         self._task: asyncio.Task[None] | None = None
@@ -76,11 +74,8 @@ class GameTicker:
         return closed
 
     async def close_one(self, game_id: int, index: int, now: datetime) -> bool:
-        async with self._writers() as session:
+        async with unit_of_work(self._writers, self._sinks) as session:
             won = await lifecycle.close_due(session, game_id, index, now)
-            await session.commit()
-            committed = events.take(session)
-        await self._dispatch(committed)
         if won:
             self.closed += 1
         return won

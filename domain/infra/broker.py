@@ -16,8 +16,8 @@ import logging
 from abc import ABC, abstractmethod
 from collections import deque
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from typing import Any, Final
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Any, Final, Protocol
 
 import orjson
 from redis.asyncio import Redis
@@ -79,8 +79,25 @@ class Subscription:
         return self._items.popleft()
 
 
-class Broker(ABC):
+class Broker(Protocol):
     """Publish to channels; subscribe with `async with broker.subscribe(channel) as messages`."""
+
+    async def publish(self, channel: str, message: Message) -> None: ...
+
+    def subscribe(self, channel: str, *, maxsize: int = 64) -> AbstractAsyncContextManager[Subscription]:
+        """A subscription that receives every message published to `channel` from now on."""
+        ...
+
+    def subscriber_count(self, channel: str) -> int: ...
+
+    async def start(self) -> None:
+        """Connect ahead of first use (optional: every backend connects lazily)."""
+
+    async def close(self) -> None: ...
+
+
+class FanOut(ABC):
+    """The local half of both brokers: this process's subscriptions, each with its bounded queue."""
 
     def __init__(self) -> None:
         self._subscribers: dict[str, set[Subscription]] = {}
@@ -143,7 +160,7 @@ class Broker(ABC):
                 subscription.push(GAP)
 
 
-class InProcessBroker(Broker):
+class InProcessBroker(FanOut):
     """The embedded default: subscribers of this process receive what this process publishes."""
 
     async def publish(self, channel: str, message: Message) -> None:
@@ -151,7 +168,7 @@ class InProcessBroker(Broker):
         self._deliver(channel, orjson.loads(orjson.dumps(message)))
 
 
-class RedisBroker(Broker):
+class RedisBroker(FanOut):
     """Redis pub/sub: every process subscribed to a channel receives what any process publishes.
 
     Channel names are namespaced with `prefix`, so several deployments (or test runs) can share one

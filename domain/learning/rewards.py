@@ -13,6 +13,7 @@ from sqlalchemy import ColumnElement, case, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from domain import outbox
 from domain.infra.database import dialect_insert
 from domain.learning.rules import Streak, advance_streak, lesson_completed, local_day, xp_for_correct_answer
 from domain.models import Lesson, LessonProgress, Problem, User, XpEvent
@@ -47,7 +48,7 @@ async def award_xp(
     user.xp += gained
     if gained:
         assert user.id is not None
-        events.record(session, events.XpAwarded(user.id, gained, now, course_id))
+        outbox.record(session, events.XpAwarded(user.id, gained, now, course_id))
     return gained
 
 

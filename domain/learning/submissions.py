@@ -20,7 +20,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from domain import policies
+from domain import outbox, policies
 from domain.ai import evaluation
 from domain.classes import grades
 from domain.content import catalog
@@ -184,7 +184,7 @@ async def submit(
     if not pending:  # fully graded: it counts as a grade (the evaluation worker records the others later)
         await grades.record_submission(session, submission_id, now)
     if not pending:  # submissionGraded subscribers hear of it once the transaction commits
-        events.record(session, events.SubmissionGraded(viewer.id, submission_id))
+        outbox.record(session, events.SubmissionGraded(viewer.id, submission_id))
     else:  # free-text answers: an evaluation job, sent to the worker once this commits
         await evaluation.request(session, viewer.id, submission_id, now)
     await session.flush()

@@ -1,7 +1,7 @@
 """The real-time side of a process: its pub/sub broker, its leaderboard store, and the dispatch of
 committed events to both.
 
-Whoever commits a transaction passes what `domain.events.take` returned to `Realtime.dispatch`:
+The outbox (domain/outbox.py) passes the events of a committed unit of work to `Realtime.dispatch`:
 awards are counted into the leaderboard store first and announced afterwards, so a subscriber that
 recomputes a board on the announcement sees them. Dispatch failures are logged, never raised: the
 transaction has committed, and the database stays the source of truth (`learnql rebuild-leaderboards`).
@@ -22,9 +22,9 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from domain.infra.broker import Broker, InProcessBroker, RedisBroker
+from domain.infra.broker import Broker
 from domain.infra.health import Dependency
-from domain.infra.leaderboard_store import LeaderboardStore, RedisLeaderboardStore, SqlLeaderboardStore
+from domain.infra.leaderboard_store import LeaderboardStore
 from domain.infra.transient import classify
 from domain.realtime import events
 from domain.realtime.events import Event, GameChanged, JobProgress, SubmissionGraded, XpAwarded
@@ -49,27 +49,23 @@ def game_channel(game_id: int) -> str:
 
 
 class Realtime:
+    """The broker and the leaderboard store of a process (chosen in domain/backends.py)."""
+
     def __init__(
         self,
         settings: Settings,
         sessions: async_sessionmaker[AsyncSession],
         clock: Callable[[], datetime],
+        broker: Broker,
+        store: LeaderboardStore,
         redis: Dependency | None = None,
     ) -> None:
         self.settings = settings
         self._sessions = sessions
         self._clock = clock
         self.redis = redis or Dependency("redis")
-        self.broker: Broker
-        self.store: LeaderboardStore
-        if settings.redis_url:
-            self.broker = RedisBroker(settings.redis_url, settings.redis_prefix, self.redis)
-            redis_store = RedisLeaderboardStore(settings.redis_url, settings.redis_prefix, clock)
-            redis_store.bind(sessions)
-            self.store = redis_store
-        else:
-            self.broker = InProcessBroker()
-            self.store = SqlLeaderboardStore()
+        self.broker = broker
+        self.store = store
 
     async def start(self) -> None:
         """Connect and rebuild missing leaderboards; optional, as everything also starts on first use."""

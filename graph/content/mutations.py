@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 import strawberry
 from strawberry.types import Info
@@ -61,6 +61,8 @@ class TopicPayload:
 
 @strawberry.type
 class ImportProblemsPayload:
+    KEEPS_GOOD_ITEMS: ClassVar[bool] = True  # errors are per item: the good items are stored (graph/transactions.py)
+
     created: list[Problem] = strawberry.field(default_factory=list)
     updated: list[Problem] = strawberry.field(default_factory=list)
     errors: list[UserError] = strawberry.field(
@@ -74,14 +76,13 @@ async def _author(
     build: Callable[[], Any],
     call: Callable[..., Awaitable[T]],
 ) -> tuple[T | None, list[UserError]]:
-    """Parse, run the domain service as the viewer, commit; expected failures come back as UserErrors."""
+    """Parse and run the domain service as the viewer; expected failures come back as UserErrors."""
     context = info.context
     viewer = await context.require_viewer()
     try:
         result = await context.run(call, viewer, *build())
     except DomainError as error:
         return None, UserError.from_domain(error)
-    await context.commit()
     return result, []
 
 

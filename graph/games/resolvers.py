@@ -79,7 +79,6 @@ async def _host(info: Info[Context, Any], action: HostAction, game_id: int, *arg
         await context.run(action, viewer, game_id, *args, context.now())
     except DomainError as error:
         return GamePayload(errors=UserError.from_domain(error))
-    await context.commit()
     return GamePayload(game=await game_for(context, game_id))
 
 
@@ -119,7 +118,6 @@ class GameMutation:
             created = await context.run(lifecycle.create_game, viewer, lesson_id, settings, context.now())
         except DomainError as error:
             return GamePayload(errors=UserError.from_domain(error))
-        await context.commit()
         return GamePayload(
             game=await game_for(context, created.game.id or 0),
             skipped_problem_ids=[encode("Problem", key) for key in created.skipped_problem_ids],
@@ -133,7 +131,6 @@ class GameMutation:
             joined = await context.run(players.join, viewer, input.pin, input.nickname, context.now())
         except DomainError as error:
             return JoinGamePayload(errors=UserError.from_domain(error))
-        await context.commit()
         player, game_id = joined.player, joined.game.id or 0
         token = issue_player_token(context.settings, player.id or 0, game_id, context.now())
         view = await context.run(views.load_view, game_id, context.now())
@@ -153,7 +150,6 @@ class GameMutation:
             await context.run(players.leave, player, context.now())
         except DomainError as error:
             return GamePayload(errors=UserError.from_domain(error))
-        await context.commit()
         return GamePayload(game=await game_for(context, game_id))
 
     @strawberry.mutation(description="Host: open the first question.")
@@ -193,7 +189,6 @@ class GameMutation:
             )
         except DomainError as error:
             return GameAnswerPayload(errors=UserError.from_domain(error))
-        await context.commit()
         return GameAnswerPayload(
             answer=GameAnswer.from_model(answered.answer, input.question_index), replayed=answered.replayed
         )

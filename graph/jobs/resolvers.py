@@ -90,5 +90,4 @@ class JobMutation:
             upload: Any = input.document  # a Starlette UploadFile on FastAPI
             if upload is not None:  # its spooled temporary file: strawberry leaves it open
                 await upload.close()
-        await context.commit()
         return JobPayload(job=Job.from_model(job), deduplicated=not created)

@@ -22,9 +22,9 @@ from domain.clock import utcnow
 from domain.infra.database import session_factory
 from domain.models import ProblemKind, ReviewLog, User
 from domain.settings import Settings
-from graph.app import create_app
 from graph.context import Services
 from graph.ids import encode
+from learnql.composition import create_app
 from tests.conftest import Database
 from tests.factories import make_course, make_review_card, make_user
 from tests.graph.conftest import Api

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from graph.cli import cli
 from graph.schema import schema_sdl
+from learnql.cli import cli
 
 SCHEMA_FILE = Path(__file__).resolve().parents[2] / "schema.graphql"
 

@@ -18,8 +18,8 @@ from domain.games.ticker import GameTicker
 from domain.infra.database import session_factory
 from domain.learning.answer_checks import AnswerInput
 from domain.models import ProblemKind, Role, User, XpEvent
-from domain.realtime.events import Event
 from domain.settings import Settings
+from tests.effects import Sinks
 from tests.factories import CourseFixture, make_course, make_user
 
 KINDS = (ProblemKind.SINGLE_CHOICE, ProblemKind.NUMERIC, ProblemKind.FREE_TEXT)
@@ -205,20 +205,16 @@ async def test_two_racing_tickers_close_a_due_question_exactly_once(
     await session.commit()
     await players.answer(session, player, game.id or 0, 0, _choice(course, True), "k", now)
     await session.commit()
-    dispatched: list[Event] = []
-
-    async def dispatch(items: object) -> None:
-        dispatched.extend(items)  # type: ignore[call-overload]
-
+    sinks = Sinks()
     later = now + timedelta(seconds=21)
     tickers = [
-        GameTicker(session_factory(engine), session_factory(engine, write=True), lambda: later, dispatch, 200)
+        GameTicker(session_factory(engine), session_factory(engine, write=True), lambda: later, sinks, 200)
         for _ in range(4)
     ]
     closed = await asyncio.gather(*(ticker.tick() for ticker in tickers))
 
     assert sum(closed) == 1
-    assert len(dispatched) == 1
+    assert [kind for kind, _ in sinks.log] == ["events"]  # one close, one flush
     view = await views.load_view(session, game.id or 0)
     assert view is not None
     assert view.game.state == GameState.REVEAL.value
@@ -233,11 +229,8 @@ async def test_a_ticker_leaves_questions_before_their_deadline_open(
     await lifecycle.start(session, host, game.id or 0, now)
     await session.commit()
 
-    async def dispatch(items: object) -> None:
-        return None
-
     early = GameTicker(
-        session_factory(engine), session_factory(engine, write=True), lambda: now + timedelta(seconds=4), dispatch, 200
+        session_factory(engine), session_factory(engine, write=True), lambda: now + timedelta(seconds=4), Sinks(), 200
     )
 
     assert await early.tick() == 0

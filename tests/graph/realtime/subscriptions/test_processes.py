@@ -88,7 +88,7 @@ def deployment(postgres_database: str, tmp_path_factory: pytest.TempPathFactory)
 def start(deployment: Deployment, label: str) -> Process:
     port = free_port()
     log = deployment.workdir / f"{label}-{port}.log"
-    command = [sys.executable, "-m", "graph.cli", "serve", "--port", str(port)]
+    command = [sys.executable, "-m", "learnql.cli", "serve", "--port", str(port)]
     with log.open("w") as output:
         popen = subprocess.Popen(command, env=deployment.env, stdout=output, stderr=subprocess.STDOUT)  # noqa: S603
     return Process(popen, f"http://127.0.0.1:{port}", log)
