@@ -16,6 +16,7 @@ from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
 from domain.errors import DomainError, Forbidden, InvalidErrors, Unauthenticated
+from graph.error_codes import UserErrorCode
 
 log = logging.getLogger("learnql.errors")
 
@@ -23,7 +24,7 @@ log = logging.getLogger("learnql.errors")
 @strawberry.type(description="An expected failure of a mutation: which input field, a machine code and a message.")
 class UserError:
     field: list[str] | None = strawberry.field(description="Path of the input field at fault, when there is one.")
-    code: str = strawberry.field(description="Machine-readable code, e.g. INVALID, NOT_FOUND, IDEMPOTENCY_KEY_REUSED.")
+    code: UserErrorCode = strawberry.field(description="Machine-readable code; see UserErrorCode.")
     message: str
 
     @classmethod
@@ -33,7 +34,7 @@ class UserError:
             raise error
         if isinstance(error, InvalidErrors):
             return [item for inner in error.errors for item in cls.from_domain(inner)]
-        return [cls(field=error.field, code=error.code, message=error.message)]
+        return [cls(field=error.field, code=UserErrorCode.of(error.code), message=error.message)]
 
 
 def coded_error(message: str, code: str) -> GraphQLError:

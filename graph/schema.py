@@ -40,6 +40,7 @@ from graph.realtime.sharing import SharedResultExecutionContext
 from graph.realtime.subscriptions import RealtimeSubscription
 from graph.reviews.resolvers import ReviewMutation, ReviewQuery
 from graph.reviews.types import ReviewCard
+from graph.scalars import SCALAR_OVERRIDES
 from graph.users.resolvers import UserMutation, UserQuery
 from graph.users.types import User
 
@@ -98,6 +99,7 @@ def create_schema(settings: Settings | None = None) -> strawberry.Schema:
         mutation=Mutation,
         subscription=Subscription,
         execution_context_class=SharedResultExecutionContext,  # subscribers of one board share executions
+        scalar_overrides=SCALAR_OVERRIDES,  # DateTime, Date, JSON, Upload with their exact formats
         extensions=[
             ErrorPolicy,
             PersistedQueries,
