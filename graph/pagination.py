@@ -4,8 +4,8 @@ A cursor is base64 of `<kind>:<int>:<int>...`: the keyset position of a row (for
 row's time in microseconds and its id), so a page stays where it was when rows are inserted before
 it. The kind letter tells the lists apart: a cursor of one list handed to another is malformed.
 
-`Connection` is strawberry's Relay connection (the same types in the schema) plus `totalCount`, counted only when a query asks for
-it (the field resolves a count function the resolver passed in).
+`Connection` is strawberry's Relay connection (the same types in the schema) plus `totalCount`,
+counted only when a query asks for it: the field awaits a count function the resolver passed in.
 """
 
 from __future__ import annotations
@@ -55,13 +55,13 @@ class Connection(Generic[T]):
         return await self.count()
 
 
-async def _none() -> int:
+async def _no_rows() -> int:
     return 0
 
 
 def empty_connection() -> Connection[Any]:
     """The answer of a list the viewer may not see: no rows, no pages, a count of 0."""
-    return connection([], 0, None, str, lambda row: row, total=_none)
+    return connection([], 0, None, str, lambda row: row, total=_no_rows)
 
 
 def encode_cursor(*parts: int, kind: str = "c") -> str:
