@@ -22,6 +22,7 @@ from strawberry.types import ExecutionContext
 from domain.errors import DomainError, Forbidden, InvalidErrors, RateLimited, Unauthenticated
 from domain.infra.health import Health
 from domain.infra.transient import Transient, classify
+from graph.error_codes import UserErrorCode
 
 log = logging.getLogger("learnql.errors")
 
@@ -29,7 +30,7 @@ log = logging.getLogger("learnql.errors")
 @strawberry.type(description="An expected failure of a mutation: which input field, a machine code and a message.")
 class UserError:
     field: list[str] | None = strawberry.field(description="Path of the input field at fault, when there is one.")
-    code: str = strawberry.field(description="Machine-readable code, e.g. INVALID, NOT_FOUND, IDEMPOTENCY_KEY_REUSED.")
+    code: UserErrorCode = strawberry.field(description="Machine-readable code; see UserErrorCode.")
     message: str
     retry_after: int | None = strawberry.field(
         default=None, description="LOGIN_THROTTLED: seconds until a login may be tried again."
@@ -43,7 +44,7 @@ class UserError:
         if isinstance(error, InvalidErrors):
             return [item for inner in error.errors for item in cls.from_domain(inner)]
         wait = getattr(error, "retry_after", None)
-        return [cls(field=error.field, code=error.code, message=error.message, retry_after=wait)]
+        return [cls(field=error.field, code=UserErrorCode.of(error.code), message=error.message, retry_after=wait)]
 
 
 def coded_error(message: str, code: str) -> GraphQLError:

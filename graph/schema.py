@@ -42,6 +42,7 @@ from graph.realtime.sharing import SharedResultExecutionContext
 from graph.realtime.subscriptions import RealtimeSubscription
 from graph.reviews.resolvers import ReviewMutation, ReviewQuery
 from graph.reviews.types import ReviewCard
+from graph.scalars import SCALAR_OVERRIDES
 from graph.transactions import WriteTransactions, with_units_of_work
 from graph.users.authentication import VerifyToken
 from graph.users.resolvers import UserMutation, UserQuery
@@ -106,6 +107,7 @@ def create_schema(settings: Settings | None = None) -> strawberry.Schema:
         mutation=Mutation,
         subscription=Subscription,
         execution_context_class=SharedResultExecutionContext,  # subscribers of one board share executions
+        scalar_overrides=SCALAR_OVERRIDES,  # DateTime, Date, JSON, Upload with their exact formats
         extensions=[
             ErrorPolicy,
             TooManyRequests,  # after ErrorPolicy: reads the codes it set

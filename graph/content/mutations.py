@@ -30,6 +30,7 @@ from graph.content.inputs import (
 )
 from graph.content.types import Course, Lesson, Problem, Topic
 from graph.context import Context
+from graph.error_codes import UserErrorCode
 from graph.errors import UserError
 
 T = TypeVar("T")
@@ -263,5 +264,5 @@ class ContentMutation:
         return ImportProblemsPayload(
             created=[Problem.from_model(p) for p in report.created],
             updated=[Problem.from_model(p) for p in report.updated],
-            errors=[UserError(field=e.field, code=e.code, message=e.message) for e in report.errors],
+            errors=[UserError(field=e.field, code=UserErrorCode.of(e.code), message=e.message) for e in report.errors],
         )
