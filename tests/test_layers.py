@@ -1,7 +1,8 @@
 """Dependencies point one way: graph -> domain <- workers, and only the entry points (learnql/) see
 both sides. Every import statement counts, also those inside functions or under TYPE_CHECKING.
 
-`uv run python -m tests.test_layers` prints the imports between the top-level packages."""
+`uv run python -m tests.test_layers` prints the imports between the top-level packages, then between
+the areas of domain/ (domain/<area>/ and its top-level modules: policies, outbox, settings ...)."""
 
 from __future__ import annotations
 
@@ -57,7 +58,46 @@ def test_the_graph_sees_real_imports() -> None:
     assert {"graph", "domain", "workers"} <= set(edges)
 
 
+def imported_modules(path: Path) -> set[str]:
+    """The dotted names of the modules and packages a module imports from the project."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            found.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return found
+
+
+def area_of(dotted: str) -> str | None:
+    """`domain.learning.rewards` -> `learning`; `domain.policies` -> `policies`; None outside domain."""
+    parts = dotted.split(".")
+    if parts[0] != "domain" or len(parts) < 2:
+        return None
+    return parts[1]
+
+
+def area_graph() -> dict[str, dict[str, int]]:
+    """For each area of domain/: the other areas it imports, with how many of its modules do."""
+    edges: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for path in sorted((ROOT / "domain").rglob("*.py")):
+        if "versions" in path.parts:
+            continue
+        area = area_of(".".join(path.relative_to(ROOT).with_suffix("").parts))
+        if area is None:
+            continue
+        targets = {area_of(name) for name in imported_modules(path)} - {None, area}
+        for target in targets:
+            assert target is not None
+            edges[area][target] += 1
+    return edges
+
+
 if __name__ == "__main__":
     for package, edges in import_graph().items():
         for imported, modules in sorted(edges.items()):
             print(f"{package} -> {imported}  ({len(modules)} modules)")
+    print()
+    for area, targets in sorted(area_graph().items()):
+        listed = ", ".join(f"{target} ({count})" for target, count in sorted(targets.items()))
+        print(f"domain/{area} -> {listed}")
