@@ -83,6 +83,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         await services.jobs.close()  # in-process jobs finish (or are cancelled after a grace period)
         await services.realtime.close()
         await services.cache.close()
+        await services.budget.close()
         if owns_engine:
             await services.engine.dispose()
 

@@ -19,6 +19,7 @@ from domain.accounts.auth import decode_token
 from domain.analytics import invalidation
 from domain.clock import utcnow
 from domain.errors import Unauthenticated
+from domain.infra.budget import BudgetStore, create_budget
 from domain.infra.cache import Cache, create_cache
 from domain.infra.database import session_factory
 from domain.infra.job_queue import Enqueue, JobQueue
@@ -54,6 +55,7 @@ class Services:
     realtime: Realtime = field(init=False)  # pub/sub broker and leaderboard store (Redis with LEARNQL_REDIS_URL)
     live: LiveBoards = field(init=False)  # this process's live leaderboards, fed by the broker
     jobs: JobQueue = field(init=False)  # arq with LEARNQL_REDIS_URL, else an in-process runner
+    budget: BudgetStore = field(init=False)  # per-client query budgets (graph/budget.py): Redis or in-process
 
     def __post_init__(self) -> None:
         self.readers = session_factory(self.engine)
@@ -63,6 +65,7 @@ class Services:
         self.realtime = Realtime(self.settings, self.readers, clock)
         self.live = LiveBoards(self.realtime, self.readers, clock, self.settings.leaderboard_update_interval_ms)
         self.jobs = api_job_queue(self)
+        self.budget = create_budget(self.settings)
 
 
 class Context(BaseContext):

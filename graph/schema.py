@@ -23,6 +23,7 @@ from strawberry.types.graphql import OperationType
 
 from domain.settings import Settings, get_settings
 from graph.analytics.resolvers import AnalyticsQuery
+from graph.budget import budget_extensions, executor_class
 from graph.classes.resolvers import ClassMutation, ClassQuery
 from graph.classes.types import Class
 from graph.content.mutations import ContentMutation
@@ -36,7 +37,6 @@ from graph.learning.resolvers import LearningMutation
 from graph.learning.types import Submission
 from graph.persisted_queries import PersistedQueries
 from graph.realtime.resolvers import RealtimeQuery
-from graph.realtime.sharing import SharedResultExecutionContext
 from graph.realtime.subscriptions import RealtimeSubscription
 from graph.reviews.resolvers import ReviewMutation, ReviewQuery
 from graph.reviews.types import ReviewCard
@@ -97,7 +97,7 @@ def create_schema(settings: Settings | None = None) -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
-        execution_context_class=SharedResultExecutionContext,  # subscribers of one board share executions
+        execution_context_class=executor_class(settings),  # subscribers of one board share executions
         extensions=[
             ErrorPolicy,
             PersistedQueries,
@@ -105,6 +105,7 @@ def create_schema(settings: Settings | None = None) -> strawberry.Schema:
             *caches,
             lambda: AddValidationRules(limits),
             lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
+            *budget_extensions(settings),  # after the validation cache: they read its outcome
         ],
     )
 
