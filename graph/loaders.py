@@ -125,7 +125,7 @@ class Loaders:
         return BatchLoader(self._context, catalog.lesson_pages, list)
 
     @cached_property
-    def problems_by_lesson(self) -> DataLoader[int, list[ProblemRow]]:
+    def problems_by_lesson(self) -> ProblemsByLessonLoader:
         return ProblemsByLessonLoader(self._context)
 
     @cached_property
