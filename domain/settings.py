@@ -45,7 +45,7 @@ class Settings(BaseSettings):
     budget_maximum: int = Field(default=100_000, ge=1)  # points a client holds when rested (>= max_query_cost)
     budget_restore_rate: float = Field(default=1_000.0, gt=0)  # points per second a client gets back
     max_subscriptions_per_connection: int = Field(default=20, ge=1)  # active operations per WebSocket
-    graceful_shutdown_seconds: float = Field(default=10.0, ge=0)  # `learnql serve`: SIGTERM waits this long
+    graceful_shutdown_seconds: int = Field(default=10, ge=0)  # `learnql serve`: SIGTERM waits this long
 
     demo_content: bool | None = None  # None: load only on the embedded SQLite default
 

@@ -19,6 +19,7 @@ from domain.infra.job_queue import InProcessJobQueue
 from domain.jobs import records as jobs
 from domain.settings import Settings, get_settings
 from graph.context import Context, Services
+from graph.disconnect import CancelOnDisconnect
 from graph.realtime.endpoint import WebSocketView
 from graph.schema import create_schema
 
@@ -61,7 +62,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         try:
             yield context
         finally:
-            await context.close()
+            await context.release()  # after any loader batch still using the session (a cancelled request)
 
     router_class = OrjsonGraphQLRouter if settings.orjson else GraphQLRouter
     schema = create_schema(settings)
@@ -91,6 +92,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     # before it is read: without this Starlette would spool all of it to disk before any resolver ran.
     app = LearnQL(title="learnql", lifespan=lifespan, max_body_size=settings.upload_max_bytes + REQUEST_OVERHEAD)
     app.state.services = services
+    app.add_middleware(CancelOnDisconnect)  # a request whose client hung up stops running
     app.websocket_view = WebSocketView(schema, services)
     app.include_router(router, prefix="/graphql")
 

@@ -85,7 +85,15 @@ def serve(
     app = create_app(settings)
     server_gc()
     # No permessage-deflate: its zlib state costs ~300 KB per WebSocket for small, frequent messages.
-    uvicorn.run(app, host=host, port=port, log_level="info", ws_per_message_deflate=False)
+    # On SIGTERM, requests still running after the graceful timeout are cancelled: none keeps it alive.
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_level="info",
+        ws_per_message_deflate=False,
+        timeout_graceful_shutdown=settings.graceful_shutdown_seconds,
+    )
 
 
 @cli.command("create-user")
