@@ -147,12 +147,13 @@ class _Walk:
 
     def selections(self, parent: Any, selection_set: SelectionSetNode | None, page: int | None) -> int:
         """The cost of a selection set on `parent`; `page` is the page size its lists inherit."""
-        if selection_set is None or not isinstance(parent, GraphQLObjectType | GraphQLInterfaceType):
-            return 0  # unions select nothing but fragments and __typename
+        if selection_set is None:
+            return 0
+        fields = parent.fields if isinstance(parent, GraphQLObjectType | GraphQLInterfaceType) else {}  # unions: none
         total = 0
         for selection in selection_set.selections:
             if isinstance(selection, FieldNode):
-                definition = parent.fields.get(selection.name.value)
+                definition = fields.get(selection.name.value)
                 if definition is not None and not selection.name.value.startswith("__"):
                     total += self.field(parent.name, selection, definition, page)
             elif isinstance(selection, InlineFragmentNode):
