@@ -5,7 +5,8 @@ on every transport: data null over HTTP, an `error` message over graphql-transpo
 static cost (graph/cost.py) is checked against `max_query_cost`, then taken from the client's budget
 (domain/infra/budget.py): the user for a valid token, else the client's IP address. An empty budget
 refuses the request whole with RATE_LIMITED, HTTP 429 and Retry-After. A subscription pays its cost
-once, when it subscribes; its events are free.
+once, when it subscribes; its events are free. An HTTP operation rerun after a transient failure
+(graph/retries.py) is not charged again: the failure was the server's.
 
 Every response carries `extensions.cost {requested, budget {maximum, remaining, restoreRate}}`
 (`requested` is 0 when the document was not valid, and nothing was taken); a subscription carries it
@@ -20,7 +21,6 @@ from functools import lru_cache
 from typing import Any
 
 from graphql import GraphQLError, GraphQLSchema
-from starlette.responses import Response
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import validate_document
 
@@ -48,16 +48,19 @@ def cost_model(schema: GraphQLSchema) -> CostModel:
 
 
 def client_of(context: Context) -> str:
-    """Whose budget a request spends: the user of a valid token, else the client's address."""
+    """Whose budget a request spends: the user a signed, unexpired token names, else the client's address.
+
+    The budget is charged at validation, before VerifyToken (graph/users/authentication.py) checks the
+    token against its account in the operation's own transaction (a mutation's write transaction, which
+    does not exist yet). The signature is enough to name whose budget it is: only a token we issued for
+    that user spends it, and a logged-out one is refused by the resolvers anyway."""
     try:
-        viewer_id = context.viewer_id
+        claims = context.token
     except Unauthenticated:  # answered as such by the resolvers; meanwhile it spends the address's budget
-        viewer_id = None
-    if viewer_id is not None:
-        return f"user:{viewer_id}"
-    request = getattr(context, "request", None)
-    client = getattr(request, "client", None)
-    return f"ip:{client.host if client is not None else 'unknown'}"
+        claims = None
+    if claims is not None:
+        return f"user:{claims.user_id}"
+    return f"ip:{context.client or 'unknown'}"
 
 
 def rate_limited(charge: Charge) -> GraphQLError:
@@ -106,14 +109,13 @@ class QueryBudget(SchemaExtension):
                 limit=limit,
             )
         self.requested = cost
-        self.charge = await context.services.budget.take(client_of(context), cost)
+        if context.rerun and context.charged is not None:  # graph/retries.py reruns it: paid already
+            self.charge = context.charged
+            return None
+        self.charge = context.charged = await context.services.budget.take(client_of(context), cost)
         if self.charge.allowed:
             return None
-        response = context.response
-        if isinstance(response, Response):  # HTTP; a WebSocket gets the error alone
-            response.status_code = 429
-            response.headers["Retry-After"] = self.charge.retry_after_header
-        return rate_limited(self.charge)
+        return rate_limited(self.charge)  # graph/rate_limits.py answers it with HTTP 429 and Retry-After
 
     def on_execute(self) -> Iterator[None]:
         yield

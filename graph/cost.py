@@ -88,6 +88,9 @@ LIST_SIZES: dict[str, int] = {
     "StudentAnalytics.atRiskReasons": 5,
     "AtRiskStudent.reasons": 5,
     "ReviewStats.dueByDay": 31,
+    "GameQuestion.options": 6,  # like Problem.options: a game question is a problem's
+    "GameReport.questions": 50,  # one per question of the game (a lesson's problems)
+    "GameReport.standings": 500,  # every player: the default of a game's max_players
 }
 # Lists of these item types, wherever they appear.
 ITEM_SIZES: dict[str, int] = {

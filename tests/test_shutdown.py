@@ -22,7 +22,7 @@ def test_sigterm_stops_the_server_within_its_graceful_timeout_despite_a_slow_req
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("LEARNQL_")}
     env |= {"LEARNQL_GRACEFUL_SHUTDOWN_SECONDS": "1", "LEARNQL_DEMO_CONTENT": "false"}
-    command = [sys.executable, "-m", "graph.cli", "serve", "--port", str(port)]
+    command = [sys.executable, "-m", "learnql.cli", "serve", "--port", str(port)]
     log_path = workdir / "server.log"
     with log_path.open("w") as log:
         process = subprocess.Popen(command, cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603

@@ -13,17 +13,11 @@ from sqlalchemy import ColumnElement, case, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from domain import policies
+from domain import outbox, policies
 from domain.infra.database import dialect_insert
 from domain.learning.rules import Streak, advance_streak, lesson_completed, local_day, xp_for_correct_answer
 from domain.models import Answer, Lesson, LessonProgress, Problem, User, XpEvent
 from domain.realtime import events
-
-
-async def lock_user(session: AsyncSession, user_id: int) -> User:
-    """The user's row, locked until commit: one writer of a user's counters at a time."""
-    query = select(User).where(col(User.id) == user_id).with_for_update().execution_options(populate_existing=True)
-    return (await session.execute(query)).scalar_one()
 
 
 async def award_xp(
@@ -36,7 +30,7 @@ async def award_xp(
 ) -> int:
     """Insert (reason, ref, amount) awards; those already given are skipped. Returns the XP added.
 
-    The caller holds the user's row lock (`lock_user`). `course_id` attributes the XP to a course
+    The caller holds the user's row lock (`domain.infra.locks.lock_user`). `course_id` attributes the XP to a course
     (course leaderboards); the award reaches leaderboards and subscribers after commit."""
     if not awards:
         return 0
@@ -54,7 +48,7 @@ async def award_xp(
     user.xp += gained
     if gained:
         assert user.id is not None
-        events.record(session, events.XpAwarded(user.id, gained, now, course_id))
+        outbox.record(session, events.XpAwarded(user.id, gained, now, course_id))
     return gained
 
 
@@ -86,8 +80,9 @@ async def _unseen(session: AsyncSession, user: User, problems: Sequence[Problem]
 
     Safe under concurrency: the caller holds the user's row lock, so every earlier answer of this user
     that could have shown a solution is committed and visible here; a concurrent submission still
-    waiting for the lock has shown nothing yet. Submission ids give the order: a submission is claimed
-    before its answers are graded, and its solutions show only once it commits."""
+    waiting for the lock has shown nothing yet. Submission ids give the order: submit() claims a
+    submission under that same lock (lock_user first, then the claim), so a user's ids follow the
+    order their submissions took the lock, and a submission's solutions show only once it commits."""
     if not problems:
         return []
     query = select(col(Answer.problem_id)).where(

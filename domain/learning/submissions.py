@@ -3,13 +3,16 @@
 Idempotency is enforced by the unique (user, idempotency key) constraint with INSERT ... ON CONFLICT
 DO NOTHING, never by read-then-write: of concurrent duplicates exactly one insert wins and the
 others replay its stored result.
+
+The learner's row is locked before the claim (domain/infra/locks.py): of one learner's concurrent
+submissions one writes at a time, and duplicates of a key wait for the winner there and replay it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -17,15 +20,16 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from domain import policies
+from domain import outbox, policies
 from domain.ai import evaluation
 from domain.classes import grades
 from domain.content import catalog
 from domain.errors import IdempotencyKeyReused, Invalid, NotFound
 from domain.infra.database import dialect_insert
+from domain.infra.locks import lock_user
 from domain.learning.answer_checks import AnswerInput, check_answers, grade
-from domain.learning.rewards import award_answer_xp, lock_user, record_lesson_attempt, touch_streak
-from domain.models import Answer, Lesson, Option, Problem, Submission, SubmissionStatus, User
+from domain.learning.rewards import award_answer_xp, record_lesson_attempt, touch_streak
+from domain.models import Answer, Lesson, Option, Problem, ProblemKind, Submission, SubmissionStatus, User
 from domain.realtime import events
 from domain.reviews import scheduling
 
@@ -119,8 +123,19 @@ async def _claim(
     return (await session.execute(claim)).scalar_one_or_none()
 
 
-async def submit(session: AsyncSession, viewer: User, request: SubmissionRequest, now: datetime) -> Outcome:
-    """Grade and record a submission once per (viewer, idempotency key); replays return the original."""
+async def submit(
+    session: AsyncSession,
+    viewer: User,
+    request: SubmissionRequest,
+    now: datetime,
+    *,
+    before_evaluation: Callable[[], Awaitable[None]] | None = None,
+) -> Outcome:
+    """Grade and record a submission once per (viewer, idempotency key); replays return the original.
+
+    `before_evaluation` runs before anything is written when the submission will queue an AI
+    evaluation (free-text answers), and may refuse it by raising (the per-user limit does).
+    """
     assert viewer.id is not None
     check_key(request.idempotency_key)
     fingerprint = request_hash(request)
@@ -130,14 +145,18 @@ async def submit(session: AsyncSession, viewer: User, request: SubmissionRequest
     problems = await _target_problems(session, viewer, request)
     options = await catalog.options_by_problem(session, [p.id for p in problems if p.id is not None])
     check_answers(request.answers, problems, options)
+    answered = {answer.problem_id for answer in request.answers}
+    if before_evaluation is not None and any(
+        problem.kind == ProblemKind.FREE_TEXT.value for problem in problems if problem.id in answered
+    ):
+        await before_evaluation()
 
+    user = await lock_user(session, viewer.id)  # first: the lock order of domain/infra/locks.py
     submission_id = await _claim(session, viewer, request, fingerprint, float(len(problems)), now)
     if submission_id is None:  # a concurrent duplicate committed first: replay it
         replay = await _replay(session, viewer.id, request.idempotency_key, fingerprint)
         assert replay is not None
         return replay
-
-    user = await lock_user(session, viewer.id)
     by_id = {problem.id: problem for problem in problems}
     answers = [
         _graded_answer(submission_id, viewer.id, by_id[a.problem_id], options.get(a.problem_id, []), a)
@@ -166,7 +185,7 @@ async def submit(session: AsyncSession, viewer: User, request: SubmissionRequest
     if not pending:  # fully graded: it counts as a grade (the evaluation worker records the others later)
         await grades.record_submission(session, submission_id, now)
     if not pending:  # submissionGraded subscribers hear of it once the transaction commits
-        events.record(session, events.SubmissionGraded(viewer.id, submission_id))
+        outbox.record(session, events.SubmissionGraded(viewer.id, submission_id))
     else:  # free-text answers: an evaluation job, sent to the worker once this commits
         await evaluation.request(session, viewer.id, submission_id, now)
     await session.flush()

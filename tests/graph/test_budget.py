@@ -11,12 +11,12 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from bench.services import drop_keys
 from domain.settings import Settings
-from graph.app import create_app
+from learnql.composition import create_app
 from tests.conftest import Database
 from tests.factories import make_user
 from tests.graph.conftest import Api
-from tests.realtime.conftest import drop_keys
 from tests.services import REDIS_URL, require
 
 TINY = "{ courses(first: 1) { edges { node { id } } } }"  # costs 3

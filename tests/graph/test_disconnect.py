@@ -13,12 +13,12 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from domain.infra.database import session_factory
-from domain.learning.rewards import lock_user
+from domain.infra.locks import lock_user
 from domain.models import ProblemKind, Submission
 from domain.settings import Settings
 from graph.ids import encode
 from tests.factories import make_course, make_user
-from tests.realtime.conftest import app_for, serve
+from tests.graph.realtime.subscriptions.conftest import app_for, serve
 
 pytestmark = pytest.mark.timeout(60)
 

@@ -165,7 +165,7 @@ async def test_every_response_carries_the_cost_and_the_budget(api: Api) -> None:
 async def test_costs_and_budgets_can_be_switched_off(settings: Settings, engine: Any, session: AsyncSession) -> None:
     import httpx
 
-    from graph.app import create_app
+    from learnql.composition import create_app
 
     app = create_app(settings.model_copy(update={"query_cost": False}), engine)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as http:
