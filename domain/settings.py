@@ -7,7 +7,7 @@ from functools import lru_cache
 from typing import Annotated, Literal
 
 from limits import parse
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_JWT_SECRET = "learnql-embedded-default-secret-change-me"  # noqa: S105
@@ -41,6 +41,16 @@ class Settings(BaseSettings):
     max_query_tokens: int = Field(default=5000, ge=1)
     max_query_aliases: int = Field(default=30, ge=1)
     max_page_size: int = Field(default=100, ge=1)
+
+    # Query cost (graph/cost.py) and per-client budgets (domain/infra/budget.py); query_cost=False turns
+    # both off, with `extensions.cost`. Costs count objects: a list of n objects costs n.
+    query_cost: bool = True
+    max_query_cost: int = Field(default=50_000, ge=1)  # the estimate before execution, at most
+    max_query_nodes: int = Field(default=50_000, ge=1)  # list items one request resolves, at most
+    budget_maximum: int = Field(default=100_000, ge=1)  # points a client holds when rested (>= max_query_cost)
+    budget_restore_rate: float = Field(default=1_000.0, gt=0)  # points per second a client gets back
+    max_subscriptions_per_connection: int = Field(default=20, ge=1)  # active operations per WebSocket
+    graceful_shutdown_seconds: int = Field(default=10, ge=0)  # `learnql serve`: SIGTERM waits this long
 
     # Rate limits, each named "limit_<name>" and written in the `limits` package's notation ("10 per 15
     # minutes"); counted in Redis when redis_url is set, else in this process. docs/security-limits.md
@@ -97,6 +107,14 @@ class Settings(BaseSettings):
     job_timeout_seconds: int = Field(default=900, ge=1)
     job_queue_name: str | None = None  # arq queue; None: "<redis_prefix>jobs"
     jobs_autostart: bool = True  # in-process runner: start jobs at once (tests run them explicitly instead)
+
+    @model_validator(mode="after")
+    def _budget_holds_a_query(self) -> Settings:
+        if self.budget_maximum < self.max_query_cost:
+            raise ValueError(
+                "LEARNQL_BUDGET_MAXIMUM must be at least LEARNQL_MAX_QUERY_COST (else a query could never run)"
+            )
+        return self
 
     @field_validator(
         "limit_login_failures_per_account",

@@ -26,6 +26,7 @@ from domain.infra.job_queue import InProcessJobQueue
 from domain.jobs import records as jobs
 from graph import exports
 from graph.context import Context, Services
+from graph.disconnect import CancelOnDisconnect
 from graph.realtime.endpoint import WebSocketView
 from graph.retries import RetryingGraphQLRouter
 from graph.schema import create_schema
@@ -90,7 +91,7 @@ def build_app(services: Services) -> LearnQL:
         try:
             yield context
         finally:
-            await context.close()
+            await context.release()  # after any loader batch still using the session (a cancelled request)
 
     router_class = OrjsonGraphQLRouter if settings.orjson else RetryingGraphQLRouter
     schema = create_schema(settings)
@@ -121,6 +122,7 @@ def build_app(services: Services) -> LearnQL:
         await services.live.close()  # open subscriptions complete
         await services.game_feeds.close()
         await services.limiter.close()
+        await services.budget.close()
         if redis_probe is not None:
             await redis_probe.aclose()
         await services.close()  # in-process jobs finish (or are cancelled after a grace period), then connections
@@ -130,6 +132,7 @@ def build_app(services: Services) -> LearnQL:
     app = LearnQL(title="learnql", lifespan=lifespan, max_body_size=settings.upload_max_bytes + REQUEST_OVERHEAD)
     app.state.services = services
     app.state.game_ticker = ticker
+    app.add_middleware(CancelOnDisconnect)  # a request whose client hung up stops running
     app.websocket_view = WebSocketView(schema, services)
     app.proxy_headers = cast(ASGIApp, ProxyHeadersMiddleware(cast(Any, app._dispatch), settings.trusted_proxies))
     app.include_router(router, prefix="/graphql")

@@ -27,6 +27,7 @@ from domain.accounts import tokens
 from domain.backends import Backends, InProcessJobs
 from domain.errors import Unauthenticated
 from domain.games.tokens import is_player_token
+from domain.infra.budget import BudgetStore, Charge, create_budget
 from domain.infra.limiter import Limiter, create_limiter
 from domain.infra.transient import is_transient
 from domain.models import User
@@ -54,6 +55,7 @@ class Services(Backends):
     live: LiveBoards = field(init=False)  # this process's live leaderboards, fed by the broker
     limiter: Limiter = field(init=False)  # rate limits: Redis with LEARNQL_REDIS_URL, else in-process
     game_feeds: GameFeeds = field(init=False)  # this process's live games, fed by the broker
+    budget: BudgetStore = field(init=False)  # per-client query budgets (graph/budget.py): Redis or in-process
 
     def __post_init__(self, in_process_jobs: InProcessJobs | None) -> None:
         super().__post_init__(in_process_jobs)
@@ -61,6 +63,7 @@ class Services(Backends):
         self.live = LiveBoards(self.realtime, self.readers, clock, self.settings.leaderboard_update_interval_ms)
         self.limiter = create_limiter(self.settings)
         self.game_feeds = GameFeeds(self.realtime, self.readers, clock, self.settings.game_update_interval_ms)
+        self.budget = create_budget(self.settings)
 
 
 class Context(BaseContext):
@@ -79,6 +82,10 @@ class Context(BaseContext):
         self.client = client  # the client's IP address (X-Forwarded-For only from LEARNQL_TRUSTED_PROXIES)
         self.write = False  # set for mutations before any resolver runs
         self.commit_sent = False  # a COMMIT went out: the operation must not rerun (graph/retries.py)
+        self.rerun = False  # this run reruns the operation after a transient failure (graph/retries.py)
+        self.charged: Charge | None = (
+            None  # the operation's query-budget charge (graph/budget.py): a rerun pays no more
+        )
         self.writes_kept = False  # a mutation field succeeded: its writes commit with the operation...
         self.writes_failed = False  # ...unless one raised: then nothing of the operation is written
         self._authorization = authorization

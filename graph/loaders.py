@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from aiodataloader import DataLoader
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -63,6 +63,9 @@ class ProblemsByLessonLoader(DataLoader[int, list[ProblemRow]]):
     def __init__(self, context: Context) -> None:
         super().__init__(batch=context.settings.dataloader_batching)
         self._context = context
+        # Lesson.problems' objects per lesson, made once per request: a lesson reached a thousand
+        # times (`problems { lesson { problems } }`) would otherwise convert its rows a thousand times.
+        self.objects: dict[int, list[Any]] = {}
 
     async def batch_load_fn(self, keys: Sequence[int]) -> list[list[ProblemRow]]:
         drafts = policies.can_see_drafts(await self._context.viewer())
@@ -124,7 +127,7 @@ class Loaders:
         return BatchLoader(self._context, catalog.lesson_pages, list)
 
     @cached_property
-    def problems_by_lesson(self) -> DataLoader[int, list[ProblemRow]]:
+    def problems_by_lesson(self) -> ProblemsByLessonLoader:
         return ProblemsByLessonLoader(self._context)
 
     @cached_property

@@ -84,6 +84,7 @@ class RetryingGraphQLRouter(GraphQLRouter[Context, RootValue]):
             nonlocal runs
             if runs:
                 await context.release()  # a fresh session and fresh loaders: nothing of the failed run
+            context.rerun = runs > 0  # the first run paid the query budget (graph/budget.py)
             runs += 1
             context.commit_sent = False
             result = await super(RetryingGraphQLRouter, self).execute_single(

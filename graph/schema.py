@@ -21,6 +21,7 @@ from strawberry.types import Info
 
 from domain.settings import Settings, get_settings
 from graph.analytics.resolvers import AnalyticsQuery
+from graph.budget import budget_extensions, executor_class
 from graph.classes.resolvers import ClassMutation, ClassQuery
 from graph.classes.types import Class
 from graph.content.mutations import ContentMutation
@@ -38,7 +39,6 @@ from graph.learning.types import Submission
 from graph.persisted_queries import PersistedQueries
 from graph.rate_limits import TooManyRequests
 from graph.realtime.resolvers import RealtimeQuery
-from graph.realtime.sharing import SharedResultExecutionContext
 from graph.realtime.subscriptions import RealtimeSubscription
 from graph.reviews.resolvers import ReviewMutation, ReviewQuery
 from graph.reviews.types import ReviewCard
@@ -106,7 +106,7 @@ def create_schema(settings: Settings | None = None) -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
-        execution_context_class=SharedResultExecutionContext,  # subscribers of one board share executions
+        execution_context_class=executor_class(settings),  # subscribers of one board share executions
         scalar_overrides=SCALAR_OVERRIDES,  # DateTime, Date, JSON, Upload with their exact formats
         extensions=[
             ErrorPolicy,
@@ -117,6 +117,7 @@ def create_schema(settings: Settings | None = None) -> strawberry.Schema:
             *caches,
             lambda: AddValidationRules(limits),
             lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
+            *budget_extensions(settings),  # after the validation cache: they read its outcome
         ],
     )
 

@@ -84,8 +84,17 @@ def serve(
     server_gc()
     # No permessage-deflate: its zlib state costs ~300 KB per WebSocket for small, frequent messages.
     # No proxy headers from uvicorn (it trusts 127.0.0.1 by default): the app honours X-Forwarded-For
-    # from LEARNQL_TRUSTED_PROXIES only (graph/app.py).
-    uvicorn.run(app, host=host, port=port, log_level="info", ws_per_message_deflate=False, proxy_headers=False)
+    # from LEARNQL_TRUSTED_PROXIES only (graph/app.py). On SIGTERM, requests still running after the
+    # graceful timeout are cancelled: none keeps the process alive.
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_level="info",
+        ws_per_message_deflate=False,
+        proxy_headers=False,
+        timeout_graceful_shutdown=settings.graceful_shutdown_seconds,
+    )
 
 
 @cli.command("create-user")

@@ -278,7 +278,7 @@ async def _finish_complete(
     for submission_id, user_id, lesson_id, max_score in complete:
         # Answers graded inside the mutation earned their XP then (award_answer_xp would skip them anyway).
         free_text = [problems[p] for p in correct[submission_id] if problems[p].kind == ProblemKind.FREE_TEXT]
-        gained = await award_answer_xp(session, users[user_id], free_text, now)
+        gained = await award_answer_xp(session, users[user_id], free_text, now, submission_id=submission_id)
         score = round(scores[submission_id], 6)
         graded.append({"sid": submission_id, "score": score, "gained": gained})
         if lesson_id is not None:

@@ -13,10 +13,10 @@ from sqlalchemy import ColumnElement, case, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from domain import outbox
+from domain import outbox, policies
 from domain.infra.database import dialect_insert
 from domain.learning.rules import Streak, advance_streak, lesson_completed, local_day, xp_for_correct_answer
-from domain.models import Lesson, LessonProgress, Problem, User, XpEvent
+from domain.models import Answer, Lesson, LessonProgress, Problem, User, XpEvent
 from domain.realtime import events
 
 
@@ -52,8 +52,12 @@ async def award_xp(
     return gained
 
 
-async def award_answer_xp(session: AsyncSession, user: User, correct: Sequence[Problem], now: datetime) -> int:
-    """XP for first-time correct answers, once per problem per user, attributed to each problem's course."""
+async def award_answer_xp(
+    session: AsyncSession, user: User, correct: Sequence[Problem], now: datetime, *, submission_id: int
+) -> int:
+    """XP for correct answers given before the solution was shown (docs/rules/xp.md), once per problem per
+    user, attributed to each problem's course. `submission_id` is the submission the answers belong to."""
+    correct = await _unseen(session, user, correct, submission_id)
     if not correct:
         return 0
     lesson_ids = {p.lesson_id for p in correct}
@@ -68,6 +72,26 @@ async def award_answer_xp(session: AsyncSession, user: User, correct: Sequence[P
         ]
         gained += await award_xp(session, user, awards, now, course_id=course_id)
     return gained
+
+
+async def _unseen(session: AsyncSession, user: User, problems: Sequence[Problem], submission_id: int) -> list[Problem]:
+    """The problems whose solution the user could not see when answering in `submission_id`: an answer
+    of theirs in an earlier submission showed it (policies.can_see_answer_key), and staff always see it.
+
+    Safe under concurrency: the caller holds the user's row lock, so every earlier answer of this user
+    that could have shown a solution is committed and visible here; a concurrent submission still
+    waiting for the lock has shown nothing yet. Submission ids give the order: submit() claims a
+    submission under that same lock (lock_user first, then the claim), so a user's ids follow the
+    order their submissions took the lock, and a submission's solutions show only once it commits."""
+    if not problems:
+        return []
+    query = select(col(Answer.problem_id)).where(
+        col(Answer.user_id) == user.id,
+        col(Answer.problem_id).in_({p.id for p in problems}),
+        col(Answer.submission_id) < submission_id,
+    )
+    answered = set((await session.execute(query.distinct())).scalars())
+    return [p for p in problems if not policies.can_see_answer_key(user, answered=p.id in answered)]
 
 
 def touch_streak(user: User, now: datetime) -> None:

@@ -163,7 +163,8 @@ async def submit(
         for a in request.answers
     ]
     session.add_all(answers)
-    xp = await award_answer_xp(session, user, [by_id[a.problem_id] for a in answers if a.correct], now)
+    correct = [by_id[a.problem_id] for a in answers if a.correct]
+    xp = await award_answer_xp(session, user, correct, now, submission_id=submission_id)
     touch_streak(user, now)
     # review cards: created on a first answer; a single-problem answer also reviews an existing card
     xp += await scheduling.on_answered(session, user, answers, now, practice=request.problem_id is not None)

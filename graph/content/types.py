@@ -133,8 +133,15 @@ class Lesson(EncodedNode):
 
     @strawberry.field(description="Published problems in order (instructors also see drafts).")
     async def problems(self, info: Info[Context, Any]) -> list[Problem]:
-        problems = [Problem.from_model(p) for p in await info.context.loaders.problems_by_lesson.load(self.id)]
-        if selects(info, "options"):  # read ahead, in the batch the loader would make anyway
+        loader = info.context.loaders.problems_by_lesson
+        problems: list[Problem] | None = loader.objects.get(self.id)
+        if problems is None:
+            rows = await loader.load(self.id)
+            problems = loader.objects.get(self.id)  # converted by a call that resumed first
+            if problems is None:
+                problems = loader.objects[self.id] = [Problem.from_model(p) for p in rows]
+        if problems and problems[0].prefetched_options is None and selects(info, "options"):
+            # read ahead, in the batch the loader would make anyway
             loaded = await info.context.loaders.options_by_problem.load_many([p.id for p in problems])
             for problem, options in zip(problems, loaded, strict=True):
                 problem.prefetched_options = [Option.from_model(o) for o in options]

@@ -25,15 +25,17 @@ from strawberry.types.unset import UNSET, UnsetType
 
 from domain.errors import Unauthenticated
 from graph.context import Context, Services
-from graph.realtime.transport import OperationAwareHandler, TextFrames, authorization_of
+from graph.realtime.transport import LegacyHandler, OperationAwareHandler, TextFrames, authorization_of
 
 
 class WebSocketView(GraphQL[Context, None]):
     websocket_adapter_class = TextFrames
     graphql_transport_ws_handler_class = OperationAwareHandler
+    graphql_ws_handler_class = LegacyHandler
 
     def __init__(self, schema: BaseSchema, services: Services) -> None:
-        super().__init__(schema, graphql_ide=None)
+        limit = services.settings.max_subscriptions_per_connection
+        super().__init__(schema, graphql_ide=None, max_subscriptions_per_connection=limit)
         self.services = services
 
     def encode_json(self, data: object) -> str | bytes:

@@ -18,10 +18,14 @@ from contextvars import ContextVar
 from typing import Any
 
 import orjson
+from graphql import GraphQLError
 from starlette.websockets import WebSocketDisconnect
 from strawberry.asgi import ASGIWebSocketAdapter
 from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import BaseGraphQLTransportWSHandler, Operation
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import SubscribeMessage
+from strawberry.subscriptions.protocols.graphql_ws.handlers import BaseGraphQLWSHandler
+from strawberry.subscriptions.protocols.graphql_ws.types import StartMessage
 
 
 def authorization_of(params: object) -> str | None:
@@ -87,10 +91,49 @@ _operation: ContextVar[tuple[BaseGraphQLTransportWSHandler[Any, Any], Operation[
 )
 
 
+def too_many_operations(limit: int) -> GraphQLError:
+    """The answer to one operation more than LEARNQL_MAX_SUBSCRIPTIONS_PER_CONNECTION allows."""
+    return GraphQLError(
+        f"This connection already runs {limit} operations, the most one connection may "
+        "(LEARNQL_MAX_SUBSCRIPTIONS_PER_CONNECTION): complete one first, or open another connection.",
+        extensions={"code": "TOO_MANY_SUBSCRIPTIONS", "limit": limit},
+    )
+
+
 class OperationAwareHandler(BaseGraphQLTransportWSHandler[Any, Any]):
+    async def handle_subscribe(self, message: SubscribeMessage) -> None:
+        limit = self.max_subscriptions_per_connection
+        if (
+            limit is not None
+            and self.connection_acknowledged
+            and message["id"] not in self.operations
+            and len(self.operations) >= limit
+        ):  # strawberry's own refusal says only "Subscription limit reached"
+            error = too_many_operations(limit)
+            await self.send_message({"id": message["id"], "type": "error", "payload": [error.formatted]})
+            return
+        await super().handle_subscribe(message)
+
     async def run_operation(self, operation: Operation[Any, Any]) -> None:
         _operation.set((self, operation))  # the operation's own task: the value stays with it
         await super().run_operation(operation)
+
+
+class LegacyHandler(BaseGraphQLWSHandler[Any, Any]):
+    """The legacy graphql-ws protocol, with the same refusal past the per-connection limit."""
+
+    async def handle_start(self, message: StartMessage) -> None:
+        limit = self.max_subscriptions_per_connection
+        if (
+            limit is not None
+            and self.connection_acknowledged
+            and message["id"] not in self.tasks
+            and len(self.tasks) >= limit
+        ):
+            payload = too_many_operations(limit).formatted
+            await self.send_message({"type": "error", "id": message["id"], "payload": payload})
+            return
+        await super().handle_start(message)
 
 
 DirectSender = tuple[BaseGraphQLTransportWSHandler[Any, Any], Operation[Any, Any]]

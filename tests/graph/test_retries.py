@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engin
 
 from domain.accounts import auth
 from domain.clock import utcnow
+from domain.infra.budget import MemoryBudget
 from domain.infra.database import session_factory
 from domain.models import ProblemKind, ReviewLog, User
 from domain.settings import Settings
@@ -151,7 +152,7 @@ async def test_an_unreachable_database_is_503_unavailable_logged_once_and_named_
     ready = await http.get("/ready")
 
     assert back.status_code == 200
-    assert back.json() == {"data": {"viewer": {"id": encode("User", learner.id), "displayName": learner.display_name}}}
+    assert back.json()["data"] == {"viewer": {"id": encode("User", learner.id), "displayName": learner.display_name}}
     assert ready.status_code == 200
     assert ready.json() == {"status": "ready", "database": "up"}
     assert health_lines(caplog) == ["database: up -> down", "database: down -> up"]
@@ -172,6 +173,25 @@ async def test_a_lost_pooled_connection_is_retried_inside_the_server(
     assert response.json()["data"]["viewer"]["id"] == encode("User", learner.id)
     assert services.health.database.failures == 1  # the first run failed, the rerun did not
     assert tracebacks(caplog) == []
+
+
+async def test_a_rerun_operation_takes_its_cost_from_the_budget_once(
+    gated: tuple[Gate, httpx.AsyncClient, Services, User],
+) -> None:
+    gate, http, services, learner = gated
+    services.budget = MemoryBudget(100_000, 0.001)  # refills next to nothing during the test
+    await gate.open()
+    first = await http.post("/graphql", json={"query": VIEWER})
+
+    gate.cut()  # the second request's first run fails; its rerun succeeds
+    second = await http.post("/graphql", json={"query": VIEWER})
+
+    assert services.health.database.failures == 1
+    assert first.json()["extensions"]["cost"]["budget"]["remaining"] == 99_999
+    assert second.json()["extensions"]["cost"] == {
+        "requested": 1,
+        "budget": {"maximum": 100_000, "remaining": 99_998, "restoreRate": 0.001},
+    }
 
 
 async def test_a_deadlock_inside_a_mutation_is_retried_and_succeeds(
