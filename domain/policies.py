@@ -12,7 +12,19 @@ docs/architecture/policies.md is the same rules in prose.
 
 from __future__ import annotations
 
-from domain.models import Class, Course, Job, Lesson, Problem, ProblemStatus, ReviewCard, Role, Submission, User
+from domain.models import (
+    Class,
+    Course,
+    Job,
+    Lesson,
+    Problem,
+    ProblemStatus,
+    ReviewCard,
+    Role,
+    Submission,
+    TutorThread,
+    User,
+)
 
 # -- who the viewer is ---------------------------------------------------------------------------
 
@@ -136,3 +148,22 @@ def can_view_student(viewer: User | None, student_id: int, *, in_viewer_class: b
     if viewer is None:
         return False
     return is_owner(viewer.id, student_id) or is_admin(viewer) or (is_instructor(viewer) and in_viewer_class)
+
+
+# -- the AI tutor --------------------------------------------------------------------------------
+
+
+def can_ask_tutor(viewer: User | None, problem: Problem, lesson: Lesson) -> bool:
+    """Ask about a problem the viewer can see: learners the published ones, staff (who author) any."""
+    return viewer is not None and can_view_problem(viewer, problem, lesson)
+
+
+def can_view_tutor_thread(viewer: User | None, thread: TutorThread) -> bool:
+    """Read, follow, continue, stop or delete a thread: its owner only, as a conversation is private;
+    to anyone else it looks like a missing one."""
+    return viewer is not None and is_owner(viewer.id, thread.user_id)
+
+
+def can_view_tutor_usage(viewer: User | None, course: Course) -> bool:
+    """What the tutor cost in a course: an admin, or the instructor who owns the course."""
+    return can_author_course(viewer, course)

@@ -47,6 +47,7 @@ class Settings(BaseSettings):
     limit_generate_problems_per_user: str = "20 per hour"
     limit_import_problems_per_user: str = "30 per hour"
     limit_ai_evaluations_per_user: str = "120 per hour"  # submissions that queue free-text evaluation
+    limit_tutor_messages_per_user: str = "60 per hour"  # askTutor messages (an idempotent resend is free)
     # Peers (IPs or CIDR networks, comma-separated) whose X-Forwarded-For names the client; empty: none.
     trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
@@ -92,6 +93,17 @@ class Settings(BaseSettings):
     job_queue_name: str | None = None  # arq queue; None: "<redis_prefix>jobs"
     jobs_autostart: bool = True  # in-process runner: start jobs at once (tests run them explicitly instead)
 
+    # The AI tutor (docs/tutor.md): limits, the size of what it reads, how its replies are streamed.
+    tutor_max_message_chars: int = Field(default=2000, ge=1, le=100_000)
+    tutor_tokens_per_user_per_day: int = Field(default=200_000, ge=1)  # prompt + completion, last 24 hours
+    tutor_history_turns: int = Field(default=12, ge=1, le=200)  # earlier turns are left out, and the prompt says so
+    tutor_lesson_chars: int = Field(default=4000, ge=0)  # of the lesson text around the problem
+    tutor_max_reply_tokens: int = Field(default=600, ge=16, le=16_000)
+    tutor_publish_interval_ms: int = Field(default=250, ge=0, le=10_000)  # deltas coalesced to at most this often
+    tutor_save_interval_ms: int = Field(default=1000, ge=0, le=60_000)  # the text so far saved to the row
+    ai_local_stream_delay_ms: int = Field(default=15, ge=0, le=5000)  # local provider: pause between words
+    ai_first_token_timeout_seconds: float = Field(default=30.0, gt=0)  # streaming: retried before the first token
+
     @field_validator(
         "limit_login_failures_per_account",
         "limit_login_failures_per_ip",
@@ -99,6 +111,7 @@ class Settings(BaseSettings):
         "limit_generate_problems_per_user",
         "limit_import_problems_per_user",
         "limit_ai_evaluations_per_user",
+        "limit_tutor_messages_per_user",
     )
     @classmethod
     def _parse_limit(cls, value: str) -> str:

@@ -26,6 +26,7 @@ from domain.jobs.records import FINAL, Usage
 from domain.models import Job, JobKind, JobStatus, ProblemKind
 from workers.ai import ProviderError, ProviderUnavailable
 from workers.runtime import Runtime
+from workers.tutor import tutor_reply
 
 log = logging.getLogger("learnql.jobs")
 T = TypeVar("T")
@@ -121,7 +122,11 @@ async def jobs_sweep(ctx: dict[str, Any]) -> int:
     return len(overdue)
 
 
-FUNCTIONS: dict[str, JobFunction] = {"generation_run": generation_run, "evaluation_run": evaluation_run}
+FUNCTIONS: dict[str, JobFunction] = {
+    "generation_run": generation_run,
+    "evaluation_run": evaluation_run,
+    "tutor_reply": tutor_reply,
+}
 
 
 async def _run(ctx: dict[str, Any], job_id: int, body: Callable[[Runtime, Job], Awaitable[None]]) -> str:

@@ -63,12 +63,17 @@ class Usage:
 def defer(session: AsyncSession, job: Job) -> None:
     """Send the job to the queue once this transaction commits (a rollback forgets it)."""
     assert job.id is not None
+    defer_call(session, Enqueue(FUNCTIONS[JobKind(job.kind)], job.id))
+
+
+def defer_call(session: AsyncSession, request: Enqueue) -> None:
+    """Send any job function call once this transaction commits (tutor replies have no job row)."""
     info = session.info
     if _PENDING not in info:
         info[_PENDING] = []
         event.listen(session.sync_session, "after_commit", _promote)
         event.listen(session.sync_session, "after_rollback", _discard)
-    info[_PENDING].append(Enqueue(FUNCTIONS[JobKind(job.kind)], job.id))
+    info[_PENDING].append(request)
 
 
 def _promote(session: Session, *_: Any) -> None:

@@ -21,6 +21,7 @@ from domain.learning.models import (
     XpEvent,
 )
 from domain.reviews.models import CardState, ReviewCard, ReviewLog, ReviewSettings
+from domain.tutor.models import TutorMessage, TutorMessageStatus, TutorRole, TutorThread
 
 __all__ = [
     "AiCacheEntry",
@@ -49,6 +50,10 @@ __all__ = [
     "Submission",
     "SubmissionStatus",
     "Topic",
+    "TutorMessage",
+    "TutorMessageStatus",
+    "TutorRole",
+    "TutorThread",
     "User",
     "XpEvent",
 ]

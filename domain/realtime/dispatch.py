@@ -9,7 +9,9 @@ transaction has committed, and the database stays the source of truth (`learnql 
 Channels (namespaced by `LEARNQL_REDIS_PREFIX` on Redis):
 - `xp`: `{"awards": [...]}` for every commit that awarded XP;
 - `submissions:<user id>`: `{"user", "submission"}` when one of the user's submissions is graded;
-- `job:<job id>`: `{"job", "user", "status", "progress", "at", "error"}` as a job moves on.
+- `job:<job id>`: `{"job", "user", "status", "progress", "at", "error"}` as a job moves on;
+- `tutor:<thread id>`: `{"thread", "message", "text", "status", "done", "usage"}` as a reply is written
+  (the reply job publishes its deltas here directly, coalesced; final states go through commits).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from domain.infra.broker import Broker, InProcessBroker, RedisBroker
 from domain.infra.leaderboard_store import LeaderboardStore, RedisLeaderboardStore, SqlLeaderboardStore
 from domain.realtime import events
-from domain.realtime.events import Event, JobProgress, SubmissionGraded, XpAwarded
+from domain.realtime.events import Event, JobProgress, SubmissionGraded, TutorReply, XpAwarded
 from domain.realtime.leaderboards import Board, Scope
 from domain.settings import Settings
 
@@ -38,6 +40,10 @@ def submissions_channel(user_id: int) -> str:
 
 def job_channel(job_id: int) -> str:
     return f"job:{job_id}"
+
+
+def tutor_channel(thread_id: int) -> str:
+    return f"tutor:{thread_id}"
 
 
 class Realtime:
@@ -81,6 +87,8 @@ class Realtime:
                     await self.broker.publish(submissions_channel(item.user_id), events.encode(item))
                 elif isinstance(item, JobProgress):
                     await self.broker.publish(job_channel(item.job_id), events.encode(item))
+                elif isinstance(item, TutorReply):
+                    await self.broker.publish(tutor_channel(item.thread_id), events.encode(item))
         except Exception:
             log.exception("dispatching %d committed events failed", len(committed))
 
