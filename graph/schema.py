@@ -41,13 +41,17 @@ from graph.realtime.sharing import SharedResultExecutionContext
 from graph.realtime.subscriptions import RealtimeSubscription
 from graph.reviews.resolvers import ReviewMutation, ReviewQuery
 from graph.reviews.types import ReviewCard
+from graph.tutor.resolvers import TutorMutation, TutorQuery
+from graph.tutor.subscriptions import TutorSubscription
+from graph.tutor.types import TutorMessage, TutorThread
 from graph.users.authentication import VerifyToken
 from graph.users.resolvers import UserMutation, UserQuery
 from graph.users.tokens import TokenMutation
 from graph.users.types import User
 
 NODE_TYPES: dict[str, type[relay.Node]] = {
-    t.__name__: t for t in (Course, Lesson, Problem, Topic, User, Submission, ReviewCard, Class, Job)
+    t.__name__: t
+    for t in (Course, Lesson, Problem, Topic, User, Submission, ReviewCard, Class, Job, TutorThread, TutorMessage)
 }
 
 
@@ -68,13 +72,23 @@ class NodeQuery:
 
 
 Query = merge_types(
-    "Query", (NodeQuery, UserQuery, ContentQuery, ReviewQuery, RealtimeQuery, ClassQuery, AnalyticsQuery, JobQuery)
+    "Query",
+    (NodeQuery, UserQuery, ContentQuery, ReviewQuery, RealtimeQuery, ClassQuery, AnalyticsQuery, JobQuery, TutorQuery),
 )
 Mutation = merge_types(
     "Mutation",
-    (UserMutation, TokenMutation, LearningMutation, ContentMutation, ReviewMutation, ClassMutation, JobMutation),
+    (
+        UserMutation,
+        TokenMutation,
+        LearningMutation,
+        ContentMutation,
+        ReviewMutation,
+        ClassMutation,
+        JobMutation,
+        TutorMutation,
+    ),
 )
-Subscription = merge_types("Subscription", (RealtimeSubscription,))
+Subscription = merge_types("Subscription", (RealtimeSubscription, TutorSubscription))
 
 
 class WriteTransactions(SchemaExtension):

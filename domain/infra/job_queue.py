@@ -33,10 +33,11 @@ class Enqueue:
 
     function: str
     job_id: int
+    namespace: str = "job"  # of the id: "job" for job rows; tutor replies are TutorMessage ids
 
     @property
     def key(self) -> str:
-        return f"learnql:job:{self.job_id}"
+        return f"learnql:{self.namespace}:{self.job_id}"
 
 
 class JobQueue(ABC):

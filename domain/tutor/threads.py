@@ -269,7 +269,7 @@ async def ask(
     thread.updated_at = now
     await session.flush()
     assert reply.id is not None
-    jobs.defer_call(session, Enqueue(REPLY_FUNCTION, reply.id))
+    jobs.defer_call(session, Enqueue(REPLY_FUNCTION, reply.id, namespace="tutor-reply"))
     return Asked(thread, message, reply, replayed=False)
 
 
