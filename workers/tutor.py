@@ -57,7 +57,7 @@ class Relay:
         interval = settings.tutor_publish_interval_ms / 1000
         save_every = settings.tutor_save_interval_ms / 1000
         loop = asyncio.get_running_loop()
-        last_save = loop.time()
+        last_save = -save_every  # the first text is saved at once, like the first delta is published
         while not self.stopped:
             await self._changed.wait()
             self._changed.clear()
