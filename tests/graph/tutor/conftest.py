@@ -13,9 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from domain.infra.job_queue import InProcessJobQueue
 from domain.settings import Settings
 from tests.graph.realtime.subscriptions.conftest import Server, app_for, now, realtime_settings, serve
-from tests.workers.conftest import run_burst_worker, worker_env
+from tests.workers.conftest import ChatServer, chat, openai_settings, run_burst_worker, worker_env
 
-__all__ = ["now", "realtime_settings"]
+__all__ = ["chat", "now", "realtime_settings"]
 
 TUNING: dict[str, object] = {
     "ai_local_stream_delay_ms": 20,
@@ -27,6 +27,17 @@ TUNING: dict[str, object] = {
 @pytest.fixture
 async def tutor_server(realtime_settings: Settings, engine: AsyncEngine, now: datetime) -> AsyncIterator[Server]:
     settings = realtime_settings.model_copy(update=TUNING)
+    async with serve(app_for(settings, engine, now), settings) as running:
+        yield running
+
+
+@pytest.fixture
+async def openai_server(
+    realtime_settings: Settings, engine: AsyncEngine, now: datetime, chat: ChatServer
+) -> AsyncIterator[Server]:
+    """The tutor on the openai provider, against the scripted chat server (never the network)."""
+    settings = openai_settings(realtime_settings.model_copy(update=TUNING), chat, ai_max_retries=1)
+    chat.script.stream_delay = 0.02
     async with serve(app_for(settings, engine, now), settings) as running:
         yield running
 
