@@ -24,6 +24,7 @@ from domain.infra.job_queue import Enqueue, JobFunction
 from domain.jobs import records as jobs
 from domain.jobs.records import FINAL, Usage
 from domain.models import Job, JobKind, JobStatus, ProblemKind
+from domain.tutor import replies
 from workers.ai import ProviderError, ProviderUnavailable
 from workers.runtime import Runtime
 from workers.tutor import tutor_reply
@@ -115,6 +116,7 @@ async def jobs_sweep(ctx: dict[str, Any]) -> int:
         for job in overdue:
             if job.status == JobStatus.RUNNING.value and job.id is not None:
                 await jobs.fail(session, job.id, STALLED, now)
+        await replies.fail_stalled(session, rt.settings, now, now - running_for)  # tutor replies left STREAMING
         await rt.commit(session)
     resend = [Enqueue(jobs.FUNCTIONS[JobKind(j.kind)], j.id) for j in overdue if j.status == "QUEUED" and j.id]
     if rt.queue is not None:

@@ -140,3 +140,23 @@ async def finish(
         ),
     )
     return reply
+
+
+STALLED = "The reply stopped: no sign of life from its worker; ask again."
+
+
+async def fail_stalled(session: AsyncSession, settings: Settings, now: datetime, idle_before: datetime) -> int:
+    """FAIL replies STREAMING without a save since `idle_before` (their request or worker was lost),
+    keeping their text, so that the thread takes questions again. For the workers' sweep."""
+    query = (
+        select(col(TutorMessage.id))
+        .where(col(TutorMessage.status) == STREAMING, col(TutorMessage.updated_at) < idle_before)
+        .order_by(col(TutorMessage.id))
+        .limit(1000)
+    )
+    stalled = [message_id for message_id in (await session.execute(query)).scalars() if message_id is not None]
+    for message_id in stalled:
+        row = await session.get(TutorMessage, message_id)
+        if row is not None:
+            await finish(session, message_id, row.text, Usage(), settings, now, error=STALLED)
+    return len(stalled)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,12 +14,13 @@ from domain.jobs import records as jobs
 from domain.models import Answer, Problem, ProblemKind, Submission, TutorMessage, User
 from domain.realtime.dispatch import tutor_channel
 from domain.settings import Settings
-from domain.tutor import threads
+from domain.tutor import replies, threads
 from domain.tutor.threads import AskInput
 from tests.factories import make_course, make_user
 from tests.workers.conftest import ChatServer, openai_settings
 from workers.ai.local import LocalProvider
 from workers.ai.openai import OpenAIProvider
+from workers.jobs import jobs_sweep
 from workers.runtime import Runtime
 from workers.tutor import UNAVAILABLE, tutor_reply
 
@@ -265,3 +266,27 @@ async def test_a_reply_stopped_by_a_dead_worker_is_failed_not_written_twice(
 
     assert outcome == "failed"
     assert (reply.status, reply.text) == ("FAILED", "Half a repl")
+
+
+async def test_the_sweep_fails_a_reply_left_streaming_and_the_thread_takes_questions_again(
+    session: AsyncSession, settings: Settings, now: datetime, make_runtime: Callable[..., Runtime]
+) -> None:
+    learner, problem = await _learner_and_problem(session, settings, now)
+    stale = now - timedelta(seconds=settings.job_timeout_seconds + 120)
+    asked = await _ask(session, settings, stale, learner, problem, "m1")  # its request was lost
+    fresh = await _ask(session, settings, now, learner, await _other_problem(session, now), "m2")
+
+    swept = await jobs_sweep({"runtime": make_runtime(settings)})
+    stalled, running = await _row(session, asked.reply.id or 0), await _row(session, fresh.reply.id or 0)
+    follow_up = await threads.ask(session, learner, AskInput("Again", "m3", thread_id=asked.thread.id), settings, now)
+
+    assert swept == 0  # no job rows
+    assert (stalled.status, stalled.error) == ("FAILED", replies.STALLED)
+    assert running.status == "STREAMING"
+    assert follow_up.reply.status == "STREAMING"
+
+
+async def _other_problem(session: AsyncSession, now: datetime) -> Problem:
+    fixture = await make_course(session, now, kinds=(ProblemKind.NUMERIC,))
+    await session.commit()
+    return fixture.problems[fixture.lessons[0].id][0]  # type: ignore[index]
