@@ -139,7 +139,10 @@ def _streamed(body: dict[str, Any], behaviour: str, script: Script) -> Streaming
 
 
 def create_app(script: Script | None = None) -> Starlette:
-    script = script or Script(latency=int(os.environ.get("CHAT_LATENCY_MS", "0")) / 1000)
+    script = script or Script(
+        latency=int(os.environ.get("CHAT_LATENCY_MS", "0")) / 1000,
+        stream_delay=int(os.environ.get("CHAT_STREAM_DELAY_MS", "0")) / 1000,
+    )
 
     async def completions(request: Request) -> Response:
         key = request.headers.get("authorization", "").removeprefix("Bearer ")

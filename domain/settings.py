@@ -101,6 +101,7 @@ class Settings(BaseSettings):
     tutor_max_reply_tokens: int = Field(default=600, ge=16, le=16_000)
     tutor_publish_interval_ms: int = Field(default=250, ge=0, le=10_000)  # deltas coalesced to at most this often
     tutor_save_interval_ms: int = Field(default=1000, ge=0, le=60_000)  # the text so far saved to the row
+    tutor_concurrency: int = Field(default=100, ge=1, le=10_000)  # replies written at a time per process
     ai_local_stream_delay_ms: int = Field(default=15, ge=0, le=5000)  # local provider: pause between words
     ai_first_token_timeout_seconds: float = Field(default=30.0, gt=0)  # streaming: retried before the first token
 
@@ -131,6 +132,11 @@ class Settings(BaseSettings):
     @property
     def jobs_queue(self) -> str:
         return self.job_queue_name or f"{self.redis_prefix}jobs"
+
+    @property
+    def tutor_queue(self) -> str:
+        """The arq queue of tutor replies (workers.settings.TutorWorkerSettings)."""
+        return f"{self.jobs_queue}:tutor"
 
     @property
     def is_sqlite(self) -> bool:

@@ -19,7 +19,7 @@ from domain.analytics import invalidation
 from domain.clock import utcnow
 from domain.infra.cache import Cache, create_cache
 from domain.infra.database import create_engine, session_factory
-from domain.infra.job_queue import ArqJobQueue, JobQueue, create_job_queue
+from domain.infra.job_queue import ArqJobQueue, JobQueue, Lane, create_job_queue
 from domain.jobs import records as jobs
 from domain.realtime import events
 from domain.realtime.dispatch import Realtime
@@ -50,7 +50,9 @@ class Runtime:
         engine = create_engine(settings)
         realtime = Realtime(settings, session_factory(engine), utcnow)
         queue = (
-            ArqJobQueue(settings.redis_url, settings.jobs_queue, settings.redis_prefix) if settings.redis_url else None
+            ArqJobQueue(settings.redis_url, settings.jobs_queue, settings.redis_prefix, job_lanes(settings))
+            if settings.redis_url
+            else None
         )
         return cls(settings, engine, realtime, create_cache(settings), create_provider(settings), queue, owned=True)
 
@@ -121,4 +123,10 @@ def api_job_queue(services: Any) -> JobQueue:
         max_tries=settings.job_max_tries,
         on_close=closed,
         autostart=settings.jobs_autostart,
+        lanes=job_lanes(settings),
     )
+
+
+def job_lanes(settings: Settings) -> dict[str, Lane]:
+    """Tutor replies stream for seconds while mostly waiting for the provider: a lane of their own."""
+    return {"tutor_reply": Lane(settings.tutor_queue, settings.tutor_concurrency)}

@@ -1,4 +1,5 @@
-"""arq worker settings: `uv run arq workers.settings.WorkerSettings` (needs LEARNQL_REDIS_URL).
+"""arq worker settings: `uv run arq workers.settings.WorkerSettings` (needs LEARNQL_REDIS_URL), and
+`uv run arq workers.settings.TutorWorkerSettings` for the tutor's streamed replies (a queue of their own).
 
 The worker reads the same LEARNQL_* settings as the API: database, Redis (queue, pub/sub, cache),
 and the AI provider. Jobs are retried up to LEARNQL_JOB_MAX_TRIES times (provider outages, a killed
@@ -17,6 +18,7 @@ from arq.connections import RedisSettings
 from domain.settings import get_settings
 from workers.jobs import FUNCTIONS, jobs_sweep
 from workers.runtime import Runtime
+from workers.tutor import tutor_reply
 
 log = logging.getLogger("learnql.worker")
 _settings = get_settings()
@@ -37,7 +39,7 @@ async def shutdown(ctx: dict[str, Any]) -> None:
 
 
 class WorkerSettings:
-    functions: ClassVar = list(FUNCTIONS.values())
+    functions: ClassVar = [function for name, function in FUNCTIONS.items() if name != "tutor_reply"]
     # arq names a cron run's job "<name>:<time in ms>" in keys shared by every queue on the Redis
     # server: the prefix keeps two deployments (or test runs) sharing one Redis from skipping each
     # other's sweeps as duplicates.
@@ -60,3 +62,20 @@ class WorkerSettings:
     max_jobs = 10
     keep_result = 3600
     health_check_key = f"{_settings.jobs_queue}:health-check"
+
+
+class TutorWorkerSettings:
+    """Tutor replies: each streams for seconds while mostly waiting for the provider, so many run at a
+    time (LEARNQL_TUTOR_CONCURRENCY), on a queue of their own that the other jobs never wait behind.
+    Not retried by arq: a reply that broke off is FAILED with its text (workers/tutor.py)."""
+
+    functions: ClassVar = [tutor_reply]
+    on_startup = startup
+    on_shutdown = shutdown
+    redis_settings = WorkerSettings.redis_settings
+    queue_name = _settings.tutor_queue
+    max_tries = 1
+    job_timeout = _settings.job_timeout_seconds
+    max_jobs = _settings.tutor_concurrency
+    keep_result = 3600
+    health_check_key = f"{_settings.tutor_queue}:health-check"

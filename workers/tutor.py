@@ -36,7 +36,8 @@ UNAVAILABLE = "The tutor is unavailable right now; ask again in a moment."
 
 class Relay:
     """Publishes the growing text (leading edge, then at most once per interval), saves it now and
-    then, and notices a stop."""
+    then, and notices a stop. Closed by letting its loop end, never by cancelling it: a task cancelled
+    inside a transaction could leave a connection holding the reply's row lock."""
 
     def __init__(self, rt: Runtime, prepared: Prepared) -> None:
         self.rt = rt
@@ -46,6 +47,7 @@ class Relay:
         self._published = ""
         self._saved = ""
         self._changed = asyncio.Event()
+        self._closing = asyncio.Event()
         self._task = asyncio.create_task(self._run(), name=f"learnql-tutor-{prepared.message_id}")
 
     def grow(self, delta: str) -> None:
@@ -61,30 +63,43 @@ class Relay:
         while not self.stopped:
             await self._changed.wait()
             self._changed.clear()
+            if self._closing.is_set():
+                return
             started = loop.time()
-            text = self.text
-            if text != self._published:
-                self._published = text
-                reply = events.TutorReply(
-                    self.prepared.thread_id, self.prepared.message_id, text, TutorMessageStatus.STREAMING.value, False
-                )
-                await self.rt.realtime.broker.publish(tutor_channel(self.prepared.thread_id), events.encode(reply))
-            if started - last_save >= save_every and text != self._saved:
+            save = started - last_save >= save_every
+            if save:
                 last_save = started
-                async with self.rt.writing() as session:
-                    still = await replies.save(session, self.prepared.message_id, text, self.rt.now())
-                    await self.rt.commit(session)
-                self._saved = text
-                self.stopped = not still
-            else:
-                async with self.rt.reading() as session:
-                    self.stopped = not await replies.streaming(session, self.prepared.message_id)
-            await asyncio.sleep(max(0.0, interval - (loop.time() - started)))
+            await self._step(save)
+            pause = interval - (loop.time() - started)
+            if pause > 0:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._closing.wait(), pause)
+
+    async def _step(self, save: bool) -> None:
+        text = self.text
+        if text != self._published:
+            self._published = text
+            reply = events.TutorReply(
+                self.prepared.thread_id, self.prepared.message_id, text, TutorMessageStatus.STREAMING.value, False
+            )
+            await self.rt.realtime.broker.publish(tutor_channel(self.prepared.thread_id), events.encode(reply))
+        if save and text != self._saved:
+            async with self.rt.writing() as session:
+                still = await replies.save(session, self.prepared.message_id, text, self.rt.now())
+                await self.rt.commit(session)
+            self._saved = text
+        else:
+            async with self.rt.reading() as session:
+                still = await replies.streaming(session, self.prepared.message_id)
+        self.stopped = not still
 
     async def close(self) -> None:
-        self._task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
+        self._closing.set()
+        self._changed.set()
+        try:
             await self._task
+        except Exception:  # the reply is still finished; its subscribers get the final event
+            log.exception("relaying tutor reply %d failed", self.prepared.message_id)
 
 
 async def tutor_reply(ctx: dict[str, Any], message_id: int) -> str:

@@ -40,6 +40,16 @@ class Enqueue:
         return f"learnql:{self.namespace}:{self.job_id}"
 
 
+@dataclass(frozen=True)
+class Lane:
+    """A queue of its own for some functions: long jobs that mostly wait (streamed tutor replies) neither
+    wait behind the others nor take their slots. arq: a queue name (its own worker, with its own
+    `max_jobs`); in-process: a number of jobs at a time."""
+
+    queue_name: str
+    concurrency: int
+
+
 class JobQueue(ABC):
     @abstractmethod
     async def enqueue(self, request: Enqueue) -> bool:
@@ -71,11 +81,13 @@ class InProcessJobQueue(JobQueue):
         concurrency: int = 4,
         on_close: Callable[[], Awaitable[None]] | None = None,
         autostart: bool = True,
+        lanes: Mapping[str, Lane] | None = None,
     ) -> None:
         self._functions = functions
         self._context = context
         self._max_tries = max_tries
         self._slots = asyncio.Semaphore(concurrency)
+        self._lanes = {name: asyncio.Semaphore(lane.concurrency) for name, lane in (lanes or {}).items()}
         self._on_close = on_close
         self._autostart = autostart
         self._waiting: dict[str, Enqueue] = {}  # without autostart: queued until `drain`
@@ -104,7 +116,7 @@ class InProcessJobQueue(JobQueue):
         function = self._functions[request.function]
         for job_try in range(1, self._max_tries + 1):
             delay = 0.0
-            async with self._slots:
+            async with self._lanes.get(request.function, self._slots):
                 ctx = await self._context() | {"job_id": request.key, "job_try": job_try}
                 try:
                     await function(ctx, request.job_id)
@@ -146,9 +158,12 @@ class InProcessJobQueue(JobQueue):
 class ArqJobQueue(JobQueue):
     """arq on Redis: separate worker processes (`arq workers.settings.WorkerSettings`) run the jobs."""
 
-    def __init__(self, redis_url: str, queue_name: str, key_prefix: str = "") -> None:
+    def __init__(
+        self, redis_url: str, queue_name: str, key_prefix: str = "", lanes: Mapping[str, Lane] | None = None
+    ) -> None:
         self._settings = RedisSettings.from_dsn(redis_url)
         self._queue_name = queue_name
+        self._queues = {name: lane.queue_name for name, lane in (lanes or {}).items()}
         self._key_prefix = key_prefix  # arq's job keys are global: deployments sharing a Redis must not meet
         self._pool: ArqRedis | None = None
         self._lock = asyncio.Lock()
@@ -162,7 +177,8 @@ class ArqJobQueue(JobQueue):
     async def enqueue(self, request: Enqueue) -> bool:
         pool = await self._connected()
         job_id = self._key_prefix + request.key
-        return await pool.enqueue_job(request.function, request.job_id, _job_id=job_id) is not None
+        queue = self._queues.get(request.function, self._queue_name)
+        return await pool.enqueue_job(request.function, request.job_id, _job_id=job_id, _queue_name=queue) is not None
 
     async def close(self) -> None:
         if self._pool is not None:
@@ -180,8 +196,11 @@ def create_job_queue(
     max_tries: int = 3,
     on_close: Callable[[], Awaitable[None]] | None = None,
     autostart: bool = True,
+    lanes: Mapping[str, Lane] | None = None,
 ) -> JobQueue:
     """arq when Redis is configured, else the in-process runner over the same functions."""
     if redis_url:
-        return ArqJobQueue(redis_url, queue_name, key_prefix)
-    return InProcessJobQueue(functions, context, max_tries=max_tries, on_close=on_close, autostart=autostart)
+        return ArqJobQueue(redis_url, queue_name, key_prefix, lanes)
+    return InProcessJobQueue(
+        functions, context, max_tries=max_tries, on_close=on_close, autostart=autostart, lanes=lanes
+    )

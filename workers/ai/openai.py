@@ -124,7 +124,8 @@ class OpenAIProvider(Provider):
         self._url = self.url = settings.ai_base_url.rstrip("/") + "/chat/completions"
         self._client = self.client = client or httpx.AsyncClient(
             timeout=httpx.Timeout(settings.ai_timeout_seconds),
-            limits=httpx.Limits(max_connections=max(16, settings.ai_concurrency * 2)),
+            # the jobs' requests, and a streamed tutor reply per slot of the tutor lane
+            limits=httpx.Limits(max_connections=max(16, settings.ai_concurrency * 2) + settings.tutor_concurrency),
         )
         self.pool = KeyPool(
             settings.ai_api_keys,

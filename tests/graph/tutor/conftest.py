@@ -43,7 +43,17 @@ async def openai_server(
 
 
 def tuning_env(settings: Settings) -> dict[str, str]:
-    names = [*TUNING, "ai_provider", "ai_base_url", "ai_model", "ai_max_retries", "limit_tutor_messages_per_user"]
+    names = [
+        *TUNING,
+        "ai_provider",
+        "ai_base_url",
+        "ai_model",
+        "ai_max_retries",
+        "ai_timeout_seconds",
+        "ai_backoff_seconds",
+        "ai_backoff_max_seconds",
+        "limit_tutor_messages_per_user",
+    ]
     values = {name: getattr(settings, name) for name in names}
     return {f"LEARNQL_{name.upper()}": str(value) for name, value in values.items()} | {
         "LEARNQL_AI_API_KEYS": ",".join(settings.ai_api_keys)
@@ -53,11 +63,12 @@ def tuning_env(settings: Settings) -> dict[str, str]:
 @asynccontextmanager
 async def jobs_running(server: Server) -> AsyncIterator[None]:
     """The queued replies written while the block runs: by the in-process runner (SQLite), or by a real
-    arq worker process over Redis (PostgreSQL)."""
+    arq tutor worker process over Redis (PostgreSQL)."""
     if isinstance(server.services.jobs, InProcessJobQueue):
         task = asyncio.create_task(server.services.jobs.drain())
     else:
-        task = asyncio.create_task(run_burst_worker(worker_env(server.settings) | tuning_env(server.settings)))
+        env = worker_env(server.settings) | tuning_env(server.settings)
+        task = asyncio.create_task(run_burst_worker(env, kind="TutorWorkerSettings"))
     try:
         yield
     finally:
