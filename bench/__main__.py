@@ -6,7 +6,8 @@ reported. Server CPU time per request is read from /proc. Figures go to a table 
 
 The other benchmarks run on their own: `python -m bench.analytics` (classAnalytics cold and warm),
 `python -m bench.workers` (AI jobs against a chat server with latency), `python -m bench.subscriptions`
-(leaderboard fan-out to many WebSocket subscribers); each takes --help.
+(leaderboard fan-out to many WebSocket subscribers), `python -m bench.tutor` (first tutor delta and
+memory per `tutorReply` subscription); each takes --help.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ def servers() -> dict[str, Server]:
         "LEARNQL_DEMO_CONTENT": "false",
         "LEARNQL_DB_POOL_SIZE": "20",
     }
-    app = "graph.app:create_app"
+    app = "learnql.composition:create_app"
     return {
         "ours": Server("ours", app, env, factory=True),
         "no_query_cache": Server("no_query_cache", app, env | {"LEARNQL_QUERY_CACHE": "false"}, factory=True),
@@ -162,9 +163,36 @@ def median(figures: dict[str, list[float]], key: str) -> float:
     return statistics.median(figures[key])
 
 
+async def submit_only(seeded: Seeded, shapes: list[str], seconds: float) -> None:
+    """Workload 5 alone, once per LEARNERSxCLIENTS shape, on one server (`--submit-only 1x8 32x32`)."""
+    server = servers()["ours"]
+    results = []
+    with tempfile.TemporaryDirectory() as logs:
+        server.start(Path(logs))
+        try:
+            server.wait_ready("/health")
+            for shape in shapes:
+                learners, clients = (int(part) for part in shape.split("x"))
+                print(f"workload 5: submitAnswers, {learners} learners x {clients} clients", flush=True)
+                results.append(await submit_workload(server, seeded, seconds, learners=learners, concurrency=clients))
+        finally:
+            server.stop()
+    print(
+        f"\n{'learners x clients':20} {'submissions/s':>14} {'p50 ms':>8} {'p99 ms':>8} {'cpu ms':>7} errors lost doubled xp"
+    )
+    for r in results:
+        print(
+            f"{r['learners']:>8} x {r['concurrency']:<9} {r['per_second']:14.1f} {r['p50_ms']:8.1f} {r['p99_ms']:8.1f}"
+            f" {r['cpu_ms_per_request']:7.1f} {r['errors']:6d} {r['lost']:4d} {r['doubled']:7d} {r['xp_consistent']}"
+        )
+
+
 async def main(args: argparse.Namespace) -> None:
     print("seeding PostgreSQL database learnql_bench ...", flush=True)
     seeded = await seed(SECRET)
+    if args.submit_only:
+        await submit_only(seeded, args.submit_only, seconds=5 if args.quick else 20)
+        return
     all_servers = servers()
     results: dict[str, Any] = {}
     with tempfile.TemporaryDirectory() as logs:
@@ -288,4 +316,10 @@ if __name__ == "__main__":
     parser.add_argument("--rounds", type=int, default=5, help="measured rounds after one warm-up round")
     parser.add_argument("--quick", action="store_true", help="fewer requests per round (a smoke run)")
     parser.add_argument("--output", default="bench-results.json")
+    parser.add_argument(
+        "--submit-only",
+        nargs="+",
+        metavar="LEARNERSxCLIENTS",
+        help="run only workload 5, once per shape (e.g. 1x8 32x32: one learner's 8 clients, 32 learners' clients)",
+    )
     asyncio.run(main(parser.parse_args()))

@@ -36,9 +36,9 @@ from domain.infra.database import create_engine, session_factory
 from domain.infra.migrations import upgrade
 from domain.models import User
 from domain.settings import Settings
-from graph.app import create_app
 from graph.context import Services
 from graph.ids import encode
+from learnql.composition import create_app
 
 SECRET = "bench-secret-0123456789abcdef0123456789"
 COLD_TARGET_MS, WARM_TARGET_MS = 500.0, 5.0

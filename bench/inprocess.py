@@ -16,11 +16,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from domain.content.catalog import OptionRow, ProblemRow
 from domain.models import Lesson, Option, Problem
 from domain.settings import Settings
-from graph.app import create_app
-from graph.cli import server_gc
 from graph.context import Context, Services
 from graph.ids import encode
 from graph.schema import create_schema, schema_sdl
+from learnql.cli import server_gc
+from learnql.composition import create_app
 
 LARGE_LIST = "query($id: ID!) { lesson(id: $id) { problems { id kind prompt difficulty options { id text } } } }"
 NOW = datetime(2026, 1, 1, tzinfo=UTC)

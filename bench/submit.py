@@ -1,4 +1,7 @@
-"""Workload 5: submitAnswers at concurrency 32, then the books are checked in the database."""
+"""Workload 5: submitAnswers at concurrency 32, then the books are checked in the database.
+
+`learners` and `concurrency` shape it: 64 learners by default (load spread over many users), or,
+say, 1 learner x 8 clients (one learner's tabs and devices, all writing the same user row)."""
 
 from __future__ import annotations
 
@@ -31,8 +34,22 @@ SELECT
 """
 
 
-async def submit_workload(server: Server, seeded: Seeded, seconds: float) -> dict[str, Any]:
+async def _checks() -> Any:
+    engine = create_async_engine(BENCH_URL)
+    try:
+        async with engine.connect() as connection:
+            return (await connection.execute(text(CHECKS))).mappings().one()
+    finally:
+        await engine.dispose()
+
+
+async def submit_workload(
+    server: Server, seeded: Seeded, seconds: float, *, learners: int | None = None, concurrency: int = 32
+) -> dict[str, Any]:
     shape = seeded.submit
+    tokens = seeded.learner_tokens[:learners]
+    before = (await _checks())["submissions"]  # variants run one after another on the same database
+    run_id = f"{len(tokens)}x{concurrency}-{before}"
     lesson_id = encode("Lesson", shape.lesson_ids[0])
     rng = random.Random(7)
     sent: list[tuple[int, dict[str, Any]]] = []
@@ -42,7 +59,7 @@ async def submit_workload(server: Server, seeded: Seeded, seconds: float) -> dic
         if sent and index % 10 == 9:
             user, variables = sent[rng.randrange(len(sent))]
             return {"query": SUBMIT, "variables": variables, "_user": user}
-        user = index % len(seeded.learner_tokens)
+        user = index % len(tokens)
         answers = [
             {
                 "problemId": encode("Problem", pid),
@@ -50,14 +67,14 @@ async def submit_workload(server: Server, seeded: Seeded, seconds: float) -> dic
             }
             for pid in shape.problem_ids
         ]
-        variables = {"input": {"lessonId": lesson_id, "idempotencyKey": f"bench-{index}", "answers": answers}}
+        variables = {"input": {"lessonId": lesson_id, "idempotencyKey": f"bench-{run_id}-{index}", "answers": answers}}
         sent.append((user, variables))
         return {"query": SUBMIT, "variables": variables, "_user": user}
 
     users: dict[int, int] = {}
 
     def headers(index: int) -> dict[str, str]:
-        return {"Authorization": f"Bearer {seeded.learner_tokens[users.pop(index)]}"}
+        return {"Authorization": f"Bearer {tokens[users.pop(index)]}"}
 
     def make(index: int) -> dict[str, Any]:
         payload = body(index)
@@ -71,20 +88,25 @@ async def submit_workload(server: Server, seeded: Seeded, seconds: float) -> dic
         return not result["errors"] and result["submission"] is not None
 
     async with httpx.AsyncClient(timeout=60, limits=httpx.Limits(max_connections=64)) as client:
-        before = server.cpu_seconds()
+        cpu = server.cpu_seconds()
         sample = await load.run(
-            client, server.url + "/graphql", make, concurrency=32, seconds=seconds, headers=headers, check=ok, keep=True
+            client,
+            server.url + "/graphql",
+            make,
+            concurrency=concurrency,
+            seconds=seconds,
+            headers=headers,
+            check=ok,
+            keep=True,
         )
-        sample.cpu = server.cpu_seconds() - before
+        sample.cpu = server.cpu_seconds() - cpu
     fresh = sum(1 for _, p in sample.bodies if p and ok(p) and not p["data"]["submitAnswers"]["replayed"])
     replayed = sum(1 for _, p in sample.bodies if p and ok(p) and p["data"]["submitAnswers"]["replayed"])
-    engine = create_async_engine(BENCH_URL)
-    try:
-        async with engine.connect() as connection:
-            row = (await connection.execute(text(CHECKS))).mappings().one()
-    finally:
-        await engine.dispose()
+    row = await _checks()
+    stored = row["submissions"] - before
     return {
+        "learners": len(tokens),
+        "concurrency": concurrency,
         "requests": sample.count,
         "fresh": fresh,
         "replayed": replayed,
@@ -92,8 +114,8 @@ async def submit_workload(server: Server, seeded: Seeded, seconds: float) -> dic
         "p50_ms": sample.p50 * 1000,
         "p99_ms": sample.percentile(0.99) * 1000,
         "errors": sample.errors,
-        "lost": max(0, fresh - row["submissions"]),
-        "doubled": max(0, row["submissions"] - fresh) + row["double_awards"],
+        "lost": max(0, fresh - stored),
+        "doubled": max(0, stored - fresh) + row["double_awards"],
         "xp_consistent": row["xp_mismatch"] == 0 and row["first_correct"] == row["answer_awards"],
         "cpu_ms_per_request": sample.cpu / max(1, sample.count) * 1000,
     }

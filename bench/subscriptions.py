@@ -43,11 +43,11 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from bench import wsclient
 from bench.services import POSTGRES_URL, REDIS_URL, drop_keys
 from domain.accounts import auth
+from domain.backends import open_realtime
 from domain.infra.database import create_engine, session_factory
 from domain.infra.migrations import upgrade
 from domain.models import User
 from domain.realtime import events
-from domain.realtime.dispatch import Realtime
 from domain.settings import Settings
 
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -210,7 +210,7 @@ def start_server(settings: Settings, port: int, log: Path, profile: str | None) 
         "LEARNQL_DEMO_CONTENT": "false",
         "LEARNQL_LEADERBOARD_UPDATE_INTERVAL_MS": str(settings.leaderboard_update_interval_ms),
     }
-    command = [sys.executable, "-m", "graph.cli", "serve", "--port", str(port)]
+    command = [sys.executable, "-m", "learnql.cli", "serve", "--port", str(port)]
     if profile:
         command[1:1] = ["-m", "cProfile", "-o", profile]
     with log.open("w") as output:
@@ -273,7 +273,7 @@ async def drive(
     it loads, and on two cores the ORM's ~4 ms per award would not leave the server its core. What
     follows the commit is the production path: `Realtime.dispatch` with the committed `XpAwarded`."""
     engine = create_engine(settings, pool_size=1, max_overflow=0)
-    realtime = Realtime(settings, session_factory(engine), lambda: datetime.now(UTC))
+    realtime = open_realtime(settings, session_factory(engine), lambda: datetime.now(UTC))
     pool = await asyncpg.create_pool(settings.database_url.replace("+asyncpg", ""), min_size=8, max_size=8)
     rng = random.Random(42)
     limit = asyncio.Semaphore(8)

@@ -39,7 +39,7 @@ REGISTER = """mutation($i: RegisterInput!) { register(input: $i) { token errors 
 
 
 class ServeProcess(Server):
-    """`python -m graph.cli serve` instead of a bare uvicorn app."""
+    """`python -m learnql.cli serve` instead of a bare uvicorn app."""
 
     def start(self, log_dir: Path) -> None:
         self.port = free_port()
@@ -108,7 +108,7 @@ async def run(conversations: int, subscriptions: int, log_dir: Path) -> dict[str
     )
     chat.start(log_dir)
     chat.wait_ready("/")
-    api = ServeProcess("api", "graph.cli")  # `learnql serve`: migrates and loads the demo content
+    api = ServeProcess("api", "learnql.cli")  # `learnql serve`: migrates and loads the demo content
     database = log_dir / "tutor.db"
     api.env = {
         "LEARNQL_DATABASE_URL": f"sqlite+aiosqlite:///{database}",

@@ -40,12 +40,11 @@ from domain.accounts import auth
 from domain.ai import evaluation, generation
 from domain.ai.documents import pdf_text
 from domain.ai.generation import GenerationInput
-from domain.infra.cache import MemoryCache
+from domain.backends import Backends
 from domain.infra.database import create_engine, session_factory
 from domain.infra.migrations import upgrade
 from domain.learning import submissions
 from domain.models import Course, Job, Lesson, Problem, ProblemKind, Role, User
-from domain.realtime.dispatch import Realtime
 from domain.settings import Settings
 from workers.ai.openai import OpenAIProvider
 from workers.jobs import evaluation_run, generation_run
@@ -315,8 +314,7 @@ async def _generation(
 
 
 def _runtime(engine: AsyncEngine, settings: Settings, now: datetime) -> Runtime:
-    realtime = Realtime(settings, session_factory(engine), lambda: now)
-    return Runtime(settings, engine, realtime, MemoryCache(), OpenAIProvider(settings), clock=lambda: now)
+    return Runtime(Backends(settings=settings, engine=engine, clock=lambda: now), OpenAIProvider(settings))
 
 
 def main() -> None:

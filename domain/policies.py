@@ -15,6 +15,7 @@ from __future__ import annotations
 from domain.models import (
     Class,
     Course,
+    Game,
     Job,
     Lesson,
     Problem,
@@ -101,6 +102,12 @@ def can_view_submission(viewer_id: int | None, submission: Submission) -> bool:
     return is_owner(viewer_id, submission.user_id)
 
 
+def can_view_learning_history(viewer_id: int | None, user_id: int) -> bool:
+    """A user's lists of submissions and XP events: the user themselves (each row of them also passes
+    `can_view_submission`)."""
+    return is_owner(viewer_id, user_id)
+
+
 def can_view_review_card(viewer_id: int | None, card: ReviewCard) -> bool:
     """Also who may review it: a card one cannot see is not found."""
     return is_owner(viewer_id, card.user_id)
@@ -113,9 +120,15 @@ def can_see_email(viewer_id: int | None, user: User) -> bool:
 # -- jobs ----------------------------------------------------------------------------------------
 
 
-def can_view_job(viewer: User | None, job: Job) -> bool:
-    """The user who started the job, and admins; to anyone else it looks like a missing one."""
-    return viewer is not None and (is_owner(viewer.id, job.created_by) or is_admin(viewer))
+def can_view_job(viewer: User | None, job: Job, *, course: Course | None = None) -> bool:
+    """The user who started the job, admins, and whoever authors the course of the job's lesson
+    (`course`: looked up by the caller; jobs without a lesson have none). To anyone else it looks like
+    a missing one. Never true without the course unless it is true with it, so a caller may ask first
+    without the lookup. domain/jobs/history.py is the same rule as an SQL filter."""
+    if viewer is None:
+        return False
+    authors = course is not None and job.lesson_id is not None and can_author_course(viewer, course)
+    return is_owner(viewer.id, job.created_by) or is_admin(viewer) or authors
 
 
 # -- classes and analytics -----------------------------------------------------------------------
@@ -148,6 +161,20 @@ def can_view_student(viewer: User | None, student_id: int, *, in_viewer_class: b
     if viewer is None:
         return False
     return is_owner(viewer.id, student_id) or is_admin(viewer) or (is_instructor(viewer) and in_viewer_class)
+
+
+# -- live games ----------------------------------------------------------------------------------
+
+
+def can_create_game(viewer: User | None, course: Course) -> bool:
+    """Open a game from a lesson: the course's staff (its instructor, admins)."""
+    return can_author_course(viewer, course)
+
+
+def can_host_game(viewer: User | None, game: Game, course: Course) -> bool:
+    """Start, advance, reveal, skip, end, kick, see live answer counts and the report: the host, and
+    the course's staff."""
+    return (viewer is not None and viewer.id == game.host_id) or can_author_course(viewer, course)
 
 
 # -- the AI tutor --------------------------------------------------------------------------------

@@ -32,6 +32,10 @@ class Settings(BaseSettings):
     db_pool_size: int = Field(default=10, ge=1)
     db_max_overflow: int = Field(default=20, ge=0)
     db_pool_pre_ping: bool = False  # a round trip per checkout; asyncpg already drops broken connections
+    # A GraphQL operation failing transiently (deadlock, connection lost) runs again, this many runs in all,
+    # after a jittered backoff from this delay (graph/retries.py).
+    retry_attempts: int = Field(default=3, ge=1, le=10)
+    retry_base_delay_seconds: float = Field(default=0.05, ge=0, le=5)
 
     max_query_depth: int = Field(default=12, ge=1)
     max_query_tokens: int = Field(default=5000, ge=1)
@@ -65,6 +69,8 @@ class Settings(BaseSettings):
     # Real time: Redis keys and pub/sub channels start with redis_prefix (one namespace per deployment).
     redis_prefix: str = "learnql:"
     leaderboard_update_interval_ms: int = Field(default=100, ge=0, le=10_000)  # per board, at most one update per
+    game_tick_interval_ms: int = Field(default=200, ge=0, le=10_000)  # how often a process closes due questions
+    game_update_interval_ms: int = Field(default=100, ge=0, le=10_000)  # per game, at most one read per
     subscription_queue_size: int = Field(default=64, ge=1, le=10_000)  # per subscriber, oldest dropped beyond
 
     # AI jobs (generation and evaluation): arq on Redis when redis_url is set, else an in-process runner.

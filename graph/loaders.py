@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain import policies
 from domain.classes import membership
-from domain.content import catalog
+from domain.content import catalog, counts
 from domain.content.catalog import LearningStats, LessonPageKey, OptionRow, ProblemRow
 from domain.jobs import records as jobs
 from domain.models import (
@@ -23,10 +23,12 @@ from domain.models import (
     LessonProgress,
     Problem,
     ReviewCard,
+    ReviewLog,
     Submission,
     Topic,
     User,
 )
+from domain.reviews import history as reviews
 
 if TYPE_CHECKING:
     from graph.context import Context
@@ -193,3 +195,16 @@ class Loaders:
     @cached_property
     def job_by_id(self) -> DataLoader[int, Job | None]:
         return BatchLoader(self._context, jobs.jobs_by_id, _none)
+
+    # history lists and counts nested in other objects
+    @cached_property
+    def review_page_by_card(self) -> DataLoader[reviews.ReviewPageKey, list[ReviewLog]]:
+        return BatchLoader(self._context, reviews.review_pages, list)
+
+    @cached_property
+    def review_count_by_card(self) -> DataLoader[int, int]:
+        return BatchLoader(self._context, reviews.review_counts, int)
+
+    @cached_property
+    def lesson_count_by_course(self) -> DataLoader[counts.LessonCountKey, int]:
+        return BatchLoader(self._context, counts.lesson_counts, int)

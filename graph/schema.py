@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import inspect
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any
 
 import strawberry
@@ -14,12 +14,10 @@ from strawberry.extensions import (
     MaxTokensLimiter,
     ParserCache,
     QueryDepthLimiter,
-    SchemaExtension,
     ValidationCache,
 )
 from strawberry.tools import merge_types
 from strawberry.types import Info
-from strawberry.types.graphql import OperationType
 
 from domain.settings import Settings, get_settings
 from graph.analytics.resolvers import AnalyticsQuery
@@ -29,7 +27,10 @@ from graph.content.mutations import ContentMutation
 from graph.content.resolvers import ContentQuery
 from graph.content.types import Course, Lesson, Problem, Topic
 from graph.context import Context
-from graph.errors import ErrorPolicy
+from graph.errors import ErrorPolicy, Schema
+from graph.games.resolvers import GameMutation, GameQuery
+from graph.games.subscriptions import GameSubscription
+from graph.games.types import Game
 from graph.jobs.resolvers import JobMutation, JobQuery
 from graph.jobs.types import Job
 from graph.learning.resolvers import LearningMutation
@@ -41,6 +42,8 @@ from graph.realtime.sharing import SharedResultExecutionContext
 from graph.realtime.subscriptions import RealtimeSubscription
 from graph.reviews.resolvers import ReviewMutation, ReviewQuery
 from graph.reviews.types import ReviewCard
+from graph.scalars import SCALAR_OVERRIDES
+from graph.transactions import WriteTransactions, with_units_of_work
 from graph.tutor.resolvers import TutorMutation, TutorQuery
 from graph.tutor.subscriptions import TutorSubscription
 from graph.tutor.types import TutorMessage, TutorThread
@@ -51,7 +54,20 @@ from graph.users.types import User
 
 NODE_TYPES: dict[str, type[relay.Node]] = {
     t.__name__: t
-    for t in (Course, Lesson, Problem, Topic, User, Submission, ReviewCard, Class, Job, TutorThread, TutorMessage)
+    for t in (
+        Course,
+        Lesson,
+        Problem,
+        Topic,
+        User,
+        Submission,
+        ReviewCard,
+        Class,
+        Job,
+        Game,
+        TutorThread,
+        TutorMessage,
+    )
 }
 
 
@@ -73,32 +89,36 @@ class NodeQuery:
 
 Query = merge_types(
     "Query",
-    (NodeQuery, UserQuery, ContentQuery, ReviewQuery, RealtimeQuery, ClassQuery, AnalyticsQuery, JobQuery, TutorQuery),
-)
-Mutation = merge_types(
-    "Mutation",
     (
-        UserMutation,
-        TokenMutation,
-        LearningMutation,
-        ContentMutation,
-        ReviewMutation,
-        ClassMutation,
-        JobMutation,
-        TutorMutation,
+        NodeQuery,
+        UserQuery,
+        ContentQuery,
+        ReviewQuery,
+        RealtimeQuery,
+        ClassQuery,
+        AnalyticsQuery,
+        JobQuery,
+        GameQuery,
+        TutorQuery,
     ),
 )
-Subscription = merge_types("Subscription", (RealtimeSubscription, TutorSubscription))
-
-
-class WriteTransactions(SchemaExtension):
-    """Mutations take SQLite's write lock at BEGIN; queries read without locking anyone out."""
-
-    def on_execute(self) -> Iterator[None]:
-        context = self.execution_context.context
-        if context is not None and hasattr(context, "write"):
-            context.write = self.execution_context.operation_type == OperationType.MUTATION
-        yield
+Mutation = with_units_of_work(  # each mutation field a part of its operation's unit of work
+    merge_types(
+        "Mutation",
+        (
+            UserMutation,
+            TokenMutation,
+            LearningMutation,
+            ContentMutation,
+            ReviewMutation,
+            ClassMutation,
+            JobMutation,
+            GameMutation,
+            TutorMutation,
+        ),
+    )
+)
+Subscription = merge_types("Subscription", (RealtimeSubscription, GameSubscription, TutorSubscription))
 
 
 def create_schema(settings: Settings | None = None) -> strawberry.Schema:
@@ -111,11 +131,12 @@ def create_schema(settings: Settings | None = None) -> strawberry.Schema:
         *QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules,
         *MaxAliasesLimiter(max_alias_count=settings.max_query_aliases).validation_rules,
     ]
-    return strawberry.Schema(
+    return Schema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
         execution_context_class=SharedResultExecutionContext,  # subscribers of one board share executions
+        scalar_overrides=SCALAR_OVERRIDES,  # DateTime, Date, JSON, Upload with their exact formats
         extensions=[
             ErrorPolicy,
             TooManyRequests,  # after ErrorPolicy: reads the codes it set

@@ -82,11 +82,10 @@ class Relay:
             reply = events.TutorReply(
                 self.prepared.thread_id, self.prepared.message_id, text, TutorMessageStatus.STREAMING.value, False
             )
-            await self.rt.realtime.broker.publish(tutor_channel(self.prepared.thread_id), events.encode(reply))
+            await self.rt.backends.realtime.broker.publish(tutor_channel(self.prepared.thread_id), events.encode(reply))
         if save and text != self._saved:
-            async with self.rt.writing() as session:
+            async with self.rt.unit_of_work() as session:
                 still = await replies.save(session, self.prepared.message_id, text, self.rt.now())
-                await self.rt.commit(session)
             self._saved = text
         else:
             async with self.rt.reading() as session:
@@ -136,6 +135,5 @@ async def tutor_reply(ctx: dict[str, Any], message_id: int) -> str:
 
 
 async def _finish(rt: Runtime, message_id: int, text: str, usage: Usage, error: str | None) -> None:
-    async with rt.writing() as session:
+    async with rt.unit_of_work() as session:  # its final event goes out after the commit (domain/outbox.py)
         await replies.finish(session, message_id, text, usage, rt.settings, rt.now(), error=error)
-        await rt.commit(session)

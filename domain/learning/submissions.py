@@ -3,6 +3,9 @@
 Idempotency is enforced by the unique (user, idempotency key) constraint with INSERT ... ON CONFLICT
 DO NOTHING, never by read-then-write: of concurrent duplicates exactly one insert wins and the
 others replay its stored result.
+
+The learner's row is locked before the claim (domain/infra/locks.py): of one learner's concurrent
+submissions one writes at a time, and duplicates of a key wait for the winner there and replay it.
 """
 
 from __future__ import annotations
@@ -17,24 +20,16 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from domain import policies
+from domain import outbox, policies
 from domain.ai import evaluation
 from domain.classes import grades
 from domain.content import catalog
 from domain.errors import IdempotencyKeyReused, Invalid, NotFound
 from domain.infra.database import dialect_insert
+from domain.infra.locks import lock_user
 from domain.learning.answer_checks import AnswerInput, check_answers, grade
-from domain.learning.rewards import award_answer_xp, lock_user, record_lesson_attempt, touch_streak
-from domain.models import (
-    Answer,
-    Lesson,
-    Option,
-    Problem,
-    ProblemKind,
-    Submission,
-    SubmissionStatus,
-    User,
-)
+from domain.learning.rewards import award_answer_xp, record_lesson_attempt, touch_streak
+from domain.models import Answer, Lesson, Option, Problem, ProblemKind, Submission, SubmissionStatus, User
 from domain.realtime import events
 from domain.reviews import scheduling
 
@@ -156,13 +151,12 @@ async def submit(
     ):
         await before_evaluation()
 
+    user = await lock_user(session, viewer.id)  # first: the lock order of domain/infra/locks.py
     submission_id = await _claim(session, viewer, request, fingerprint, float(len(problems)), now)
     if submission_id is None:  # a concurrent duplicate committed first: replay it
         replay = await _replay(session, viewer.id, request.idempotency_key, fingerprint)
         assert replay is not None
         return replay
-
-    user = await lock_user(session, viewer.id)
     by_id = {problem.id: problem for problem in problems}
     answers = [
         _graded_answer(submission_id, viewer.id, by_id[a.problem_id], options.get(a.problem_id, []), a)
@@ -190,7 +184,7 @@ async def submit(
     if not pending:  # fully graded: it counts as a grade (the evaluation worker records the others later)
         await grades.record_submission(session, submission_id, now)
     if not pending:  # submissionGraded subscribers hear of it once the transaction commits
-        events.record(session, events.SubmissionGraded(viewer.id, submission_id))
+        outbox.record(session, events.SubmissionGraded(viewer.id, submission_id))
     else:  # free-text answers: an evaluation job, sent to the worker once this commits
         await evaluation.request(session, viewer.id, submission_id, now)
     await session.flush()

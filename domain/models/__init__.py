@@ -12,6 +12,7 @@ from domain.content.models import (
     ProblemTopic,
     Topic,
 )
+from domain.games.models import Game, GameAnswer, GamePlayer, GameQuestion, GameState
 from domain.jobs.models import AiCacheEntry, Job, JobKind, JobStatus
 from domain.learning.models import (
     Answer,
@@ -31,6 +32,11 @@ __all__ = [
     "ClassCourse",
     "ClassMember",
     "Course",
+    "Game",
+    "GameAnswer",
+    "GamePlayer",
+    "GameQuestion",
+    "GameState",
     "Grade",
     "Job",
     "JobKind",

@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from domain import policies
+from domain import outbox, policies
 from domain.content import catalog
 from domain.jobs.records import Usage
 from domain.models import (
@@ -126,7 +126,7 @@ async def finish(
     reply.updated_at = now
     await session.flush()
     assert reply.id is not None
-    events.record(
+    outbox.record(
         session,
         events.TutorReply(
             reply.thread_id,

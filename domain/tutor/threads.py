@@ -1,7 +1,8 @@
 """Asking the tutor, stopping a reply, deleting a thread, and reading threads and messages.
 
 `ask` stores the learner's message at once, with its TUTOR reply as an empty STREAMING message, and
-asks for the `tutor_reply` job once the transaction commits. The send is idempotent by the client's
+asks for the `tutor_reply` job through the outbox (domain/outbox.py), sent once the transaction
+commits. The send is idempotent by the client's
 message id, enforced by the (user, client_message_id) unique constraint: a retry (or a concurrent
 duplicate) gets the message stored first and its reply, and nothing new is queued or counted.
 """
@@ -10,17 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from domain import policies
+from domain import keyset, outbox, policies
 from domain.errors import Conflict, IdempotencyKeyReused, Invalid, NotFound, RateLimited
 from domain.infra.database import dialect_insert
 from domain.infra.job_queue import Enqueue
-from domain.jobs import records as jobs
+from domain.keyset import Window
 from domain.models import (
     Course,
     Lesson,
@@ -86,19 +87,17 @@ async def thread_of(session: AsyncSession, viewer: User | None, thread_id: int) 
     return thread
 
 
-async def threads_page(
-    session: AsyncSession, user_id: int, first: int, after: tuple[int, int] | None
-) -> list[TutorThread]:
-    """The user's threads, most recently active first; `first + 1` rows after the cursor (micros, id)."""
+async def threads_page(session: AsyncSession, user_id: int, window: Window) -> list[TutorThread]:
+    """The user's threads, most recently active first (domain/keyset.py: `size + 1` rows)."""
     query = select(TutorThread).where(col(TutorThread.user_id) == user_id)
-    if after is not None:
-        at = datetime.fromtimestamp(after[0] / 1_000_000, tz=UTC)
-        query = query.where(
-            (col(TutorThread.updated_at) < at)
-            | ((col(TutorThread.updated_at) == at) & (col(TutorThread.id) < after[1]))
-        )
-    query = query.order_by(col(TutorThread.updated_at).desc(), col(TutorThread.id).desc()).limit(first + 1)
-    return list((await session.execute(query)).scalars())
+    return list(
+        (await session.execute(keyset.page(query, col(TutorThread.updated_at), col(TutorThread.id), window))).scalars()
+    )
+
+
+async def count_threads(session: AsyncSession, user_id: int) -> int:
+    query = select(func.count()).select_from(TutorThread).where(col(TutorThread.user_id) == user_id)
+    return int(await session.scalar(query) or 0)
 
 
 async def messages_page(session: AsyncSession, thread_id: int, first: int, after: int | None) -> list[TutorMessage]:
@@ -108,6 +107,11 @@ async def messages_page(session: AsyncSession, thread_id: int, first: int, after
         query = query.where(col(TutorMessage.id) > after)
     query = query.order_by(col(TutorMessage.id)).limit(first + 1)
     return list((await session.execute(query.execution_options(populate_existing=True))).scalars())
+
+
+async def count_messages(session: AsyncSession, thread_id: int) -> int:
+    query = select(func.count()).select_from(TutorMessage).where(col(TutorMessage.thread_id) == thread_id)
+    return int(await session.scalar(query) or 0)
 
 
 async def latest_reply(session: AsyncSession, thread_id: int) -> TutorMessage | None:
@@ -269,7 +273,7 @@ async def ask(
     thread.updated_at = now
     await session.flush()
     assert reply.id is not None
-    jobs.defer_call(session, Enqueue(REPLY_FUNCTION, reply.id, namespace="tutor-reply"))
+    outbox.record(session, Enqueue(REPLY_FUNCTION, reply.id, namespace="tutor-reply"))  # sent after commit
     return Asked(thread, message, reply, replayed=False)
 
 
@@ -293,7 +297,7 @@ async def cancel(session: AsyncSession, viewer: User, thread_id: int, now: datet
     await session.refresh(reply)
     assert reply.id is not None
     assert thread.id is not None
-    events.record(session, events.TutorReply(thread.id, reply.id, reply.text, reply.status, True))
+    outbox.record(session, events.TutorReply(thread.id, reply.id, reply.text, reply.status, True))
     return reply
 
 

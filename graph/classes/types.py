@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 import strawberry
@@ -17,7 +18,7 @@ from domain.classes.membership import StudentPageKey
 from graph.content.types import Course
 from graph.context import Context
 from graph.nodes import EncodedNode
-from graph.pagination import connection, decode_cursor, encode_cursor, page_size
+from graph.pagination import Connection, connection, decode_cursor, encode_cursor, page_size
 from graph.users.types import User
 
 
@@ -82,11 +83,12 @@ class Class(EncodedNode):
         info: Info[Context, Any],
         first: int | None = None,
         after: str | None = None,
-    ) -> relay.Connection[User] | None:
+    ) -> Connection[User] | None:
         if not policies.can_manage_class(await info.context.viewer(), self.model):
             return None
         size = page_size(first, info.context.settings.max_page_size)
         cursor = decode_cursor(after, 1)
         key = StudentPageKey(self.id, size, cursor[0] if cursor else None)
         rows = await info.context.loaders.student_page_by_class.load(key)
-        return connection(rows, size, after, lambda user: encode_cursor(user.id or 0), User.from_model)
+        total = partial(info.context.loaders.student_count_by_class.load, self.id)
+        return connection(rows, size, after, lambda user: encode_cursor(user.id or 0), User.from_model, total=total)

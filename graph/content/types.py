@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from enum import Enum
+from functools import partial
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
@@ -13,10 +14,11 @@ from strawberry.types import Info
 from domain import models as m
 from domain import policies
 from domain.content.catalog import LessonPageKey, OptionRow, ProblemRow
+from domain.content.counts import LessonCountKey
 from graph.context import Context
 from graph.ids import encode
 from graph.nodes import EncodedNode, load_nodes
-from graph.pagination import connection, decode_cursor, encode_cursor, page_size
+from graph.pagination import Connection, connection, decode_cursor, encode_cursor, page_size
 from graph.selection import selects
 
 if TYPE_CHECKING:
@@ -71,13 +73,15 @@ class Course(EncodedNode):
         info: Info[Context, Any],
         first: int | None = None,
         after: str | None = None,
-    ) -> relay.Connection[Lesson]:
+    ) -> Connection[Lesson]:
         size = page_size(first, info.context.settings.max_page_size)
         cursor = decode_cursor(after, 3)
         drafts = policies.can_see_drafts(await info.context.viewer())
         key = LessonPageKey(self.id, size, cursor, drafts)  # type: ignore[arg-type]
         rows = await info.context.loaders.lesson_page_by_course.load(key)
-        return connection(rows, size, after, lesson_cursor, Lesson.from_model)
+        counted = LessonCountKey(self.id, drafts)
+        total = partial(info.context.loaders.lesson_count_by_course.load, counted)
+        return connection(rows, size, after, lesson_cursor, Lesson.from_model, total=total)
 
 
 def lesson_cursor(lesson: m.Lesson) -> str:

@@ -93,7 +93,6 @@ async def _submit(info: Info[Context, Any], build: Any) -> SubmitAnswersPayload:
         outcome = await context.run(submissions.submit, viewer, build(), context.now(), before_evaluation=limit)
     except DomainError as error:
         return SubmitAnswersPayload(errors=UserError.from_domain(error))
-    await context.commit()
     return SubmitAnswersPayload.from_outcome(outcome)
 
 

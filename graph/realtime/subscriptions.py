@@ -23,7 +23,7 @@ from domain.realtime.events import JobStatus
 from domain.realtime.leaderboards import Scope
 from graph import ids
 from graph.context import Context
-from graph.jobs.types import Job
+from graph.jobs.types import Job, may_view
 from graph.learning.types import Submission
 from graph.realtime.live import Snapshot
 from graph.realtime.resolvers import board_size, checked_scope
@@ -140,7 +140,7 @@ class RealtimeSubscription:
         context = info.context
         viewer = await context.require_viewer()
         job = await context.loaders.job_by_id.load(ids.decode(job_id, "Job", ["jobId"]))
-        if job is None or not policies.can_view_job(viewer, job):
+        if job is None or not await may_view(context, viewer, job):
             raise NotFound("No such job.", field=["jobId"])  # someone else's job looks like a missing one
         await context.release()
         return _jobs(context, job.id or 0)  # type: ignore[return-value]

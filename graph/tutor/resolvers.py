@@ -3,20 +3,22 @@ viewer's threads (User.tutorThreads)."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import strawberry
-from strawberry import relay
 from strawberry.types import Info
 
 from domain.errors import DomainError
+from domain.keyset import Window
 from domain.tutor import threads
 from graph import ids
 from graph.context import Context
 from graph.errors import UserError
-from graph.pagination import decode_cursor, page_size
+from graph.pagination import Connection, decode_position, empty_connection, page_size
 from graph.tutor.inputs import AskTutorInput, TutorThreadIdInput
 from graph.tutor.types import (
+    THREAD_CURSOR,
     AskTutorPayload,
     DeleteTutorThreadPayload,
     TutorMessage,
@@ -29,16 +31,16 @@ from graph.tutor.types import (
 
 async def user_tutor_threads(
     info: Info[Context, Any], user_id: int, first: int | None, after: str | None
-) -> relay.Connection[TutorThread]:
+) -> Connection[TutorThread]:
     """A user's threads, most recently active first: the viewer's own only (others see none)."""
-    size = page_size(first, info.context.settings.max_page_size)
-    cursor = decode_cursor(after, 2)
-    viewer = await info.context.viewer()
+    context = info.context
+    size = page_size(first, context.settings.max_page_size)
+    start = decode_position(after, kind=THREAD_CURSOR)
+    viewer = await context.viewer()
     if viewer is None or viewer.id != user_id:
-        return threads_connection([], size, after)
-    position = (cursor[0], cursor[1]) if cursor else None
-    rows = await info.context.run(threads.threads_page, user_id, size, position)
-    return threads_connection(rows, size, after)
+        return empty_connection()
+    rows = await context.run(threads.threads_page, user_id, Window(size, start))
+    return threads_connection(rows, size, after, partial(context.run, threads.count_threads, user_id))
 
 
 @strawberry.type
@@ -75,7 +77,6 @@ class TutorMutation:
             asked = await context.run(threads.ask, viewer, input.to_domain(), context.settings, context.now(), spend)
         except DomainError as error:
             return AskTutorPayload(errors=UserError.from_domain(error))
-        await context.commit()
         return AskTutorPayload(
             thread=TutorThread.from_model(asked.thread),
             message=TutorMessage.from_model(asked.message),
@@ -95,7 +96,6 @@ class TutorMutation:
             thread = await context.run(threads.thread_of, viewer, thread_id)
         except DomainError as error:
             return TutorThreadPayload(errors=UserError.from_domain(error))
-        await context.commit()
         message = TutorMessage.from_model(stopped) if stopped is not None else None
         return TutorThreadPayload(thread=TutorThread.from_model(thread), message=message)
 
@@ -109,5 +109,4 @@ class TutorMutation:
             await context.run(threads.remove, viewer, input.key())
         except DomainError as error:
             return DeleteTutorThreadPayload(errors=UserError.from_domain(error))
-        await context.commit()
         return DeleteTutorThreadPayload(deleted_thread_id=input.thread_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 from enum import Enum
+from functools import partial
 from typing import Any
 
 import strawberry
@@ -20,7 +21,10 @@ from graph.content.types import Problem
 from graph.context import Context
 from graph.errors import UserError
 from graph.nodes import EncodedNode
-from graph.pagination import connection, decode_cursor, encode_cursor, page_size
+from graph.pagination import Connection, Count, connection, decode_cursor, encode_cursor, encode_position, page_size
+
+THREAD_CURSOR = "t"  # (updated at, id), newest first
+MESSAGE_CURSOR = "m"  # the id, oldest first
 
 
 @strawberry.enum(description="Who wrote a tutor message.")
@@ -112,11 +116,19 @@ class TutorThread(EncodedNode):
     @strawberry.field(description="The messages in the order they were written.")
     async def messages(
         self, info: Info[Context, Any], first: int | None = None, after: str | None = None
-    ) -> relay.Connection[TutorMessage]:
-        size = page_size(first, info.context.settings.max_page_size)
-        cursor = decode_cursor(after, 1)
-        rows = await info.context.run(threads.messages_page, self.id, size, cursor[0] if cursor else None)
-        return connection(rows, size, after, lambda row: encode_cursor(row.id or 0), TutorMessage.from_model)
+    ) -> Connection[TutorMessage]:
+        context = info.context
+        size = page_size(first, context.settings.max_page_size)
+        cursor = decode_cursor(after, 1, kind=MESSAGE_CURSOR)
+        rows = await context.run(threads.messages_page, self.id, size, cursor[0] if cursor else None)
+        return connection(
+            rows,
+            size,
+            after,
+            lambda row: encode_cursor(row.id or 0, kind=MESSAGE_CURSOR),
+            TutorMessage.from_model,
+            total=partial(context.run, threads.count_messages, self.id),
+        )
 
 
 async def _message(session: Any, message_id: int) -> m.TutorMessage | None:
@@ -129,11 +141,13 @@ async def _thread(session: Any, thread_id: int) -> m.TutorThread | None:
     return row
 
 
-def threads_connection(rows: list[m.TutorThread], first: int, after: str | None) -> relay.Connection[TutorThread]:
+def threads_connection(
+    rows: list[m.TutorThread], first: int, after: str | None, total: Count
+) -> Connection[TutorThread]:
     def cursor(row: m.TutorThread) -> str:
-        return encode_cursor(int(row.updated_at.timestamp() * 1_000_000), row.id or 0)
+        return encode_position(row.updated_at, row.id, kind=THREAD_CURSOR)
 
-    return connection(rows, first, after, cursor, TutorThread.from_model)
+    return connection(rows, first, after, cursor, TutorThread.from_model, total=total)
 
 
 @strawberry.type(

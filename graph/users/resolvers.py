@@ -58,7 +58,6 @@ class UserMutation:
             )
         except DomainError as error:
             return AuthPayload(errors=UserError.from_domain(error))
-        await context.commit()
         return AuthPayload(
             token=auth.issue_token(context.settings, user, context.now()),
             user=User.from_model(user),

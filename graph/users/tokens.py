@@ -36,7 +36,6 @@ class TokenMutation:
         claims = context.token
         assert claims is not None
         await context.run(tokens.revoke, claims, context.now())
-        await context.commit()
         return LogoutPayload(user=User.from_model(viewer))
 
     @strawberry.mutation(description="End every token of the account, this one included (all devices log out).")
@@ -44,7 +43,6 @@ class TokenMutation:
         context = info.context
         viewer = await context.require_viewer()
         await context.run(tokens.end_all, viewer)
-        await context.commit()
         return LogoutPayload(user=User.from_model(viewer))
 
     @strawberry.mutation(
@@ -66,5 +64,4 @@ class TokenMutation:
             )
         except DomainError as error:
             return AuthPayload(errors=UserError.from_domain(error))
-        await context.commit()
         return AuthPayload(token=tokens.issue_token(context.settings, user, context.now()), user=User.from_model(user))

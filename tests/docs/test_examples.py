@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.infra.job_queue import InProcessJobQueue
 from domain.settings import Settings
-from graph.app import create_app
+from learnql.composition import create_app
 from tests.docs.examples import Example, blocks, examples, unmarked_graphql
 from tests.graph.realtime.subscriptions.client import GraphQLSocket
 from tests.graph.realtime.subscriptions.conftest import Server, serve

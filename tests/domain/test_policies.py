@@ -69,10 +69,16 @@ def _problem(status: ProblemStatus) -> Problem:
     return Problem(id=30, lesson_id=20, kind=ProblemKind.NUMERIC.value, status=status.value, prompt="1/2 + 1/4?")
 
 
-def _job(created_by: User) -> Job:
+def _job(created_by: User, lesson_id: int | None = None) -> Job:
     assert created_by.id is not None
     return Job(
-        id=40, kind=JobKind.GENERATION.value, input_hash="h", created_by=created_by.id, created_at=NOW, updated_at=NOW
+        id=40,
+        kind=JobKind.GENERATION.value,
+        input_hash="h",
+        lesson_id=lesson_id,
+        created_by=created_by.id,
+        created_at=NOW,
+        updated_at=NOW,
     )
 
 
@@ -208,6 +214,28 @@ def test_a_job_is_seen_by_whoever_started_it_and_by_admins(started_by: User, exp
     job = _job(started_by)
 
     assert passing(lambda viewer: policies.can_view_job(viewer, job)) == expected
+
+
+@pytest.mark.parametrize(
+    ("started_by", "expected"),
+    [(LEARNER, {"learner", "owner", "admin"}), (OTHER_INSTRUCTOR, {"other instructor", "owner", "admin"})],
+)
+def test_the_author_of_the_course_also_sees_the_jobs_of_its_lessons(started_by: User, expected: set[str]) -> None:
+    job = _job(started_by, lesson_id=20)
+
+    assert passing(lambda viewer: policies.can_view_job(viewer, job, course=COURSE)) == expected
+    # without the course looked up, never more than with it
+    assert passing(lambda viewer: policies.can_view_job(viewer, job)) <= expected
+
+
+def test_a_course_means_nothing_for_a_job_without_a_lesson() -> None:
+    job = _job(LEARNER)
+
+    assert passing(lambda viewer: policies.can_view_job(viewer, job, course=COURSE)) == {"learner", "admin"}
+
+
+def test_learning_history_lists_are_for_their_owner_only() -> None:
+    assert passing(lambda viewer: policies.can_view_learning_history(viewer.id if viewer else None, 1)) == {"learner"}
 
 
 # -- classes and analytics -----------------------------------------------------------------------

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from domain.infra.database import create_engine, session_factory
 from domain.models import User
 from domain.settings import Settings, get_settings
-from graph.cli import cli
+from learnql.cli import cli
 
 
 @pytest.fixture

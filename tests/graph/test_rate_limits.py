@@ -17,8 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from bench.services import drop_keys
 from domain.models import Job, Problem, ProblemKind, Role, Submission, User
 from domain.settings import Settings
-from graph.app import create_app
 from graph.ids import encode
+from learnql.composition import create_app
 from tests.factories import make_course, make_user
 from tests.graph.conftest import Api
 from tests.graph.content.test_authoring_api import IMPORT

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from graphql import GraphQLObjectType, build_schema, get_named_type
 from typer.testing import CliRunner
 
-from graph.cli import cli
 from graph.schema import schema_sdl
+from learnql.cli import cli
 
 SCHEMA_FILE = Path(__file__).resolve().parents[2] / "schema.graphql"
 
@@ -59,3 +60,32 @@ def test_export_check_fails_when_the_schema_file_is_missing(tmp_path: Path) -> N
     assert result.exit_code == 1
     assert "is missing" in result.output
     assert not (tmp_path / "schema.graphql").exists()
+
+
+def test_second_round_history_contract_names_are_present() -> None:
+    schema = build_schema(schema_sdl())
+    contract = {
+        ("User", "submissions"): ({"first", "after", "last", "before", "lessonId", "status"}, "SubmissionConnection!"),
+        ("ReviewCard", "reviews"): ({"first", "after"}, "CardReviewConnection!"),
+        ("Query", "jobs"): ({"first", "after", "kind", "status", "lessonId"}, "JobConnection!"),
+    }
+
+    for (type_name, field_name), (arguments, result) in contract.items():
+        owner = schema.get_type(type_name)
+        assert isinstance(owner, GraphQLObjectType)
+        field = owner.fields[field_name]
+        assert arguments <= set(field.args), (type_name, field_name)
+        assert str(field.type) == result
+        connection = get_named_type(field.type)
+        assert isinstance(connection, GraphQLObjectType)
+        edge = get_named_type(connection.fields["edges"].type)
+        assert isinstance(edge, GraphQLObjectType)
+        assert {"cursor", "node"} <= set(edge.fields)
+        assert str(connection.fields["pageInfo"].type) == "PageInfo!"
+        assert str(connection.fields["totalCount"].type) == "Int!"
+    page_info = schema.get_type("PageInfo")
+    assert isinstance(page_info, GraphQLObjectType)
+    assert {"hasNextPage", "endCursor"} <= set(page_info.fields)
+    user_error = schema.get_type("UserError")
+    assert isinstance(user_error, GraphQLObjectType)
+    assert str(user_error.fields["code"].type) == "UserErrorCode!"

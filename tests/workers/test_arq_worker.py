@@ -28,9 +28,9 @@ from domain.infra.job_queue import ArqJobQueue, Enqueue
 from domain.models import Job, Problem, ProblemKind, Role, Submission, XpEvent
 from domain.realtime.dispatch import submissions_channel
 from domain.settings import Settings
-from graph.app import create_app
 from graph.context import Services
 from graph.ids import encode
+from learnql.composition import create_app
 from tests.conftest import Database
 from tests.factories import make_course, make_user
 from tests.services import REDIS_URL, require

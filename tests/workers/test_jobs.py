@@ -102,7 +102,7 @@ async def test_generation_stores_draft_problems_and_reports_progress(
     )
     runtime = make_runtime(settings.model_copy(update={"ai_generation_batch_size": 4}))
 
-    async with runtime.realtime.broker.subscribe(job_channel(job_id)) as messages:
+    async with runtime.backends.realtime.broker.subscribe(job_channel(job_id)) as messages:
         outcome = await generation_run(ctx(runtime), job_id)
         updates = [await anext(messages) for _ in range(messages.pending)]
 

@@ -10,12 +10,13 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.jobs import records as jobs
+from domain.infra.job_queue import Enqueue
 from domain.models import Answer, Problem, ProblemKind, Submission, TutorMessage, User
 from domain.realtime.dispatch import tutor_channel
 from domain.settings import Settings
 from domain.tutor import replies, threads
 from domain.tutor.threads import AskInput
+from tests.effects import committed
 from tests.factories import make_course, make_user
 from tests.workers.conftest import ChatServer, openai_settings
 from workers.ai.local import LocalProvider
@@ -97,9 +98,9 @@ async def test_a_resend_with_the_same_client_message_id_returns_the_same_message
 ) -> None:
     learner, problem = await _learner_and_problem(session, settings, now)
     first = await _ask(session, settings, now, learner, problem, "same")
-    queued_first = jobs.take(session)
+    queued_first = committed(session, Enqueue)
     again = await _ask(session, settings, now, learner, problem, "same")
-    queued_again = jobs.take(session)
+    queued_again = committed(session, Enqueue)
 
     assert again.replayed
     assert not first.replayed
@@ -119,7 +120,9 @@ async def test_deltas_are_coalesced_and_the_final_event_holds_the_whole_text(
     runtime = make_runtime(tuned, LocalProvider(stream_delay=0.005))
     received: list[dict[str, Any]] = []
 
-    async with runtime.realtime.broker.subscribe(tutor_channel(asked.thread.id or 0), maxsize=1000) as messages:
+    async with runtime.backends.realtime.broker.subscribe(
+        tutor_channel(asked.thread.id or 0), maxsize=1000
+    ) as messages:
 
         async def collect() -> None:
             async for message in messages:

@@ -8,10 +8,11 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from domain import outbox
 from domain.ai import evaluation
 from domain.ai.evaluation import PendingAnswer, Verdict
 from domain.infra.database import session_factory
-from domain.jobs import records as jobs
+from domain.infra.job_queue import Enqueue
 from domain.learning import submissions
 from domain.models import (
     Answer,
@@ -27,6 +28,7 @@ from domain.models import (
 )
 from domain.realtime import events
 from domain.settings import Settings
+from tests.effects import committed
 from tests.factories import CourseFixture, make_course, make_user
 
 PASS = 0.6
@@ -53,8 +55,7 @@ async def setup(
     fixture = await make_course(session, now, kinds=(ProblemKind.FREE_TEXT,) * free_text)
     submission = await submit_free_text(session, learner, fixture, now)
     await session.commit()
-    events.take(session)
-    jobs.take(session)
+    outbox.take(session)
     answer_ids = list((await session.execute(select(Answer.id).order_by(Answer.id))).scalars())  # type: ignore[arg-type]
     await session.commit()  # ends the write transaction (SQLite's write lock)
     return learner, fixture, submission, answer_ids
@@ -72,9 +73,9 @@ async def test_a_submission_with_free_text_asks_for_an_evaluation_job_sent_after
     await session.commit()
 
     submission = await submit_free_text(session, learner, fixture, now)
-    before_commit = jobs.take(session)
+    before_commit = committed(session, Enqueue)
     await session.commit()
-    after_commit = jobs.take(session)
+    after_commit = committed(session, Enqueue)
 
     job = (await session.execute(select(Job))).scalar_one()
     assert (job.kind, job.status, job.created_by) == (JobKind.EVALUATION, JobStatus.QUEUED, learner.id)
@@ -91,7 +92,7 @@ async def test_a_rolled_back_submission_sends_no_job(session: AsyncSession, sett
     await submit_free_text(session, learner, fixture, now)
     await session.rollback()
 
-    assert jobs.take(session) == []
+    assert outbox.take(session) == []
 
 
 async def test_a_fully_auto_graded_submission_asks_for_no_job(
@@ -106,7 +107,7 @@ async def test_a_fully_auto_graded_submission_asks_for_no_job(
     await submissions.submit(session, learner, request, now)
     await session.commit()
 
-    assert jobs.take(session) == []
+    assert committed(session, Enqueue) == []
     assert await scalar(session, select(func.count()).select_from(Job)) == 0
 
 
@@ -154,7 +155,7 @@ async def test_grading_the_last_answer_finishes_the_submission_once(
     assert (progress.attempts, progress.best_score, progress.completed) == (1, 0.75, True)
     grade = (await session.execute(select(Grade))).scalar_one()
     assert (grade.submission_id, grade.score, grade.max_score) == (submission.id, 1.5, 2.0)
-    assert events.take(session) == [
+    assert committed(session, (events.XpAwarded, events.SubmissionGraded)) == [
         events.XpAwarded(learner.id, 20, now, fixture.course.id),  # type: ignore[arg-type]
         events.SubmissionGraded(learner.id, submission.id),  # type: ignore[arg-type]
     ]

@@ -14,9 +14,11 @@ from domain.ai import generation
 from domain.ai.documents import normalize_source, pdf_text
 from domain.ai.generation import GenerationInput
 from domain.errors import DomainError, Forbidden, InvalidErrors
+from domain.infra.job_queue import Enqueue
 from domain.jobs import records as jobs
 from domain.models import Job, JobStatus, Option, Problem, ProblemKind, Role
 from domain.settings import Settings
+from tests.effects import committed
 from tests.factories import make_course, make_user
 
 TEXT = (
@@ -214,7 +216,7 @@ async def test_a_request_records_one_queued_job_per_lesson_source_and_parameters
     assert again.id == job.id
     assert job.status == JobStatus.QUEUED
     assert job.source_text == TEXT
-    assert [request.key for request in jobs.take(session)] == [f"learnql:job:{job.id}"] * 2
+    assert [request.key for request in committed(session, Enqueue)] == [f"learnql:job:{job.id}"] * 2
 
 
 async def test_only_the_lessons_author_may_generate(session: AsyncSession, settings: Settings, now: datetime) -> None:

@@ -8,12 +8,12 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.analytics.invalidation import committed_scopes
 from domain.classes import membership
 from domain.classes.membership import ClassDraft
 from domain.errors import DomainError, Forbidden, Invalid, InvalidErrors, NotFound
 from domain.models import ClassCourse, ClassMember, Role
 from domain.settings import Settings
+from tests.effects import stale_scopes
 from tests.factories import make_class, make_course, make_user
 
 
@@ -83,7 +83,7 @@ async def test_joining_twice_keeps_one_membership_and_marks_the_class_stale_once
 
     joined = await membership.join_class(session, learner, class_.join_code.lower(), now)
     await session.commit()
-    stale = committed_scopes(session)
+    stale = stale_scopes(session)
     again = await membership.join_class(session, learner, class_.join_code, now)
 
     assert joined.id == again.id == class_.id

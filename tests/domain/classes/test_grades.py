@@ -11,7 +11,6 @@ import pytest
 from sqlalchemy import event, func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from domain.analytics.invalidation import committed_scopes
 from domain.classes import grades
 from domain.classes.grades import GradeRow
 from domain.errors import Forbidden, Invalid
@@ -19,6 +18,7 @@ from domain.infra.database import session_factory
 from domain.learning import submissions
 from domain.models import Grade, ProblemKind, Role, Submission, SubmissionStatus, User
 from domain.settings import Settings
+from tests.effects import stale_scopes
 from tests.factories import CourseFixture, make_class, make_course, make_user
 
 AUTO_GRADED = (ProblemKind.SINGLE_CHOICE, ProblemKind.NUMERIC)
@@ -68,7 +68,7 @@ async def test_a_fully_graded_submission_records_a_grade_and_marks_its_classes_s
     )
     assert (grade.score, grade.max_score, grade.graded_at) == (1.0, 2.0, now)  # the numeric answer was right
     assert (grade.class_id, grade.external_id) == (None, None)
-    assert committed_scopes(session) == {f"class:{class_.id}", f"student:{learner.id}"}
+    assert stale_scopes(session) == {f"class:{class_.id}", f"student:{learner.id}"}
 
 
 async def test_a_pending_submission_records_its_grade_once_the_worker_completes_it(
@@ -172,7 +172,7 @@ async def test_bad_rows_are_reported_by_index_and_good_rows_land(
     ]
     assert stored[0].graded_at == datetime(2026, 3, 1, tzinfo=UTC)
     assert stored[1].graded_at == now  # no date: today
-    assert committed_scopes(session) == {f"class:{roster['class'].id}", f"student:{alice.id}", f"student:{bob.id}"}
+    assert stale_scopes(session) == {f"class:{roster['class'].id}", f"student:{alice.id}", f"student:{bob.id}"}
 
 
 async def test_sending_an_external_id_again_updates_its_grade(

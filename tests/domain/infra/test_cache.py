@@ -8,7 +8,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from domain.infra.cache import Cache, MemoryCache, RedisCache, create_cache
+from domain.backends import open_cache
+from domain.infra.cache import Cache, MemoryCache, RedisCache
 from domain.settings import Settings
 from tests.services import REDIS_URL, require
 
@@ -113,9 +114,9 @@ async def test_the_memory_cache_ttl_follows_its_clock() -> None:
 
 
 async def test_redis_is_chosen_when_a_redis_url_is_set() -> None:
-    redis_cache = create_cache(Settings(redis_url=REDIS_URL))
+    redis_cache = open_cache(Settings(redis_url=REDIS_URL))
     try:
         assert isinstance(redis_cache, RedisCache)
-        assert isinstance(create_cache(Settings(redis_url=None)), MemoryCache)
+        assert isinstance(open_cache(Settings(redis_url=None)), MemoryCache)
     finally:
         await redis_cache.close()

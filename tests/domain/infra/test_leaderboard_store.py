@@ -14,12 +14,14 @@ from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from bench.services import drop_keys
+from domain import outbox
 from domain.infra.database import session_factory
 from domain.infra.leaderboard_store import RedisLeaderboardStore, SqlLeaderboardStore
 from domain.models import Role, User
 from domain.realtime import events
 from domain.realtime.leaderboards import IsoWeek, Scope
 from domain.settings import Settings
+from tests.effects import committed
 from tests.factories import give_xp, make_class, make_course, make_user
 from tests.services import REDIS_URL, require
 
@@ -45,7 +47,7 @@ async def redis_store(engine: AsyncEngine, now: datetime) -> AsyncIterator[Redis
 
 async def commit_and_apply(session: AsyncSession, store: RedisLeaderboardStore) -> None:
     await session.commit()
-    await store.apply([e for e in events.take(session) if isinstance(e, events.XpAwarded)])
+    await store.apply(committed(session, events.XpAwarded))
 
 
 async def test_redis_boards_equal_the_sql_boards_on_every_scope(
@@ -105,7 +107,7 @@ async def test_a_rolled_back_award_never_reaches_redis(
 
     await commit_and_apply(session, redis_store)
 
-    assert events.take(session) == []
+    assert outbox.take(session) == []
     assert await redis_store.top(session, Scope.all_time(), 10) == []
 
 

@@ -13,9 +13,9 @@ from bench.texts import lesson_text
 from domain.infra.job_queue import InProcessJobQueue
 from domain.models import Job, Lesson, ProblemKind, Role, User
 from domain.settings import Settings
-from graph.app import create_app
 from graph.context import Services
 from graph.ids import decode, encode
+from learnql.composition import create_app
 from tests.factories import make_course, make_user
 from tests.graph.conftest import Api
 

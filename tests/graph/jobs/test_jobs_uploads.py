@@ -16,8 +16,9 @@ from bench.texts import lesson_text
 from domain.accounts import auth
 from domain.models import Job, Lesson, Role, User
 from domain.settings import Settings
-from graph.app import REQUEST_OVERHEAD, create_app
+from graph.app import REQUEST_OVERHEAD
 from graph.ids import encode
+from learnql.composition import create_app
 from tests.factories import make_course, make_user
 from tests.graph.conftest import Api
 from tests.graph.jobs.test_jobs import JOB, queue

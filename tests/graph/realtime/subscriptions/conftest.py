@@ -22,8 +22,8 @@ from bench.services import drop_keys
 from domain.accounts import auth
 from domain.models import User
 from domain.settings import Settings
-from graph.app import create_app
 from graph.context import Services
+from learnql.composition import create_app
 from tests.conftest import Database
 from tests.services import REDIS_URL, require
 

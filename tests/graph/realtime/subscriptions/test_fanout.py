@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
+from domain import outbox
 from domain.models import User
-from domain.realtime import events
 from domain.realtime.leaderboards import Scope
 from domain.settings import Settings
 from graph.ids import encode
@@ -36,7 +36,7 @@ async def award(server: Server, session: AsyncSession, user: User, amount: int, 
     await give_xp(session, user, amount, now)
     await session.commit()
     committed = time.monotonic()
-    await server.services.realtime.dispatch(events.take(session))
+    await outbox.flush(outbox.take(session), server.services)
     return committed
 
 
@@ -107,7 +107,7 @@ async def test_a_slow_subscriber_skips_to_the_newest_state_and_delays_no_one(
     for user in team:
         await give_xp(session, user, 1000, now)
     await session.commit()
-    events.take(session)  # the server starts after this commit and reads it from the database
+    outbox.take(session)  # the server starts after this commit and reads it from the database
     delays = []
 
     async with (

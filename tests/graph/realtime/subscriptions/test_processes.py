@@ -25,7 +25,7 @@ from websockets.exceptions import ConnectionClosed
 from bench.services import drop_keys
 from domain.accounts import auth
 from domain.infra.database import create_engine, session_factory
-from domain.models import ProblemKind
+from domain.models import ProblemKind, Role
 from domain.settings import Settings
 from graph.ids import encode
 from tests.factories import CourseFixture, make_course, make_user
@@ -88,7 +88,7 @@ def deployment(postgres_database: str, tmp_path_factory: pytest.TempPathFactory)
 def start(deployment: Deployment, label: str) -> Process:
     port = free_port()
     log = deployment.workdir / f"{label}-{port}.log"
-    command = [sys.executable, "-m", "graph.cli", "serve", "--port", str(port)]
+    command = [sys.executable, "-m", "learnql.cli", "serve", "--port", str(port)]
     with log.open("w") as output:
         popen = subprocess.Popen(command, env=deployment.env, stdout=output, stderr=subprocess.STDOUT)  # noqa: S603
     return Process(popen, f"http://127.0.0.1:{port}", log)
@@ -200,3 +200,54 @@ async def test_shutdown_closes_subscriptions_cleanly(processes: tuple[Process, P
     assert "Application shutdown complete." in log, log
     assert "Traceback" not in log, log
     assert "ERROR" not in log, log
+
+
+GAME_FEED = """subscription($id: ID!) { gameUpdated(gameId: $id) { state viewerStanding { score }
+  currentQuestion { correctOptionIds } } }"""
+
+
+async def test_a_game_question_closes_at_its_deadline_exactly_once_with_two_processes_racing(
+    processes: tuple[Process, Process, Process], engine: AsyncEngine, deployment: Deployment
+) -> None:
+    a, b, _ = processes
+    now = datetime.now(UTC)
+    async with session_factory(engine, write=True)() as session:
+        host = await make_user(session, deployment.settings, now, role=Role.INSTRUCTOR)
+        course = await make_course(session, now, owner=host, kinds=(ProblemKind.SINGLE_CHOICE,))
+        await session.commit()
+    lesson = course.lessons[0]
+    problem = course.problems[lesson.id or 0][0]
+    right = course.options[problem.id or 0][0]
+    host_auth = {"Authorization": f"Bearer {auth.issue_token(deployment.settings, host, now)}"}
+
+    async def call(base: str, query: str, variables: dict[str, object], headers: dict[str, str]) -> dict:
+        async with httpx.AsyncClient(base_url=base, timeout=10) as http:
+            body = (await http.post("/graphql", json={"query": query, "variables": variables}, headers=headers)).json()
+        assert "errors" not in body, body
+        return body["data"]  # type: ignore[no-any-return]
+
+    create = "mutation($l: ID!) { createGame(input: {lessonId: $l, secondsPerQuestion: 5}) { game { id pin } } }"
+    game = (await call(a.base, create, {"l": encode("Lesson", lesson.id)}, host_auth))["createGame"]["game"]
+    join = 'mutation($p: String!) { joinGame(input: {pin: $p, nickname: "Bee"}) { playerToken } }'
+    token = (await call(b.base, join, {"p": game["pin"]}, {}))["joinGame"]["playerToken"]
+    async with GraphQLSocket.connected(b.ws_url, token) as socket:
+        operation = await socket.subscribe(GAME_FEED, {"id": game["id"]})
+        assert (await socket.next(operation))["gameUpdated"]["state"] == "LOBBY"
+        start = "mutation($id: ID!) { startGame(input: {gameId: $id}) { errors { code } } }"
+        await call(a.base, start, {"id": game["id"]}, host_auth)
+        answer = {"problemId": encode("Problem", problem.id), "optionIds": [encode("Option", right.id)]}
+        answered = await call(
+            b.base,
+            "mutation($i: AnswerGameQuestionInput!) { answerGameQuestion(input: $i) { answer { points } errors { code } } }",
+            {"i": {"gameId": game["id"], "questionIndex": 0, "answer": answer, "idempotencyKey": "k"}},
+            {"Authorization": f"Bearer {token}"},
+        )
+        points = answered["answerGameQuestion"]["answer"]["points"]
+        while True:  # nobody reveals: both processes' tickers race for the deadline
+            update = (await socket.next(operation, within=10))["gameUpdated"]
+            if update["state"] == "REVEAL":
+                break
+
+    assert update["currentQuestion"]["correctOptionIds"] == [encode("Option", right.id)]
+    assert update["viewerStanding"] == {"score": points}  # added once, not once per process
+    assert 500 <= points <= 1000

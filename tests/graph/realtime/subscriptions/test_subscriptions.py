@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 from websockets.exceptions import ConnectionClosed
 
+from domain import outbox
 from domain.models import Job, ProblemKind, User
-from domain.realtime import events
 from domain.realtime.dispatch import submissions_channel
 from domain.realtime.events import JobProgress, JobStatus
 from domain.settings import Settings
@@ -45,7 +45,7 @@ async def award(server: Server, session: AsyncSession, user: User, amount: int, 
     """XP committed by another unit of work (a worker, another API process) and dispatched after commit."""
     await give_xp(session, user, amount, now)
     await session.commit()
-    await server.services.realtime.dispatch(events.take(session))
+    await outbox.flush(outbox.take(session), server.services)
 
 
 async def test_connection_without_token_is_anonymous_and_sees_public_boards(
@@ -169,7 +169,7 @@ async def test_a_burst_of_awards_is_coalesced_and_ends_in_the_final_state(
             for user in team:
                 await give_xp(session, user, 1 + round_ % 3, now)
             await session.commit()
-            await server.services.realtime.dispatch(events.take(session))
+            await outbox.flush(outbox.take(session), server.services)
         final = [user.xp for user in sorted(team, key=lambda u: (-u.xp, u.id))]
         updates = []
         while not updates or xps(updates[-1]) != final:

@@ -21,20 +21,17 @@ cli = typer.Typer(
 )
 
 
-async def _seed(settings_url: str | None = None) -> bool:
+async def _seed() -> bool:
+    from domain.backends import Backends
     from domain.clock import utcnow
     from domain.content import demo
-    from domain.infra.database import create_engine, session_factory
 
-    settings = get_settings()
-    engine = create_engine(settings)
+    backends = Backends.open(get_settings())
     try:
-        async with session_factory(engine, write=True)() as session:
-            seeded = await demo.seed_demo(session, settings, utcnow())
-            await session.commit()
-            return seeded
+        async with backends.unit_of_work() as session:
+            return await demo.seed_demo(session, backends.settings, utcnow())
     finally:
-        await engine.dispose()
+        await backends.close()
 
 
 @cli.command()
@@ -70,7 +67,7 @@ def serve(
     import uvicorn
 
     from domain.infra.migrations import upgrade
-    from graph.app import create_app
+    from learnql.composition import create_app
 
     settings = get_settings()
     try:
@@ -101,29 +98,21 @@ def create_user(
 ) -> None:
     """Create an account of any role (register only makes learners)."""
     from domain.accounts import auth
+    from domain.backends import Backends
     from domain.clock import utcnow
     from domain.errors import DomainError
-    from domain.infra.database import create_engine, session_factory
     from domain.models import Role
 
     secret = password or getpass.getpass("password: ")
 
     async def run() -> None:
-        settings = get_settings()
-        engine = create_engine(settings)
+        backends = Backends.open(get_settings())
         try:
-            async with session_factory(engine, write=True)() as session:
+            async with backends.unit_of_work() as session:
                 registration = auth.Registration(email, secret, display_name, timezone)
-                await auth.create_user(
-                    session,
-                    settings,
-                    registration,
-                    role=Role(role.upper()),
-                    now=utcnow(),
-                )
-                await session.commit()
+                await auth.create_user(session, backends.settings, registration, role=Role(role.upper()), now=utcnow())
         finally:
-            await engine.dispose()
+            await backends.close()
 
     try:
         asyncio.run(run())
@@ -135,21 +124,20 @@ def create_user(
 
 def _set_active(email: str, active: bool) -> None:
     from domain.accounts import activation
+    from domain.backends import Backends
     from domain.clock import utcnow
     from domain.errors import DomainError
-    from domain.infra.database import create_engine, session_factory
 
     async def run() -> None:
-        engine = create_engine(get_settings())
+        backends = Backends.open(get_settings())
         try:
-            async with session_factory(engine, write=True)() as session:
+            async with backends.unit_of_work() as session:
                 if active:
                     await activation.reactivate(session, email)
                 else:
                     await activation.deactivate(session, email, utcnow())
-                await session.commit()
         finally:
-            await engine.dispose()
+            await backends.close()
 
     try:
         asyncio.run(run())
