@@ -2,7 +2,10 @@
 
 Each API key follows a script of behaviours, one per request, then the default one:
 `ok`, `429` (with Retry-After), `500`, `400`, `401`, `slow` (answers after `slow_seconds`),
-`malformed` (200 with content that is not JSON), `partial` (evaluations for only some items).
+`malformed` (200 with content that is not JSON), `partial` (evaluations for only some items),
+and for streamed chats (`stream: true`, the tutor) `break` (a few words, then the connection drops).
+Streamed chats answer as server-sent events, one word a chunk `stream_delay` seconds apart, then a
+usage chunk and `data: [DONE]`; every request body is kept in `requests` for tests to inspect.
 Every answer waits `latency` seconds first. Answers are deterministic: generation returns `count`
 problems quoting the material; evaluation scores 1.0 when the answer holds every rubric keyword
 (or the first word of the reference), else 0.25.
@@ -22,7 +25,7 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 
@@ -35,6 +38,9 @@ class Script:
     log: list[tuple[str, str, str]] = field(default_factory=list)  # (key, task, behaviour)
     in_flight: int = 0
     most_in_flight: int = 0
+    stream_delay: float = 0.0  # between the chunks of a streamed chat
+    break_after: int = 3  # words sent before a `break`
+    requests: list[dict[str, Any]] = field(default_factory=list)
 
     def plan(self, key: str, *behaviours: str) -> None:
         self.per_key[key].extend(behaviours)
@@ -98,15 +104,53 @@ def _answer(body: dict[str, Any], behaviour: str) -> tuple[str, dict[str, Any]]:
     return name, {"choices": [{"index": 0, "message": {"role": "assistant", "content": text}}], "usage": usage}
 
 
+def chat_reply(body: dict[str, Any]) -> str:
+    """A deterministic tutor reply to the last user message."""
+    question = next((m["content"] for m in reversed(body["messages"]) if m["role"] == "user"), "")
+    return f"Let us look at your question: {question} Think about what the lesson says, one step at a time."
+
+
+class Broken(Exception):
+    """Raised inside a streamed body: the server drops the connection mid-answer."""
+
+
+def _streamed(body: dict[str, Any], behaviour: str, script: Script) -> StreamingResponse:
+    text = chat_reply(body)
+    words = text.split(" ")
+
+    def chunk(delta: dict[str, Any], finish: str | None = None, **extra: Any) -> str:
+        choice = {"index": 0, "delta": delta, "finish_reason": finish}
+        return "data: " + json.dumps({"object": "chat.completion.chunk", "choices": [choice], **extra}) + "\n\n"
+
+    async def events() -> Any:
+        yield chunk({"role": "assistant", "content": ""})
+        for index, word in enumerate(words):
+            if behaviour == "break" and index == script.break_after:
+                raise Broken("scripted break")
+            if index and script.stream_delay:
+                await asyncio.sleep(script.stream_delay)
+            yield chunk({"content": word if index == 0 else " " + word})
+        yield chunk({}, "stop")
+        usage = {"prompt_tokens": len(json.dumps(body["messages"])) // 4, "completion_tokens": len(words)}
+        yield "data: " + json.dumps({"object": "chat.completion.chunk", "choices": [], "usage": usage}) + "\n\n"
+        yield "data: [DONE]\n\n"
+
+    return StreamingResponse(events(), media_type="text/event-stream")
+
+
 def create_app(script: Script | None = None) -> Starlette:
-    script = script or Script(latency=int(os.environ.get("CHAT_LATENCY_MS", "0")) / 1000)
+    script = script or Script(
+        latency=int(os.environ.get("CHAT_LATENCY_MS", "0")) / 1000,
+        stream_delay=int(os.environ.get("CHAT_STREAM_DELAY_MS", "0")) / 1000,
+    )
 
     async def completions(request: Request) -> Response:
         key = request.headers.get("authorization", "").removeprefix("Bearer ")
         queue = script.per_key.get(key)
         behaviour = queue.popleft() if queue else script.default
         body = await request.json()
-        task = body["response_format"]["json_schema"]["name"]
+        script.requests.append(body)
+        task = "chat" if body.get("stream") else body["response_format"]["json_schema"]["name"]
         script.log.append((key, task, behaviour))
         script.in_flight += 1
         script.most_in_flight = max(script.most_in_flight, script.in_flight)
@@ -118,6 +162,8 @@ def create_app(script: Script | None = None) -> Starlette:
             return JSONResponse({"error": {"message": "rate limited"}}, 429, headers={"Retry-After": "0.05"})
         if behaviour in ("500", "400", "401"):
             return JSONResponse({"error": {"message": f"scripted {behaviour}"}}, int(behaviour))
+        if task == "chat":
+            return _streamed(body, behaviour, script)
         _, answer = _answer(body, behaviour)
         return JSONResponse(answer)
 

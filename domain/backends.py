@@ -33,10 +33,11 @@ from domain.infra.broker import Broker, InProcessBroker, RedisBroker
 from domain.infra.cache import Cache, MemoryCache, RedisCache
 from domain.infra.database import create_engine, session_factory
 from domain.infra.health import Dependency, Health
-from domain.infra.job_queue import ArqJobQueue, JobQueue
+from domain.infra.job_queue import ArqJobQueue, JobQueue, Lane
 from domain.infra.leaderboard_store import LeaderboardStore, RedisLeaderboardStore, SqlLeaderboardStore
 from domain.realtime.dispatch import Realtime
 from domain.settings import Settings
+from domain.tutor.threads import REPLY_FUNCTION
 from domain.unit_of_work import unit_of_work
 
 InProcessJobs = Callable[["Backends"], JobQueue]
@@ -76,11 +77,17 @@ def open_realtime(
     return Realtime(settings, sessions, clock, open_broker(settings, redis), store, redis)
 
 
+def job_lanes(settings: Settings) -> dict[str, Lane]:
+    """Functions with a queue of their own: tutor replies stream for seconds while mostly waiting for
+    the provider (arq: workers.settings.TutorWorkerSettings; in-process: a number at a time)."""
+    return {REPLY_FUNCTION: Lane(settings.tutor_queue, settings.tutor_concurrency)}
+
+
 def open_job_queue(settings: Settings, in_process: Callable[[], JobQueue] | None) -> JobQueue | None:
     """arq with Redis; else the in-process runner if the process has one. None: requests are not sent
     from this process (its jobs stay QUEUED until a process with a queue sends them again)."""
     if settings.redis_url:
-        return ArqJobQueue(settings.redis_url, settings.jobs_queue, settings.redis_prefix)
+        return ArqJobQueue(settings.redis_url, settings.jobs_queue, settings.redis_prefix, job_lanes(settings))
     return in_process() if in_process is not None else None
 
 

@@ -1,9 +1,9 @@
 """The outbox: effects a unit of work asks for, released only once its transaction has committed.
 
 Services `record` effects on the session next to the writes that cause them: realtime events
-(domain/realtime/events.py: XP awarded, a submission graded, a job's progress), cache scopes made
-stale (`Stale`, domain/analytics/invalidation.py names them) and job requests (`Enqueue`,
-domain/jobs/records.py). They wait in `session.info` and follow the transaction: a rolled-back
+(domain/realtime/events.py: XP awarded, a submission graded, a job's progress, a tutor reply's
+final state), cache scopes made stale (`Stale`, domain/analytics/invalidation.py names them) and
+job requests (`Enqueue`: domain/jobs/records.py for job rows, domain/tutor/threads.py for replies). They wait in `session.info` and follow the transaction: a rolled-back
 savepoint drops the effects recorded inside it, a released one hands them to the enclosing
 transaction, and a transaction that ends without committing drops them all. The boundary that
 commits (domain/unit_of_work.py) then `take`s the committed effects and `flush`es them.
@@ -37,7 +37,7 @@ from sqlalchemy.orm import Session, SessionTransaction
 
 from domain.infra.cache import Cache
 from domain.infra.job_queue import Enqueue, JobQueue
-from domain.realtime.events import Event, GameChanged, JobProgress, SubmissionGraded, XpAwarded
+from domain.realtime.events import Event, GameChanged, JobProgress, SubmissionGraded, TutorReply, XpAwarded
 
 log = logging.getLogger("learnql.outbox")
 
@@ -57,7 +57,7 @@ class Stale:
         return cls(frozenset(scopes))
 
 
-Effect = Stale | XpAwarded | SubmissionGraded | JobProgress | GameChanged | Enqueue
+Effect = Stale | XpAwarded | SubmissionGraded | JobProgress | GameChanged | TutorReply | Enqueue
 
 
 class EventSink(Protocol):
@@ -92,7 +92,9 @@ async def flush(effects: Sequence[Effect], sinks: Sinks) -> None:
     """Hand committed effects on in the order the module docstring gives; failures are logged."""
     stale = {scope for effect in effects if isinstance(effect, Stale) for scope in effect.scopes}
     events = [
-        effect for effect in effects if isinstance(effect, XpAwarded | SubmissionGraded | JobProgress | GameChanged)
+        effect
+        for effect in effects
+        if isinstance(effect, XpAwarded | SubmissionGraded | JobProgress | GameChanged | TutorReply)
     ]
     requests = [effect for effect in effects if isinstance(effect, Enqueue)]
     if stale:

@@ -12,7 +12,20 @@ docs/architecture/policies.md is the same rules in prose.
 
 from __future__ import annotations
 
-from domain.models import Class, Course, Game, Job, Lesson, Problem, ProblemStatus, ReviewCard, Role, Submission, User
+from domain.models import (
+    Class,
+    Course,
+    Game,
+    Job,
+    Lesson,
+    Problem,
+    ProblemStatus,
+    ReviewCard,
+    Role,
+    Submission,
+    TutorThread,
+    User,
+)
 
 # -- who the viewer is ---------------------------------------------------------------------------
 
@@ -162,3 +175,22 @@ def can_host_game(viewer: User | None, game: Game, course: Course) -> bool:
     """Start, advance, reveal, skip, end, kick, see live answer counts and the report: the host, and
     the course's staff."""
     return (viewer is not None and viewer.id == game.host_id) or can_author_course(viewer, course)
+
+
+# -- the AI tutor --------------------------------------------------------------------------------
+
+
+def can_ask_tutor(viewer: User | None, problem: Problem, lesson: Lesson) -> bool:
+    """Ask about a problem the viewer can see: learners the published ones, staff (who author) any."""
+    return viewer is not None and can_view_problem(viewer, problem, lesson)
+
+
+def can_view_tutor_thread(viewer: User | None, thread: TutorThread) -> bool:
+    """Read, follow, continue, stop or delete a thread: its owner only, as a conversation is private;
+    to anyone else it looks like a missing one."""
+    return viewer is not None and is_owner(viewer.id, thread.user_id)
+
+
+def can_view_tutor_usage(viewer: User | None, course: Course) -> bool:
+    """What the tutor cost in a course: an admin, or the instructor who owns the course."""
+    return can_author_course(viewer, course)

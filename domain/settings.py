@@ -61,6 +61,7 @@ class Settings(BaseSettings):
     limit_generate_problems_per_user: str = "20 per hour"
     limit_import_problems_per_user: str = "30 per hour"
     limit_ai_evaluations_per_user: str = "120 per hour"  # submissions that queue free-text evaluation
+    limit_tutor_messages_per_user: str = "60 per hour"  # askTutor messages (an idempotent resend is free)
     # Peers (IPs or CIDR networks, comma-separated) whose X-Forwarded-For names the client; empty: none.
     trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
@@ -108,6 +109,18 @@ class Settings(BaseSettings):
     job_queue_name: str | None = None  # arq queue; None: "<redis_prefix>jobs"
     jobs_autostart: bool = True  # in-process runner: start jobs at once (tests run them explicitly instead)
 
+    # The AI tutor (docs/tutor.md): limits, the size of what it reads, how its replies are streamed.
+    tutor_max_message_chars: int = Field(default=2000, ge=1, le=100_000)
+    tutor_tokens_per_user_per_day: int = Field(default=200_000, ge=1)  # prompt + completion, last 24 hours
+    tutor_history_turns: int = Field(default=12, ge=1, le=200)  # earlier turns are left out, and the prompt says so
+    tutor_lesson_chars: int = Field(default=4000, ge=0)  # of the lesson text around the problem
+    tutor_max_reply_tokens: int = Field(default=600, ge=16, le=16_000)
+    tutor_publish_interval_ms: int = Field(default=250, ge=0, le=10_000)  # deltas coalesced to at most this often
+    tutor_save_interval_ms: int = Field(default=1000, ge=0, le=60_000)  # the text so far saved to the row
+    tutor_concurrency: int = Field(default=100, ge=1, le=10_000)  # replies written at a time per process
+    ai_local_stream_delay_ms: int = Field(default=15, ge=0, le=5000)  # local provider: pause between words
+    ai_first_token_timeout_seconds: float = Field(default=30.0, gt=0)  # streaming: retried before the first token
+
     @model_validator(mode="after")
     def _budget_holds_a_query(self) -> Settings:
         if self.budget_maximum < self.max_query_cost:
@@ -123,6 +136,7 @@ class Settings(BaseSettings):
         "limit_generate_problems_per_user",
         "limit_import_problems_per_user",
         "limit_ai_evaluations_per_user",
+        "limit_tutor_messages_per_user",
     )
     @classmethod
     def _parse_limit(cls, value: str) -> str:
@@ -142,6 +156,11 @@ class Settings(BaseSettings):
     @property
     def jobs_queue(self) -> str:
         return self.job_queue_name or f"{self.redis_prefix}jobs"
+
+    @property
+    def tutor_queue(self) -> str:
+        """The arq queue of tutor replies (workers.settings.TutorWorkerSettings)."""
+        return f"{self.jobs_queue}:tutor"
 
     @property
     def is_sqlite(self) -> bool:

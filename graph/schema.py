@@ -44,13 +44,30 @@ from graph.reviews.resolvers import ReviewMutation, ReviewQuery
 from graph.reviews.types import ReviewCard
 from graph.scalars import SCALAR_OVERRIDES
 from graph.transactions import WriteTransactions, with_units_of_work
+from graph.tutor.resolvers import TutorMutation, TutorQuery
+from graph.tutor.subscriptions import TutorSubscription
+from graph.tutor.types import TutorMessage, TutorThread
 from graph.users.authentication import VerifyToken
 from graph.users.resolvers import UserMutation, UserQuery
 from graph.users.tokens import TokenMutation
 from graph.users.types import User
 
 NODE_TYPES: dict[str, type[relay.Node]] = {
-    t.__name__: t for t in (Course, Lesson, Problem, Topic, User, Submission, ReviewCard, Class, Job, Game)
+    t.__name__: t
+    for t in (
+        Course,
+        Lesson,
+        Problem,
+        Topic,
+        User,
+        Submission,
+        ReviewCard,
+        Class,
+        Job,
+        Game,
+        TutorThread,
+        TutorMessage,
+    )
 }
 
 
@@ -72,7 +89,18 @@ class NodeQuery:
 
 Query = merge_types(
     "Query",
-    (NodeQuery, UserQuery, ContentQuery, ReviewQuery, RealtimeQuery, ClassQuery, AnalyticsQuery, JobQuery, GameQuery),
+    (
+        NodeQuery,
+        UserQuery,
+        ContentQuery,
+        ReviewQuery,
+        RealtimeQuery,
+        ClassQuery,
+        AnalyticsQuery,
+        JobQuery,
+        GameQuery,
+        TutorQuery,
+    ),
 )
 Mutation = with_units_of_work(  # each mutation field a part of its operation's unit of work
     merge_types(
@@ -86,10 +114,11 @@ Mutation = with_units_of_work(  # each mutation field a part of its operation's 
             ClassMutation,
             JobMutation,
             GameMutation,
+            TutorMutation,
         ),
     )
 )
-Subscription = merge_types("Subscription", (RealtimeSubscription, GameSubscription))
+Subscription = merge_types("Subscription", (RealtimeSubscription, GameSubscription, TutorSubscription))
 
 
 def create_schema(settings: Settings | None = None) -> strawberry.Schema:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from domain.backends import Backends
+from domain.backends import Backends, job_lanes
 from domain.infra.job_queue import InProcessJobQueue
 from workers.ai import create_provider
 from workers.jobs import FUNCTIONS
@@ -33,4 +33,5 @@ def in_process_queue(backends: Backends) -> InProcessJobQueue:
         max_tries=settings.job_max_tries,
         on_close=closed,
         autostart=settings.jobs_autostart,
+        lanes=job_lanes(settings),
     )

@@ -25,8 +25,10 @@ from domain.infra.job_queue import JobFunction
 from domain.jobs import records as jobs
 from domain.jobs.records import FINAL, Usage
 from domain.models import Job, JobStatus, ProblemKind
+from domain.tutor import replies
 from workers.ai import ProviderError, ProviderUnavailable
 from workers.runtime import Runtime
+from workers.tutor import tutor_reply
 
 log = logging.getLogger("learnql.jobs")
 T = TypeVar("T")
@@ -117,10 +119,15 @@ async def jobs_sweep(ctx: dict[str, Any]) -> int:
                 await jobs.fail(session, job.id, STALLED, now)
             else:
                 jobs.defer(session, job)  # sent again after the commit; the queue drops it if it is still there
+        await replies.fail_stalled(session, rt.settings, now, now - running_for)  # tutor replies left STREAMING
     return len(overdue)
 
 
-FUNCTIONS: dict[str, JobFunction] = {"generation_run": generation_run, "evaluation_run": evaluation_run}
+FUNCTIONS: dict[str, JobFunction] = {
+    "generation_run": generation_run,
+    "evaluation_run": evaluation_run,
+    "tutor_reply": tutor_reply,
+}
 
 
 async def _run(ctx: dict[str, Any], job_id: int, body: Callable[[Runtime, Job], Awaitable[None]]) -> str:

@@ -1,11 +1,12 @@
-"""arq worker settings: `uv run arq workers.settings.WorkerSettings` (needs LEARNQL_REDIS_URL).
+"""arq worker settings: `uv run arq workers.settings.WorkerSettings` (needs LEARNQL_REDIS_URL), and
+`uv run arq workers.settings.TutorWorkerSettings` for the tutor's streamed replies (a queue of their own).
 
 The worker reads the same LEARNQL_* settings as the API: database, Redis (queue, pub/sub, cache),
 and the AI provider. Jobs are retried up to LEARNQL_JOB_MAX_TRIES times (provider outages, a killed
 worker) and time out after LEARNQL_JOB_TIMEOUT_SECONDS; a cron sweep every minute re-sends QUEUED
 jobs whose request was lost and fails RUNNING jobs whose worker died.
 
-Nothing is read at import: `WorkerSettings` is built from the settings when arq asks for it, and
+Nothing is read at import: `WorkerSettings` and `TutorWorkerSettings` are built from the settings when arq asks for it, and
 the worker's backends (domain/backends.py) and AI provider open in arq's `on_startup`.
 """
 
@@ -19,6 +20,7 @@ from arq import cron
 from arq.connections import RedisSettings
 
 from domain.settings import Settings, get_settings
+from domain.tutor.threads import REPLY_FUNCTION
 from workers.jobs import FUNCTIONS, jobs_sweep
 from workers.runtime import Runtime
 
@@ -45,7 +47,7 @@ async def shutdown(ctx: dict[str, Any]) -> None:
 def worker_settings(settings: Settings) -> dict[str, Any]:
     """arq's Worker arguments for these settings."""
     return {
-        "functions": list(FUNCTIONS.values()),
+        "functions": [function for name, function in FUNCTIONS.items() if name != REPLY_FUNCTION],
         # arq names a cron run's job "<name>:<time in ms>" in keys shared by every queue on the Redis
         # server: the prefix keeps two deployments (or test runs) sharing one Redis from skipping each
         # other's sweeps as duplicates.
@@ -71,8 +73,30 @@ def worker_settings(settings: Settings) -> dict[str, Any]:
     }
 
 
+def tutor_worker_settings(settings: Settings) -> dict[str, Any]:
+    """arq's Worker arguments for tutor replies: each streams for seconds while mostly waiting for the
+    provider, so many run at a time (LEARNQL_TUTOR_CONCURRENCY), on a queue of their own that the
+    other jobs never wait behind. Not retried by arq: a reply that broke off is FAILED with its text
+    (workers/tutor.py); the main worker's sweep fails replies whose worker died."""
+    return {
+        "functions": [FUNCTIONS[REPLY_FUNCTION]],
+        "on_startup": _startup(settings),
+        "on_shutdown": shutdown,
+        "redis_settings": RedisSettings.from_dsn(settings.redis_url or "redis://127.0.0.1:6379/0"),
+        "queue_name": settings.tutor_queue,
+        "max_tries": 1,
+        "job_timeout": settings.job_timeout_seconds,
+        "max_jobs": settings.tutor_concurrency,
+        "keep_result": 3600,
+        "health_check_key": f"{settings.tutor_queue}:health-check",
+    }
+
+
 def __getattr__(name: str) -> Any:
-    """`WorkerSettings`, made when arq looks it up (`arq workers.settings.WorkerSettings`)."""
+    """`WorkerSettings` and `TutorWorkerSettings`, made when arq looks them up
+    (`arq workers.settings.WorkerSettings`)."""
     if name == "WorkerSettings":
         return worker_settings(get_settings())
+    if name == "TutorWorkerSettings":
+        return tutor_worker_settings(get_settings())
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -4,7 +4,8 @@ Both run the same job functions, `async def <area>_<verb>(ctx, *ids)`, with the 
 (`job_id`, `job_try`, and what the context factory adds) and the same retry rule: a function raising
 `arq.Retry(defer=...)` runs again after the delay until `max_tries` is reached. Requests are only
 sent after the transaction that recorded them committed (domain/outbox.py), and each carries a
-key derived from its job row, so sending one twice is a no-op.
+key derived from its row (a job row; a tutor reply's message row), so sending one twice is a no-op.
+Some functions run in a `Lane` of their own (domain/backends.py `job_lanes`).
 """
 
 from __future__ import annotations
@@ -36,10 +37,21 @@ class Enqueue:
 
     function: str
     job_id: int
+    namespace: str = "job"  # of the id: "job" for job rows; tutor replies are TutorMessage ids
 
     @property
     def key(self) -> str:
-        return f"learnql:job:{self.job_id}"
+        return f"learnql:{self.namespace}:{self.job_id}"
+
+
+@dataclass(frozen=True)
+class Lane:
+    """A queue of its own for some functions: long jobs that mostly wait (streamed tutor replies) neither
+    wait behind the others nor take their slots. arq: a queue name (its own worker, with its own
+    `max_jobs`); in-process: a number of jobs at a time."""
+
+    queue_name: str
+    concurrency: int
 
 
 class JobQueue(Protocol):
@@ -82,11 +94,13 @@ class InProcessJobQueue(JobQueue):
         concurrency: int = 4,
         on_close: Callable[[], Awaitable[None]] | None = None,
         autostart: bool = True,
+        lanes: Mapping[str, Lane] | None = None,
     ) -> None:
         self._functions = functions
         self._context = context
         self._max_tries = max_tries
         self._slots = asyncio.Semaphore(concurrency)
+        self._lanes = {name: asyncio.Semaphore(lane.concurrency) for name, lane in (lanes or {}).items()}
         self._on_close = on_close
         self._autostart = autostart
         self._waiting: dict[str, Enqueue] = {}  # without autostart: queued until `drain`
@@ -115,7 +129,7 @@ class InProcessJobQueue(JobQueue):
         function = self._functions[request.function]
         for job_try in range(1, self._max_tries + 1):
             delay = 0.0
-            async with self._slots:
+            async with self._lanes.get(request.function, self._slots):
                 ctx = await self._context() | {"job_id": request.key, "job_try": job_try}
                 try:
                     await function(ctx, request.job_id)
@@ -157,9 +171,12 @@ class InProcessJobQueue(JobQueue):
 class ArqJobQueue(JobQueue):
     """arq on Redis: separate worker processes (`arq workers.settings.WorkerSettings`) run the jobs."""
 
-    def __init__(self, redis_url: str, queue_name: str, key_prefix: str = "") -> None:
+    def __init__(
+        self, redis_url: str, queue_name: str, key_prefix: str = "", lanes: Mapping[str, Lane] | None = None
+    ) -> None:
         self._settings = RedisSettings.from_dsn(redis_url)
         self._queue_name = queue_name
+        self._queues = {name: lane.queue_name for name, lane in (lanes or {}).items()}
         self._key_prefix = key_prefix  # arq's job keys are global: deployments sharing a Redis must not meet
         self._pool: ArqRedis | None = None
         self._lock = asyncio.Lock()
@@ -173,7 +190,8 @@ class ArqJobQueue(JobQueue):
     async def enqueue(self, request: Enqueue) -> bool:
         pool = await self._connected()
         job_id = self._key_prefix + request.key
-        return await pool.enqueue_job(request.function, request.job_id, _job_id=job_id) is not None
+        queue = self._queues.get(request.function, self._queue_name)
+        return await pool.enqueue_job(request.function, request.job_id, _job_id=job_id, _queue_name=queue) is not None
 
     async def close(self) -> None:
         if self._pool is not None:

@@ -43,6 +43,7 @@ LimitName = Literal[
     "generate_problems_per_user",
     "import_problems_per_user",
     "ai_evaluations_per_user",
+    "tutor_messages_per_user",
 ]
 LIMIT_NAMES: tuple[LimitName, ...] = get_args(LimitName)
 

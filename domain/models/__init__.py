@@ -22,6 +22,7 @@ from domain.learning.models import (
     XpEvent,
 )
 from domain.reviews.models import CardState, ReviewCard, ReviewLog, ReviewSettings
+from domain.tutor.models import TutorMessage, TutorMessageStatus, TutorRole, TutorThread
 
 __all__ = [
     "AiCacheEntry",
@@ -55,6 +56,10 @@ __all__ = [
     "Submission",
     "SubmissionStatus",
     "Topic",
+    "TutorMessage",
+    "TutorMessageStatus",
+    "TutorRole",
+    "TutorThread",
     "User",
     "XpEvent",
 ]

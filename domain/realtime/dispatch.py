@@ -11,6 +11,8 @@ Channels (namespaced by `LEARNQL_REDIS_PREFIX` on Redis):
 - `xp`: `{"awards": [...]}` for every commit that awarded XP;
 - `submissions:<user id>`: `{"user", "submission"}` when one of the user's submissions is graded;
 - `job:<job id>`: `{"job", "user", "status", "progress", "at", "error"}` as a job moves on;
+- `tutor:<thread id>`: `{"thread", "message", "text", "status", "done", "usage"}` as a reply is written
+  (the reply job publishes its deltas here directly, coalesced; final states go through commits).
 - `game:<game id>`: `{"game", "change"}` as a live game moves on (graph/games/feeds.py coalesces).
 """
 
@@ -27,7 +29,7 @@ from domain.infra.health import Dependency
 from domain.infra.leaderboard_store import LeaderboardStore
 from domain.infra.transient import classify
 from domain.realtime import events
-from domain.realtime.events import Event, GameChanged, JobProgress, SubmissionGraded, XpAwarded
+from domain.realtime.events import Event, GameChanged, JobProgress, SubmissionGraded, TutorReply, XpAwarded
 from domain.realtime.leaderboards import Board, Scope
 from domain.settings import Settings
 
@@ -42,6 +44,10 @@ def submissions_channel(user_id: int) -> str:
 
 def job_channel(job_id: int) -> str:
     return f"job:{job_id}"
+
+
+def tutor_channel(thread_id: int) -> str:
+    return f"tutor:{thread_id}"
 
 
 def game_channel(game_id: int) -> str:
@@ -90,6 +96,8 @@ class Realtime:
                     await self.broker.publish(submissions_channel(item.user_id), events.encode(item))
                 elif isinstance(item, JobProgress):
                     await self.broker.publish(job_channel(item.job_id), events.encode(item))
+                elif isinstance(item, TutorReply):
+                    await self.broker.publish(tutor_channel(item.thread_id), events.encode(item))
                 elif isinstance(item, GameChanged):
                     await self.broker.publish(game_channel(item.game_id), events.encode(item))
         except Exception as error:

@@ -59,12 +59,26 @@ class GameChange(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class TutorReply:
+    """A tutor reply's text or status as of now; `done` once it is COMPLETE, FAILED or CANCELLED."""
+
+    thread_id: int
+    message_id: int
+    text: str
+    status: str
+    done: bool
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cost: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
 class GameChanged:
     game_id: int
     change: GameChange
 
 
-Event = XpAwarded | SubmissionGraded | JobProgress | GameChanged
+Event = XpAwarded | SubmissionGraded | JobProgress | GameChanged | TutorReply
 
 
 def encode(item: Event) -> dict[str, Any]:
@@ -73,6 +87,15 @@ def encode(item: Event) -> dict[str, Any]:
         return {"user": item.user_id, "amount": item.amount, "at": item.at.isoformat(), "course": item.course_id}
     if isinstance(item, SubmissionGraded):
         return {"user": item.user_id, "submission": item.submission_id}
+    if isinstance(item, TutorReply):
+        return {
+            "thread": item.thread_id,
+            "message": item.message_id,
+            "text": item.text,
+            "status": item.status,
+            "done": item.done,
+            "usage": [item.prompt_tokens, item.completion_tokens, item.cost],
+        }
     if isinstance(item, GameChanged):
         return {"game": item.game_id, "change": item.change.value}
     return {
@@ -97,4 +120,18 @@ def decode_job(data: dict[str, Any]) -> JobProgress:
         progress=float(data["progress"]),
         at=datetime.fromisoformat(data["at"]),
         error=data.get("error"),
+    )
+
+
+def decode_tutor(data: dict[str, Any]) -> TutorReply:
+    prompt_tokens, completion_tokens, cost = data.get("usage") or (0, 0, 0.0)
+    return TutorReply(
+        int(data["thread"]),
+        int(data["message"]),
+        str(data["text"]),
+        str(data["status"]),
+        bool(data["done"]),
+        int(prompt_tokens),
+        int(completion_tokens),
+        float(cost),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from strawberry import relay
@@ -21,6 +21,9 @@ from graph.learning.history import XpEvent
 from graph.learning.types import Submission, SubmissionStatus
 from graph.nodes import EncodedNode, load_nodes
 from graph.pagination import Connection
+
+if TYPE_CHECKING:
+    from graph.tutor.types import TutorThread
 
 
 @strawberry.enum
@@ -84,6 +87,14 @@ class User(EncodedNode):
         required: bool = False,
     ) -> list[User | None]:
         return await load_nodes(info.context.loaders.user_by_id, node_ids, cls.from_model)
+
+    @strawberry.field(description="The user's AI tutor threads, most recently active first (only your own).")
+    async def tutor_threads(
+        self, info: Info[Context, Any], first: int | None = None, after: str | None = None
+    ) -> Connection[Annotated[TutorThread, strawberry.lazy("graph.tutor.types")]]:
+        from graph.tutor.resolvers import user_tutor_threads
+
+        return await user_tutor_threads(info, self.id, first, after)
 
     @strawberry.field(description="Only visible to the user themselves.")
     def email(self, info: Info[Context, Any]) -> str | None:

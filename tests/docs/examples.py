@@ -6,7 +6,7 @@ An example is a ```graphql fence whose line before is an HTML comment (invisible
 
 - `as=` anonymous, learner or instructor (the demo accounts): who sends it; required.
 - `NAME=SOURCE`: variable `$NAME` takes an id or code fetched from the demo content by SOURCE
-  (the sources are in test_examples.py: course, lesson, problem, class, joinCode, card, job).
+  (the sources are in test_examples.py: course, lesson, problem, class, joinCode, card, job, thread).
 - `json=variables`: the next fence, a ```json block, holds the variables; `json=NAME`: it holds the
   value of `$NAME`.
 - `expect=CODE`: the example shows a failure: at least one error (a GraphQL error's

@@ -126,6 +126,17 @@ async def job(demo: Demo) -> str:
     return str(data["generateProblems"]["job"]["id"])
 
 
+async def thread(demo: Demo) -> str:
+    """A tutor thread of the demo learner about the first problem, its reply written."""
+    ask = "mutation($i: AskTutorInput!) { askTutor(input: $i) { thread { id } errors { code } } }"
+    variables = {"i": {"problemId": await problem(demo), "message": "A hint?", "clientMessageId": "docs-thread"}}
+    data = await demo.data("learner", ask, variables)
+    jobs = demo.server.services.jobs
+    assert isinstance(jobs, InProcessJobQueue)
+    await jobs.drain()
+    return str(data["askTutor"]["thread"]["id"])
+
+
 SOURCES: dict[str, Callable[[Demo], Awaitable[str]]] = {
     "course": course,
     "lesson": lesson,
@@ -134,6 +145,7 @@ SOURCES: dict[str, Callable[[Demo], Awaitable[str]]] = {
     "joinCode": join_code,
     "card": card,
     "job": job,
+    "thread": thread,
 }
 
 

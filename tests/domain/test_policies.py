@@ -23,6 +23,7 @@ from domain.models import (
     ReviewCard,
     Role,
     Submission,
+    TutorThread,
     User,
 )
 
@@ -281,3 +282,28 @@ def test_a_students_record_is_for_them_their_instructors_and_admins(in_viewer_cl
     seen = passing(lambda viewer: policies.can_view_student(viewer, 1, in_viewer_class=in_viewer_class))
 
     assert seen == expected
+
+
+# -- the AI tutor --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [(ProblemStatus.PUBLISHED, EVERYONE - {"anonymous"}), (ProblemStatus.DRAFT, STAFF)],
+)
+def test_the_tutor_is_asked_about_visible_problems_by_someone_logged_in(
+    status: ProblemStatus, expected: set[str]
+) -> None:
+    lesson, problem = _lesson(True), _problem(status)
+
+    assert passing(lambda viewer: policies.can_ask_tutor(viewer, problem, lesson)) == expected
+
+
+def test_a_tutor_thread_is_seen_by_its_owner_only() -> None:
+    thread = TutorThread(id=60, user_id=LEARNER.id, problem_id=30, course_id=10, created_at=NOW, updated_at=NOW)
+
+    assert passing(lambda viewer: policies.can_view_tutor_thread(viewer, thread)) == {"learner"}
+
+
+def test_what_the_tutor_cost_in_a_course_is_read_by_its_owner_and_admins() -> None:
+    assert passing(lambda viewer: policies.can_view_tutor_usage(viewer, COURSE)) == {"owner", "admin"}

@@ -83,17 +83,19 @@ async def make_runtime(engine: AsyncEngine, now: datetime) -> AsyncIterator[Call
 ROOT = Path(__file__).resolve().parents[2]
 
 
-async def start_worker(env: dict[str, str], *, burst: bool = True) -> asyncio.subprocess.Process:
-    """A real arq worker process: `arq workers.settings.WorkerSettings` with these LEARNQL_* settings."""
-    command = [sys.executable, "-m", "arq", "workers.settings.WorkerSettings", *(["--burst"] if burst else [])]
+async def start_worker(
+    env: dict[str, str], *, burst: bool = True, kind: str = "WorkerSettings"
+) -> asyncio.subprocess.Process:
+    """A real arq worker process: `arq workers.settings.<kind>` with these LEARNQL_* settings."""
+    command = [sys.executable, "-m", "arq", f"workers.settings.{kind}", *(["--burst"] if burst else [])]
     return await asyncio.create_subprocess_exec(
         *command, cwd=ROOT, env=os.environ | env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT
     )
 
 
-async def run_burst_worker(env: dict[str, str]) -> str:
+async def run_burst_worker(env: dict[str, str], kind: str = "WorkerSettings") -> str:
     """Run a burst-mode worker until its queue is empty; returns its log."""
-    process = await start_worker(env)
+    process = await start_worker(env, kind=kind)
     assert process.stdout is not None
     lines: list[bytes] = []
 

@@ -15,4 +15,4 @@ def create_provider(settings: Settings) -> Provider:
         return OpenAIProvider(settings)
     from workers.ai.local import LocalProvider
 
-    return LocalProvider()
+    return LocalProvider(settings.ai_local_stream_delay_ms / 1000)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import AsyncGenerator, Sequence
 
 from domain.ai.evaluation import Evaluated, EvaluationItem
 from domain.ai.generation import Generated
 from domain.jobs.records import Usage
 from domain.models import ProblemKind
+from domain.tutor.prompt import TutorRequest
 
 
 class ProviderError(Exception):
@@ -37,6 +38,12 @@ class Provider(ABC):
     @abstractmethod
     async def evaluate(self, items: Sequence[EvaluationItem]) -> Evaluated:
         """A verdict (score 0..1 and feedback) for each item, by its key."""
+
+    def chat(self, request: TutorRequest) -> AsyncGenerator[str | Usage, None]:
+        """A tutor reply as it is written: text deltas, then one Usage. Fails with ProviderUnavailable
+        when no text came at all (retried before the first delta only), ProviderError when it breaks
+        off after some; either carries the usage spent."""
+        raise ProviderError(f"{self.identity} cannot chat")
 
     async def close(self) -> None:  # noqa: B027  (optional hook)
         """Release connections."""

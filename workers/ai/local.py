@@ -19,7 +19,7 @@ import hashlib
 import math
 import re
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import AsyncGenerator, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +28,8 @@ from domain.ai.evaluation import Evaluated, EvaluationItem, Verdict
 from domain.ai.generation import Generated
 from domain.jobs.records import Usage
 from domain.models import ProblemKind
+from domain.tutor.prompt import TutorRequest
+from workers.ai import tutoring
 from workers.ai.base import Provider
 
 _STOPWORD_TEXT = """
@@ -244,6 +246,9 @@ def judge(item: EvaluationItem) -> Verdict:
 
 
 class LocalProvider(Provider):
+    def __init__(self, stream_delay: float = 0.0) -> None:
+        self._stream_delay = stream_delay  # between the words of a tutor reply
+
     @property
     def identity(self) -> str:
         return "local:1"
@@ -253,3 +258,6 @@ class LocalProvider(Provider):
 
     async def evaluate(self, items: Sequence[EvaluationItem]) -> Evaluated:
         return Evaluated({item.key: judge(item) for item in items}, Usage())
+
+    def chat(self, request: TutorRequest) -> AsyncGenerator[str | Usage, None]:
+        return tutoring.stream(request, self._stream_delay)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncGenerator, Callable, Sequence
 from typing import Any, TypeVar
 
 import httpx
@@ -23,6 +23,8 @@ from domain.ai.generation import Generated
 from domain.jobs.records import Usage
 from domain.models import ProblemKind
 from domain.settings import Settings
+from domain.tutor.prompt import TutorRequest
+from workers.ai import openai_chat
 from workers.ai.base import Provider, ProviderError, ProviderUnavailable
 from workers.ai.keys import KeyPool, NoUsableKey, Outcome
 
@@ -118,11 +120,12 @@ def _content(body: Any) -> dict[str, Any]:
 
 class OpenAIProvider(Provider):
     def __init__(self, settings: Settings, client: httpx.AsyncClient | None = None) -> None:
-        self._settings = settings
-        self._url = settings.ai_base_url.rstrip("/") + "/chat/completions"
-        self._client = client or httpx.AsyncClient(
+        self._settings = self.settings = settings
+        self._url = self.url = settings.ai_base_url.rstrip("/") + "/chat/completions"
+        self._client = self.client = client or httpx.AsyncClient(
             timeout=httpx.Timeout(settings.ai_timeout_seconds),
-            limits=httpx.Limits(max_connections=max(16, settings.ai_concurrency * 2)),
+            # the jobs' requests, and a streamed tutor reply per slot of the tutor lane
+            limits=httpx.Limits(max_connections=max(16, settings.ai_concurrency * 2) + settings.tutor_concurrency),
         )
         self.pool = KeyPool(
             settings.ai_api_keys,
@@ -137,6 +140,9 @@ class OpenAIProvider(Provider):
 
     async def close(self) -> None:
         await self._client.aclose()
+
+    def chat(self, request: TutorRequest) -> AsyncGenerator[str | Usage, None]:
+        return openai_chat.stream(self, request)
 
     async def complete(
         self, system: str, user: dict[str, Any], name: str, schema: dict[str, Any], parse: Callable[[dict[str, Any]], T]

@@ -1,0 +1,1 @@
+"""The AI tutor in the schema: threads, messages, askTutor, cancelTutorReply, tutorReply (issue 17)."""
