@@ -1,7 +1,8 @@
-"""FastAPI app factory: /graphql (HTTP + WebSocket, GraphiQL), /health, /ready."""
+"""FastAPI app factory: /graphql (HTTP + WebSocket, GraphiQL), /health, /ready, /metrics."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any, cast
@@ -9,9 +10,11 @@ from typing import Any, cast
 import orjson
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from prometheus_client.multiprocess import mark_process_dead
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
-from starlette.types import Receive, Scope, Send
+from starlette.responses import Response
+from starlette.types import ASGIApp, Receive, Scope, Send
 from strawberry.fastapi import GraphQLRouter
 
 from domain.infra.database import create_engine
@@ -19,6 +22,8 @@ from domain.infra.job_queue import InProcessJobQueue
 from domain.jobs import records as jobs
 from domain.settings import Settings, get_settings
 from graph.context import Context, Services
+from graph.observability.exposition import metrics_endpoint, multiprocess
+from graph.observability.requests import RequestLog
 from graph.realtime.endpoint import WebSocketView
 from graph.schema import create_schema
 
@@ -48,6 +53,10 @@ class LearnQL(FastAPI):
             return
         await super().__call__(scope, receive, send)
 
+    def build_middleware_stack(self) -> ASGIApp:
+        """The request log outside everything else: it sees every response, error pages included."""
+        return RequestLog(super().build_middleware_stack())
+
 
 def create_app(settings: Settings | None = None, engine: AsyncEngine | None = None) -> LearnQL:
     settings = settings or get_settings()
@@ -57,7 +66,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
 
     async def get_context(request: Request) -> AsyncIterator[Context]:  # HTTP only: see LearnQL
         headers = request.headers
-        context = Context(services, headers.get("authorization"), headers.get("x-request-id"))
+        context = Context(services, headers.get("authorization"), getattr(request.state, "request_id", None))
         try:
             yield context
         finally:
@@ -85,6 +94,8 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         await services.cache.close()
         if owns_engine:
             await services.engine.dispose()
+        if multiprocess():  # this process's live gauges (open connections, ...) stop counting
+            mark_process_dead(os.getpid())  # type: ignore[no-untyped-call]
 
     # A request body over the upload limit (plus room for the other multipart fields) is answered 413
     # before it is read: without this Starlette would spool all of it to disk before any resolver ran.
@@ -96,6 +107,10 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     @app.get("/health")
     async def health() -> dict[str, str]:
         return {"status": "ok"}
+
+    @app.get("/metrics", include_in_schema=False)
+    async def metrics() -> Response:
+        return await metrics_endpoint(services)
 
     @app.get("/ready")
     async def ready() -> JSONResponse:

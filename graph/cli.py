@@ -7,11 +7,14 @@ import gc
 import getpass
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from domain.settings import get_settings
+
+if TYPE_CHECKING:
+    from graph.app import LearnQL
 
 cli = typer.Typer(
     help="learnql: a GraphQL API for learning platforms.",
@@ -68,10 +71,11 @@ def serve(
     """Run the API. On the embedded default it migrates and loads demo content first."""
     import uvicorn
 
+    from domain.infra.logs import configure_logging
     from domain.infra.migrations import upgrade
-    from graph.app import create_app
 
     settings = get_settings()
+    configure_logging(settings)
     try:
         settings.check_production()
     except RuntimeError as error:
@@ -82,10 +86,30 @@ def serve(
     if settings.load_demo_content and asyncio.run(_seed()):
         typer.echo("loaded demo content (accounts: see README)")
     typer.echo(f"GraphiQL and the API: http://{host}:{port}/graphql")
+    # No permessage-deflate: its zlib state costs ~300 KB per WebSocket for small, frequent messages.
+    # No log_config: uvicorn's records go through our structured logs, and its access log is ours.
+    uvicorn.run(
+        "graph.cli:server_app",
+        factory=True,
+        host=host,
+        port=port,
+        log_config=None,
+        access_log=False,
+        ws_per_message_deflate=False,
+    )
+
+
+def server_app() -> LearnQL:
+    """The app of a server process (uvicorn's factory): logs configured from the environment, then
+    the app, then the collector tuned for a long-lived server."""
+    from domain.infra.logs import configure_logging
+    from graph.app import create_app
+
+    settings = get_settings()
+    configure_logging(settings)
     app = create_app(settings)
     server_gc()
-    # No permessage-deflate: its zlib state costs ~300 KB per WebSocket for small, frequent messages.
-    uvicorn.run(app, host=host, port=port, log_level="info", ws_per_message_deflate=False)
+    return app
 
 
 @cli.command("create-user")

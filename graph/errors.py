@@ -16,6 +16,7 @@ from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
 from domain.errors import DomainError, Forbidden, InvalidErrors, Unauthenticated
+from domain.infra import metrics
 
 log = logging.getLogger("learnql.errors")
 
@@ -25,6 +26,9 @@ class UserError:
     field: list[str] | None = strawberry.field(description="Path of the input field at fault, when there is one.")
     code: str = strawberry.field(description="Machine-readable code, e.g. INVALID, NOT_FOUND, IDEMPOTENCY_KEY_REUSED.")
     message: str
+
+    def __post_init__(self) -> None:
+        metrics.count_user_error(str(getattr(self.code, "value", self.code)))  # counted, and named in the log line
 
     @classmethod
     def from_domain(cls, error: DomainError) -> list[UserError]:

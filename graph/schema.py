@@ -34,6 +34,7 @@ from graph.jobs.resolvers import JobMutation, JobQuery
 from graph.jobs.types import Job
 from graph.learning.resolvers import LearningMutation
 from graph.learning.types import Submission
+from graph.observability.operations import Observability, QuietSchema
 from graph.persisted_queries import PersistedQueries
 from graph.realtime.resolvers import RealtimeQuery
 from graph.realtime.sharing import SharedResultExecutionContext
@@ -93,12 +94,13 @@ def create_schema(settings: Settings | None = None) -> strawberry.Schema:
         *QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules,
         *MaxAliasesLimiter(max_alias_count=settings.max_query_aliases).validation_rules,
     ]
-    return strawberry.Schema(
+    return QuietSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
         execution_context_class=SharedResultExecutionContext,  # subscribers of one board share executions
         extensions=[
+            Observability,  # first: it sees the errors as ErrorPolicy left them
             ErrorPolicy,
             PersistedQueries,
             WriteTransactions,

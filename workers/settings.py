@@ -3,7 +3,9 @@
 The worker reads the same LEARNQL_* settings as the API: database, Redis (queue, pub/sub, cache),
 and the AI provider. Jobs are retried up to LEARNQL_JOB_MAX_TRIES times (provider outages, a killed
 worker) and time out after LEARNQL_JOB_TIMEOUT_SECONDS; a cron sweep every minute re-sends QUEUED
-jobs whose request was lost and fails RUNNING jobs whose worker died.
+jobs whose request was lost and fails RUNNING jobs whose worker died. Logs are structured like the
+API's (LEARNQL_LOG_FORMAT); with LEARNQL_WORKER_METRICS_PORT the worker serves its Prometheus metrics
+(jobs, AI requests, tokens and cost, database pool) at http://<host>:<port>/metrics.
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ from typing import Any, ClassVar
 
 from arq import cron
 from arq.connections import RedisSettings
+from prometheus_client import start_http_server
 
+from domain.infra.logs import configure_logging
 from domain.settings import get_settings
 from workers.jobs import FUNCTIONS, jobs_sweep
 from workers.runtime import Runtime
@@ -26,6 +30,10 @@ async def startup(ctx: dict[str, Any]) -> None:
     if not _settings.redis_url:
         raise RuntimeError("the arq worker needs LEARNQL_REDIS_URL")
     _settings.check_production()
+    configure_logging(_settings)
+    if _settings.worker_metrics_port is not None:  # the worker's own /metrics, for Prometheus to scrape
+        start_http_server(_settings.worker_metrics_port)
+        log.info("learnql worker: metrics on :%d/metrics", _settings.worker_metrics_port)
     ctx["runtime"] = Runtime.open(_settings)
     log.info("learnql worker: provider %s, queue %s", ctx["runtime"].provider.identity, _settings.jobs_queue)
 
