@@ -164,25 +164,33 @@ ANONYMOUS = "anonymous"
 OTHER = "other"
 MAX_OPERATION_NAMES = 200
 _NAME = re.compile(r"[_A-Za-z][_0-9A-Za-z]{0,99}")
-_operation_names: set[str] = set()
-_names_lock = threading.Lock()
 
 
-def operation_label(name: str | None) -> str:
-    """The label of an operation name: unnamed ones share `anonymous`; past the first
-    `MAX_OPERATION_NAMES` distinct names of this process (or for a name that is not a GraphQL name)
-    `other`, so a client sending random names cannot grow the series without bound."""
-    if not name:
-        return ANONYMOUS
-    if name in _operation_names:
-        return name
-    if not _NAME.fullmatch(name):
-        return OTHER
-    with _names_lock:
-        if len(_operation_names) >= MAX_OPERATION_NAMES:
+class BoundedNames:
+    """Label values for operation names: unnamed operations share `anonymous`; past the first `limit`
+    distinct names of this process (or for a name that is not a GraphQL name) `other`, so a client
+    sending random names cannot grow the series without bound."""
+
+    def __init__(self, limit: int) -> None:
+        self._limit = limit
+        self._names: set[str] = set()
+        self._lock = threading.Lock()
+
+    def __call__(self, name: str | None) -> str:
+        if not name:
+            return ANONYMOUS
+        if name in self._names:
+            return name
+        if not _NAME.fullmatch(name):
             return OTHER
-        _operation_names.add(name)
-    return name
+        with self._lock:
+            if len(self._names) >= self._limit:
+                return OTHER
+            self._names.add(name)
+        return name
+
+
+operation_label = BoundedNames(MAX_OPERATION_NAMES)
 
 
 def channel_label(channel: str) -> str:

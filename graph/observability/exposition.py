@@ -14,16 +14,18 @@ from typing import TYPE_CHECKING
 
 from prometheus_client import REGISTRY, CollectorRegistry, generate_latest
 from prometheus_client.core import GaugeMetricFamily, Metric
-from prometheus_client.exposition import CONTENT_TYPE_LATEST
+from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4
 from prometheus_client.multiprocess import MultiProcessCollector
 from starlette.responses import Response
 
+from domain.infra.logs import get_logger
 from domain.jobs.backlog import Backlog, backlog
 
 if TYPE_CHECKING:
     from graph.context import Services
 
 MULTIPROCESS_ENV = "PROMETHEUS_MULTIPROC_DIR"
+log = get_logger("learnql.metrics")
 
 
 class BacklogCollector:
@@ -62,6 +64,12 @@ def render(snapshot: Backlog | None) -> bytes:
 
 
 async def metrics_endpoint(services: Services) -> Response:
-    async with services.readers() as session:
-        snapshot = await backlog(session, services.clock())
-    return Response(render(snapshot), media_type=CONTENT_TYPE_LATEST)
+    """The metrics, and the backlog if the database answers (the rest is worth having without it)."""
+    snapshot: Backlog | None = None
+    try:
+        async with services.readers() as session:
+            snapshot = await backlog(session, services.clock())
+    except Exception as error:
+        log.warning("metrics.backlog_unavailable", error=str(error))
+    # 0.0.4: what every Prometheus version reads; our names need nothing newer (no UTF-8 names).
+    return Response(render(snapshot), media_type=CONTENT_TYPE_PLAIN_0_0_4)

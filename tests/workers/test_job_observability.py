@@ -1,4 +1,4 @@
-"""Job runs logged as JSON lines: start, retry, finish with tokens and cost, the job's id on every line."""
+"""Job runs logged (start, retry, finish with tokens and cost) and measured, with the AI provider's requests."""
 
 from __future__ import annotations
 
@@ -7,10 +7,12 @@ from datetime import datetime
 
 import pytest
 from arq.worker import Retry
+from prometheus_client import REGISTRY, generate_latest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.settings import Settings
 from tests.logs import JsonLines, json_logs
+from tests.metrics import parse
 from tests.workers.conftest import ChatServer, openai_settings
 from tests.workers.test_jobs import Breaking, author_and_lessons, ctx, generation_job, job_row
 from workers.ai.base import ProviderUnavailable
@@ -92,3 +94,33 @@ async def test_an_unexpected_failure_logs_its_traceback_once(
     assert "RuntimeError: a bug" in tracebacks[0]["exception"]
     (finish,) = logs.events("job.finish")
     assert (finish["outcome"], finish["error"]) == ("failed", "Internal error: RuntimeError.")
+
+
+async def test_provider_requests_tokens_and_cost_are_measured_by_key_index_never_the_key(
+    session: AsyncSession, settings: Settings, now: datetime, make_runtime: Callable[..., Runtime], chat: ChatServer
+) -> None:
+    configured = openai_settings(
+        settings, chat, ai_api_keys=["secret-key-a", "secret-key-b"], ai_generation_batch_size=5
+    )
+    chat.script.plan("secret-key-a", "429")
+    chat.script.plan("secret-key-b", "500")
+    author, lessons = await author_and_lessons(session, configured, now)
+    job_id = await generation_job(session, configured, author, lessons[0], now)
+    before = parse(generate_latest(REGISTRY).decode())
+
+    await generation_run(ctx(make_runtime(configured, OpenAIProvider(configured))), job_id)
+
+    after = parse(generate_latest(REGISTRY).decode())
+    job = await job_row(session, job_id)
+
+    def grew(sample: str, **labels: str) -> float:
+        return after.value(sample, **labels) - before.value(sample, **labels)
+
+    assert grew("learnql_ai_requests_total", provider="openai", key="1", outcome="throttled") == 1
+    assert grew("learnql_ai_requests_total", provider="openai", key="2", outcome="failed") == 1
+    assert grew("learnql_ai_requests_total", provider="openai", outcome="ok") == 2
+    assert grew("learnql_ai_tokens_total", provider="openai", kind="prompt") == job.prompt_tokens
+    assert grew("learnql_ai_tokens_total", provider="openai", kind="completion") == job.completion_tokens
+    assert grew("learnql_ai_cost_total", provider="openai") == pytest.approx(job.cost)
+    assert grew("learnql_jobs_total", kind="GENERATION", outcome="succeeded") == 1
+    assert "secret" not in generate_latest(REGISTRY).decode()

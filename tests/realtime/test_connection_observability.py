@@ -1,4 +1,4 @@
-"""WebSocket connections and their subscriptions, logged as JSON lines: connect, subscribe, complete, close."""
+"""WebSocket connections and their subscriptions, logged (connect, subscribe, complete, close) and measured."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from websockets.exceptions import ConnectionClosed
 from domain.settings import Settings
 from tests.factories import make_user
 from tests.logs import JsonLines, json_logs
+from tests.metrics import scrape
 from tests.realtime.client import GraphQLSocket
 from tests.realtime.conftest import Server
 from tests.realtime.test_subscriptions import BOARD, award
@@ -87,3 +88,42 @@ async def test_a_subscription_refused_by_its_resolver_logs_the_code(server: Serv
     (complete,) = await logged(logs, "ws.complete")
     assert complete["error_codes"] == ["UNAUTHENTICATED"]
     assert "exception" not in complete
+
+
+async def test_connections_subscriptions_and_messages_are_measured(
+    server: Server, session: AsyncSession, settings: Settings, now: datetime
+) -> None:
+    viewer = await make_user(session, settings, now)
+    await session.commit()
+    before = await scrape(server.http)
+
+    async with GraphQLSocket.connected(server.ws_url, server.token(viewer, now)) as socket:
+        operation = await socket.subscribe(BOARD)
+        await socket.next(operation)
+        await award(server, session, viewer, 10, now)
+        await socket.next(operation)
+        during = await scrape(server.http)
+        await socket.stop(operation)
+    for _ in range(200):  # until the server has noticed the client left
+        after = await scrape(server.http)
+        if after.value("learnql_websocket_connections") == before.value("learnql_websocket_connections"):
+            break
+        await asyncio.sleep(0.01)
+
+    field = {"field": "leaderboardUpdated"}
+    assert during.value("learnql_websocket_connections") - before.value("learnql_websocket_connections") == 1
+    assert (
+        during.value("learnql_subscriptions_active", **field) - before.value("learnql_subscriptions_active", **field)
+        == 1
+    )
+    assert after.value("learnql_subscriptions_active", **field) == before.value("learnql_subscriptions_active", **field)
+    sent = after.value("learnql_subscription_messages_sent_total", **field)
+    assert sent - before.value("learnql_subscription_messages_sent_total", **field) == 2
+    closes = after.value("learnql_websocket_closes_total", code="1000")
+    assert closes - before.value("learnql_websocket_closes_total", code="1000") == 1
+    subscribed = {"operation": "Board", "type": "subscription"}
+    assert (
+        after.value("learnql_graphql_operation_duration_seconds_count", **subscribed)
+        - before.value("learnql_graphql_operation_duration_seconds_count", **subscribed)
+        == 1
+    )
