@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from domain.jobs.models import Job, JobStatus
+from domain.models import Job, JobStatus
 
 
 @dataclass(frozen=True)
