@@ -17,6 +17,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 from strawberry.fastapi import GraphQLRouter
 
+from domain.infra import tracing
 from domain.infra.database import create_engine
 from domain.infra.job_queue import InProcessJobQueue
 from domain.jobs import records as jobs
@@ -54,8 +55,14 @@ class LearnQL(FastAPI):
         await super().__call__(scope, receive, send)
 
     def build_middleware_stack(self) -> ASGIApp:
-        """The request log outside everything else: it sees every response, error pages included."""
-        return RequestLog(super().build_middleware_stack())
+        """The request log outside everything else: it sees every response, error pages included;
+        with tracing, each request is a span continuing the client's trace (traceparent)."""
+        app = super().build_middleware_stack()
+        if tracing.tracing():
+            from opentelemetry.instrumentation.asgi import OpenTelemetryMiddleware
+
+            app = OpenTelemetryMiddleware(app, excluded_urls="health,ready,metrics")
+        return RequestLog(app)
 
 
 def create_app(settings: Settings | None = None, engine: AsyncEngine | None = None) -> LearnQL:

@@ -183,13 +183,15 @@ def serve(
 
 
 def server_app() -> LearnQL:
-    """The app of a server process (uvicorn's factory): logs configured from the environment, then
-    the app, then the collector tuned for a long-lived server."""
+    """The app of a server process (uvicorn's factory): logs and traces configured from the
+    environment, then the app, then the collector tuned for a long-lived server."""
     from domain.infra.logs import configure_logging
+    from domain.infra.tracing import configure_tracing
     from graph.app import create_app
 
     settings = get_settings()
     configure_logging(settings)
+    configure_tracing(settings)  # before the app creates its engine and Redis clients
     app = create_app(settings)
     server_gc()
     return app

@@ -17,6 +17,7 @@ from strawberry.extensions import (
     SchemaExtension,
     ValidationCache,
 )
+from strawberry.extensions.tracing import OpenTelemetryExtension
 from strawberry.tools import merge_types
 from strawberry.types import Info
 from strawberry.types.graphql import OperationType
@@ -107,6 +108,7 @@ def create_schema(settings: Settings | None = None) -> strawberry.Schema:
             *caches,
             lambda: AddValidationRules(limits),
             lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
+            *([OpenTelemetryExtension] if settings.otel_enabled else []),  # spans per operation and resolver
         ],
     )
 

@@ -21,7 +21,7 @@ from arq.worker import Retry
 from domain.ai import evaluation, generation
 from domain.ai.evaluation import Evaluated, Verdict
 from domain.ai.generation import Generated
-from domain.infra import metrics
+from domain.infra import metrics, tracing
 from domain.infra.job_queue import Enqueue, JobFunction
 from domain.infra.logs import get_logger
 from domain.jobs import records as jobs
@@ -97,14 +97,16 @@ class Batches(Generic[T, R]):
 # -- the entry points ----------------------------------------------------------------------------
 
 
-async def generation_run(ctx: dict[str, Any], job_id: int) -> str:
+async def generation_run(ctx: dict[str, Any], job_id: int, trace: dict[str, str] | None = None) -> str:
     """Generate problems for a lesson from the job's source text and store them as DRAFT problems."""
-    return await _run(ctx, job_id, _generate)
+    with tracing.job_span("job generation_run", trace, **{"learnql.job_id": job_id}):
+        return await _run(ctx, job_id, _generate)
 
 
-async def evaluation_run(ctx: dict[str, Any], job_id: int) -> str:
+async def evaluation_run(ctx: dict[str, Any], job_id: int, trace: dict[str, str] | None = None) -> str:
     """Grade the pending free-text answers of the job's submissions and finish those submissions."""
-    return await _run(ctx, job_id, _evaluate)
+    with tracing.job_span("job evaluation_run", trace, **{"learnql.job_id": job_id}):
+        return await _run(ctx, job_id, _evaluate)
 
 
 async def jobs_sweep(ctx: dict[str, Any]) -> int:

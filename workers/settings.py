@@ -18,6 +18,7 @@ from arq.connections import RedisSettings
 from prometheus_client import start_http_server
 
 from domain.infra.logs import configure_logging
+from domain.infra.tracing import configure_tracing, shutdown_tracing
 from domain.settings import get_settings
 from workers.jobs import FUNCTIONS, jobs_sweep
 from workers.runtime import Runtime
@@ -31,6 +32,7 @@ async def startup(ctx: dict[str, Any]) -> None:
         raise RuntimeError("the arq worker needs LEARNQL_REDIS_URL")
     _settings.check_production()
     configure_logging(_settings)
+    configure_tracing(_settings)
     if _settings.worker_metrics_port is not None:  # the worker's own /metrics, for Prometheus to scrape
         start_http_server(_settings.worker_metrics_port)
         log.info("learnql worker: metrics on :%d/metrics", _settings.worker_metrics_port)
@@ -42,6 +44,7 @@ async def shutdown(ctx: dict[str, Any]) -> None:
     runtime: Runtime | None = ctx.get("runtime")
     if runtime is not None:
         await runtime.close()
+    shutdown_tracing()
 
 
 class WorkerSettings:

@@ -17,11 +17,11 @@ from sqlalchemy import event
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
+from sqlalchemy.ext import asyncio as sqlalchemy_asyncio
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
-    create_async_engine,
 )
 from sqlalchemy.pool import AsyncAdaptedQueuePool, PoolProxiedConnection
 
@@ -76,7 +76,8 @@ def create_engine(settings: Settings, **overrides: Any) -> AsyncEngine:
         options["connect_args"] = {"timeout": 30}
     else:
         options["pool_pre_ping"] = settings.db_pool_pre_ping
-    engine = create_async_engine(settings.database_url, **(options | overrides))
+    # Looked up on the module at each call: OpenTelemetry's SQLAlchemy instrumentation wraps it there.
+    engine = sqlalchemy_asyncio.create_async_engine(settings.database_url, **(options | overrides))
     if settings.is_sqlite:
         _configure_sqlite(engine)
     event.listen(engine.sync_engine, "before_cursor_execute", _count_statement)

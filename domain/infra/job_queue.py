@@ -14,12 +14,14 @@ import contextlib
 import logging
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from arq import ArqRedis, create_pool
 from arq.connections import RedisSettings
 from arq.worker import Retry
+
+from domain.infra import tracing
 
 log = logging.getLogger("learnql.jobs")
 
@@ -33,6 +35,7 @@ class Enqueue:
 
     function: str
     job_id: int
+    trace: dict[str, str] | None = field(default=None, compare=False)  # W3C trace context of the sender
 
     @property
     def key(self) -> str:
@@ -48,9 +51,10 @@ class JobQueue(ABC):
     async def send(self, requests: Sequence[Enqueue]) -> None:
         """Queue committed requests. A failure is logged, not raised: the rows stay QUEUED and the
         worker's sweep sends them again."""
+        carrier = tracing.inject()  # the job's span continues the trace of whoever queued it
         for request in requests:
             try:
-                await self.enqueue(request)
+                await self.enqueue(replace(request, trace=carrier) if carrier else request)
             except Exception:
                 log.exception("could not queue job %s", request.key)
 
@@ -106,7 +110,7 @@ class InProcessJobQueue(JobQueue):
             async with self._slots:
                 ctx = await self._context() | {"job_id": request.key, "job_try": job_try}
                 try:
-                    await function(ctx, request.job_id)
+                    await function(ctx, request.job_id, **_trace_argument(request))
                     return
                 except Retry as retry:
                     delay = (retry.defer_score or 0) / 1000
@@ -161,12 +165,17 @@ class ArqJobQueue(JobQueue):
     async def enqueue(self, request: Enqueue) -> bool:
         pool = await self._connected()
         job_id = self._key_prefix + request.key
-        return await pool.enqueue_job(request.function, request.job_id, _job_id=job_id) is not None
+        job = await pool.enqueue_job(request.function, request.job_id, _job_id=job_id, **_trace_argument(request))
+        return job is not None
 
     async def close(self) -> None:
         if self._pool is not None:
             await self._pool.aclose()
             self._pool = None
+
+
+def _trace_argument(request: Enqueue) -> dict[str, Any]:
+    return {"trace": request.trace} if request.trace else {}
 
 
 def create_job_queue(
