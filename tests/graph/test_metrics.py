@@ -154,7 +154,7 @@ def test_operation_names_are_bounded() -> None:
     assert labels == ["A", "B", "anonymous", "anonymous", "A", "C", "other", "other", "other", "B"]
 
 
-async def test_an_instructor_role_is_not_a_label(
+async def test_no_label_carries_a_user_a_token_or_an_id(
     api: Api, session: AsyncSession, settings: Settings, now: datetime
 ) -> None:
     """No label carries a user, a token or an id: the series stay bounded whatever the traffic."""
