@@ -19,9 +19,9 @@ import httpx
 import pytest
 from websockets.exceptions import ConnectionClosed
 
+from bench.services import drop_keys
+from tests.graph.realtime.subscriptions.client import GraphQLSocket
 from tests.metrics import parse
-from tests.realtime.client import GraphQLSocket
-from tests.realtime.conftest import drop_keys
 from tests.services import REDIS_URL, require
 from tests.test_serve import free_port
 
@@ -39,7 +39,7 @@ def environment(**settings: str) -> dict[str, str]:
 
 
 def learnql(*args: str, cwd: Path, **settings: str) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "graph.cli", *args]
+    command = [sys.executable, "-m", "learnql.cli", *args]
     return subprocess.run(command, cwd=cwd, env=environment(**settings), capture_output=True, text=True, timeout=60)  # noqa: S603
 
 
@@ -174,7 +174,7 @@ def two_workers(postgres_database: str, tmp_path: Path) -> Iterator[tuple[str, s
         LEARNQL_LOG_FORMAT="json",
         LEARNQL_DB_POOL_SIZE="3",
     )
-    command = [sys.executable, "-m", "graph.cli", "serve", "--port", str(port), "--workers", "2"]
+    command = [sys.executable, "-m", "learnql.cli", "serve", "--port", str(port), "--workers", "2"]
     with log.open("w") as output:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)  # noqa: S603
     base = f"http://127.0.0.1:{port}"

@@ -6,12 +6,16 @@ worker) and time out after LEARNQL_JOB_TIMEOUT_SECONDS; a cron sweep every minut
 jobs whose request was lost and fails RUNNING jobs whose worker died. Logs are structured like the
 API's (LEARNQL_LOG_FORMAT); with LEARNQL_WORKER_METRICS_PORT the worker serves its Prometheus metrics
 (jobs, AI requests, tokens and cost, database pool) at http://<host>:<port>/metrics.
+
+Nothing is read at import: `WorkerSettings` is built from the settings when arq asks for it, and
+the worker's backends (domain/backends.py) and AI provider open in arq's `on_startup`.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Any, ClassVar
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from arq import cron
 from arq.connections import RedisSettings
@@ -19,25 +23,27 @@ from prometheus_client import start_http_server
 
 from domain.infra.logs import configure_logging
 from domain.infra.tracing import configure_tracing, shutdown_tracing
-from domain.settings import get_settings
+from domain.settings import Settings, get_settings
 from workers.jobs import FUNCTIONS, jobs_sweep
 from workers.runtime import Runtime
 
 log = logging.getLogger("learnql.worker")
-_settings = get_settings()
 
 
-async def startup(ctx: dict[str, Any]) -> None:
-    if not _settings.redis_url:
-        raise RuntimeError("the arq worker needs LEARNQL_REDIS_URL")
-    _settings.check_production()
-    configure_logging(_settings)
-    configure_tracing(_settings)
-    if _settings.worker_metrics_port is not None:  # the worker's own /metrics, for Prometheus to scrape
-        start_http_server(_settings.worker_metrics_port)
-        log.info("learnql worker: metrics on :%d/metrics", _settings.worker_metrics_port)
-    ctx["runtime"] = Runtime.open(_settings)
-    log.info("learnql worker: provider %s, queue %s", ctx["runtime"].provider.identity, _settings.jobs_queue)
+def _startup(settings: Settings) -> Callable[[dict[str, Any]], Awaitable[None]]:
+    async def startup(ctx: dict[str, Any]) -> None:
+        if not settings.redis_url:
+            raise RuntimeError("the arq worker needs LEARNQL_REDIS_URL")
+        settings.check_production()
+        configure_logging(settings)
+        configure_tracing(settings)
+        if settings.worker_metrics_port is not None:  # the worker's own /metrics, for Prometheus to scrape
+            start_http_server(settings.worker_metrics_port)
+            log.info("learnql worker: metrics on :%d/metrics", settings.worker_metrics_port)
+        ctx["runtime"] = Runtime.open(settings)
+        log.info("learnql worker: provider %s, queue %s", ctx["runtime"].provider.identity, settings.jobs_queue)
+
+    return startup
 
 
 async def shutdown(ctx: dict[str, Any]) -> None:
@@ -47,27 +53,37 @@ async def shutdown(ctx: dict[str, Any]) -> None:
     shutdown_tracing()
 
 
-class WorkerSettings:
-    functions: ClassVar = list(FUNCTIONS.values())
-    # arq names a cron run's job "<name>:<time in ms>" in keys shared by every queue on the Redis
-    # server: the prefix keeps two deployments (or test runs) sharing one Redis from skipping each
-    # other's sweeps as duplicates.
-    cron_jobs: ClassVar = [
-        cron(
-            jobs_sweep,
-            name=f"cron:{_settings.redis_prefix}jobs_sweep",
-            second={0},
-            run_at_startup=True,
-            unique=True,
-            timeout=60,
-        )
-    ]
-    on_startup = startup
-    on_shutdown = shutdown
-    redis_settings = RedisSettings.from_dsn(_settings.redis_url or "redis://127.0.0.1:6379/0")
-    queue_name = _settings.jobs_queue
-    max_tries = _settings.job_max_tries
-    job_timeout = _settings.job_timeout_seconds
-    max_jobs = 10
-    keep_result = 3600
-    health_check_key = f"{_settings.jobs_queue}:health-check"
+def worker_settings(settings: Settings) -> dict[str, Any]:
+    """arq's Worker arguments for these settings."""
+    return {
+        "functions": list(FUNCTIONS.values()),
+        # arq names a cron run's job "<name>:<time in ms>" in keys shared by every queue on the Redis
+        # server: the prefix keeps two deployments (or test runs) sharing one Redis from skipping each
+        # other's sweeps as duplicates.
+        "cron_jobs": [
+            cron(
+                jobs_sweep,
+                name=f"cron:{settings.redis_prefix}jobs_sweep",
+                second={0},
+                run_at_startup=True,
+                unique=True,
+                timeout=60,
+            )
+        ],
+        "on_startup": _startup(settings),
+        "on_shutdown": shutdown,
+        "redis_settings": RedisSettings.from_dsn(settings.redis_url or "redis://127.0.0.1:6379/0"),
+        "queue_name": settings.jobs_queue,
+        "max_tries": settings.job_max_tries,
+        "job_timeout": settings.job_timeout_seconds,
+        "max_jobs": 10,
+        "keep_result": 3600,
+        "health_check_key": f"{settings.jobs_queue}:health-check",
+    }
+
+
+def __getattr__(name: str) -> Any:
+    """`WorkerSettings`, made when arq looks it up (`arq workers.settings.WorkerSettings`)."""
+    if name == "WorkerSettings":
+        return worker_settings(get_settings())
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -10,18 +10,17 @@ Hits and misses are counted (shared by all processes on Redis, per process in me
 from __future__ import annotations
 
 import time
-from abc import ABC, abstractmethod
+from abc import abstractmethod
 from collections import OrderedDict
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from redis.asyncio import Redis
 
 from domain.infra import metrics
-from domain.settings import Settings
 
-__all__ = ["Cache", "CacheStats", "Lookup", "MemoryCache", "RedisCache", "create_cache"]
+__all__ = ["Cache", "CacheStats", "Lookup", "MemoryCache", "RedisCache"]
 
 
 @dataclass(frozen=True)
@@ -50,8 +49,8 @@ class Lookup:
         return self.value is not None
 
 
-class Cache(ABC):
-    name = "analytics"  # the `cache` label of learnql_cache_lookups_total
+class Cache(Protocol):
+    name: str = "analytics"  # the `cache` label of learnql_cache_lookups_total
 
     @abstractmethod
     async def lookup(self, key: str, scope: str) -> Lookup:
@@ -194,10 +193,3 @@ class RedisCache(Cache):
 
     async def close(self) -> None:
         await self._redis.aclose()
-
-
-def create_cache(settings: Settings) -> Cache:
-    """Redis when LEARNQL_REDIS_URL is set, else the in-process LRU."""
-    if settings.redis_url:
-        return RedisCache.from_url(settings.redis_url)
-    return MemoryCache(settings.analytics_cache_max_entries)

@@ -3,7 +3,7 @@
 Both run the same job functions, `async def <area>_<verb>(ctx, *ids)`, with the same `ctx` keys
 (`job_id`, `job_try`, and what the context factory adds) and the same retry rule: a function raising
 `arq.Retry(defer=...)` runs again after the delay until `max_tries` is reached. Requests are only
-sent after the transaction that recorded them committed (`domain.jobs.take`), and each carries a
+sent after the transaction that recorded them committed (domain/outbox.py), and each carries a
 key derived from its job row, so sending one twice is a no-op.
 """
 
@@ -12,16 +12,18 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from abc import ABC, abstractmethod
+from abc import abstractmethod
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from arq import ArqRedis, create_pool
 from arq.connections import RedisSettings
 from arq.worker import Retry
 
 from domain.infra import tracing
+from domain.infra.health import Dependency
+from domain.infra.transient import is_transient
 
 log = logging.getLogger("learnql.jobs")
 
@@ -35,14 +37,18 @@ class Enqueue:
 
     function: str
     job_id: int
-    trace: dict[str, str] | None = field(default=None, compare=False)  # W3C trace context of the sender
+    # W3C trace context of whoever asked for the job, taken when the request is made (in the resolver
+    # that queued it: the outbox sends it only after the commit, outside that resolver's span).
+    trace: dict[str, str] | None = field(default_factory=tracing.inject, compare=False)
 
     @property
     def key(self) -> str:
         return f"learnql:job:{self.job_id}"
 
 
-class JobQueue(ABC):
+class JobQueue(Protocol):
+    redis: Dependency | None = None  # arq's Redis, told of failures and successes (domain/infra/health.py)
+
     @abstractmethod
     async def enqueue(self, request: Enqueue) -> bool:
         """Queue the request; False when one with its key is queued or running already (arq: or finished
@@ -51,15 +57,21 @@ class JobQueue(ABC):
     async def send(self, requests: Sequence[Enqueue]) -> None:
         """Queue committed requests. A failure is logged, not raised: the rows stay QUEUED and the
         worker's sweep sends them again."""
-        carrier = tracing.inject()  # the job's span continues the trace of whoever queued it
         for request in requests:
             try:
-                await self.enqueue(replace(request, trace=carrier) if carrier else request)
-            except Exception:
-                log.exception("could not queue job %s", request.key)
+                await self.enqueue(request)
+            except Exception as error:
+                if self.redis is not None and is_transient(error):
+                    self.redis.failed(error)  # an outage is logged once, not once per job
+                else:
+                    log.exception("could not queue job %s", request.key)
+            else:
+                if self.redis is not None:
+                    self.redis.succeeded()
 
-    async def close(self) -> None:  # noqa: B027  (optional hook)
+    async def close(self) -> None:
         """Release connections; the in-process runner lets running jobs finish first."""
+        return None  # a default for implementations that need none
 
 
 class InProcessJobQueue(JobQueue):
@@ -176,20 +188,3 @@ class ArqJobQueue(JobQueue):
 
 def _trace_argument(request: Enqueue) -> dict[str, Any]:
     return {"trace": request.trace} if request.trace else {}
-
-
-def create_job_queue(
-    redis_url: str | None,
-    queue_name: str,
-    functions: Mapping[str, JobFunction],
-    context: ContextFactory,
-    *,
-    key_prefix: str = "",
-    max_tries: int = 3,
-    on_close: Callable[[], Awaitable[None]] | None = None,
-    autostart: bool = True,
-) -> JobQueue:
-    """arq when Redis is configured, else the in-process runner over the same functions."""
-    if redis_url:
-        return ArqJobQueue(redis_url, queue_name, key_prefix)
-    return InProcessJobQueue(functions, context, max_tries=max_tries, on_close=on_close, autostart=autostart)

@@ -158,6 +158,15 @@ CACHE_LOOKUPS = Counter(
     ["cache", "result"],
 )
 
+# -- after-commit effects ----------------------------------------------------------------------------
+
+OUTBOX_EFFECTS = Counter(
+    "learnql_outbox_effects_total",
+    "Effects released after a commit (domain/outbox.py) by kind (stale cache scopes, realtime events, "
+    "job requests) and outcome (sent, failed: logged, the commit stands).",
+    ["kind", "outcome"],
+)
+
 # -- bounded labels ----------------------------------------------------------------------------------
 
 ANONYMOUS = "anonymous"

@@ -3,8 +3,9 @@ statements; its log fields go onto the HTTP request's line, and over WebSocket s
 `ws.subscribe` and `ws.complete` themselves.
 
 Expected failures (UserError codes, UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, ...) are counted and
-named in the line, without a traceback; unexpected ones are logged with theirs once, by ErrorPolicy
-(graph/errors.py), and strawberry's own logging of every error is off (`QuietSchema`).
+named in the line, without a traceback; unexpected ones are logged with theirs once, and transient
+ones once per outage, by `Schema.process_errors` (graph/errors.py), which replaces strawberry's
+logging of every error.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-import strawberry
 from graphql import GraphQLError, OperationDefinitionNode
 from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionContext
@@ -25,14 +25,6 @@ from domain.infra.logs import get_logger
 from graph.observability.requests import RequestRecord, current_request
 
 log = get_logger("learnql.graphql")
-
-
-class QuietSchema(strawberry.Schema):
-    """strawberry logs every error with a traceback, expected ones included; ours are logged by
-    ErrorPolicy (unexpected: once, with the traceback) and the request line (codes)."""
-
-    def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
-        return None
 
 
 def error_code(error: GraphQLError) -> str:
@@ -142,11 +134,8 @@ class Observability(SchemaExtension):
 
 
 def _user_id(context: object) -> int | None:
-    """The user the request's token speaks for (decoded now if no resolver needed it); None if anonymous or bad."""
-    try:
-        viewer_id = getattr(context, "viewer_id", None)
-    except DomainError:
-        return None
+    """The user the request's token speaks for, once verified; None if anonymous, bad or not checked."""
+    viewer_id = getattr(context, "verified_viewer_id", None)
     return viewer_id if isinstance(viewer_id, int) else None
 
 

@@ -68,7 +68,8 @@ class WebSocketView(GraphQL[Context, None]):
         websocket = WebSocket(scope, receive=observed_receive, send=observed_send)
         headers = websocket.headers
         request_id = request_id_from(headers.get("x-request-id"))
-        context = Context(self.services, headers.get("authorization"), request_id)
+        client = scope.get("client")
+        context = Context(self.services, headers.get("authorization"), request_id, client[0] if client else None)
         started = time.perf_counter()
         metrics.WEBSOCKET_CONNECTIONS.inc()
         with structlog.contextvars.bound_contextvars(request_id=request_id):
@@ -81,7 +82,7 @@ class WebSocketView(GraphQL[Context, None]):
                 code = closed_with[0] if closed_with else 1006
                 metrics.WEBSOCKET_CLOSES.labels(str(code)).inc()
                 duration = time.perf_counter() - started
-                user_id = vars(context).get("viewer_id")
+                user_id = context.verified_viewer_id
                 log.info("ws.close", code=code, duration_ms=round(duration * 1000, 2), user_id=user_id)
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
