@@ -35,6 +35,7 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session, SessionTransaction
 
+from domain.infra import metrics
 from domain.infra.cache import Cache
 from domain.infra.job_queue import Enqueue, JobQueue
 from domain.realtime.events import Event, GameChanged, JobProgress, SubmissionGraded, TutorReply, XpAwarded
@@ -98,19 +99,22 @@ async def flush(effects: Sequence[Effect], sinks: Sinks) -> None:
     ]
     requests = [effect for effect in effects if isinstance(effect, Enqueue)]
     if stale:
-        await _guarded("cache invalidation", sinks.cache.bump(stale))
+        await _guarded("cache invalidation", sinks.cache.bump(stale), "stale_scopes", len(stale))
     if events:
-        await _guarded("realtime events", sinks.realtime.dispatch(events))
+        await _guarded("realtime events", sinks.realtime.dispatch(events), "events", len(events))
     jobs = sinks.jobs
     if requests and jobs is not None:  # without a queue (a worker in tests) the sweep sends them
-        await _guarded("job requests", jobs.send(requests))
+        await _guarded("job requests", jobs.send(requests), "job_requests", len(requests))
 
 
-async def _guarded(kind: str, step: Awaitable[None]) -> None:
+async def _guarded(what: str, step: Awaitable[None], kind: str, count: int) -> None:
     try:
         await step
     except Exception as error:
-        log.error("after commit, %s failed: %r", kind, error)  # one line, no traceback: the commit stands
+        metrics.OUTBOX_EFFECTS.labels(kind, "failed").inc(count)
+        log.error("after commit, %s failed: %r", what, error)  # one line, no traceback: the commit stands
+    else:
+        metrics.OUTBOX_EFFECTS.labels(kind, "sent").inc(count)
 
 
 # -- following the transaction -------------------------------------------------------------------

@@ -67,6 +67,14 @@ class Settings(BaseSettings):
 
     demo_content: bool | None = None  # None: load only on the embedded SQLite default
 
+    # Operations: logs (json for collectors, console for a terminal; None: console on the embedded
+    # default, json on production backends), the arq worker's /metrics port, OpenTelemetry tracing.
+    log_format: Literal["json", "console"] | None = None
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "debug", "info", "warning", "error"] = "INFO"
+    worker_metrics_port: int | None = Field(default=None, ge=0, le=65535)
+    otel_enabled: bool = False
+    otel_service_name: str = "learnql"
+
     # Performance switches, on by default; the benchmark turns them off to measure what each buys.
     orjson: bool = True
     query_cache: bool = True

@@ -1,4 +1,4 @@
-"""FastAPI app factory: /graphql (HTTP + WebSocket, GraphiQL), /health, /ready.
+"""FastAPI app factory: /graphql (HTTP + WebSocket, GraphiQL), /health, /ready, /metrics.
 
 HTTP operations run through `RetryingGraphQLRouter` (graph/retries.py): transient failures rerun,
 what still fails is UNAVAILABLE / HTTP 503. `/ready` probes each backend and names its state.
@@ -6,6 +6,7 @@ what still fails is UNAVAILABLE / HTTP 503. `/ready` probes each backend and nam
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any, cast
@@ -13,20 +14,25 @@ from typing import Any, cast
 import orjson
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from prometheus_client.multiprocess import mark_process_dead
 from redis.asyncio import Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
+from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 from strawberry.fastapi import GraphQLRouter
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from domain.games.ticker import GameTicker
+from domain.infra import tracing
 from domain.infra.health import probe_database, probe_redis, watch_engine
 from domain.infra.job_queue import InProcessJobQueue
 from domain.jobs import records as jobs
 from graph import exports
 from graph.context import Context, Services
 from graph.disconnect import CancelOnDisconnect
+from graph.observability.exposition import metrics_endpoint, multiprocess
+from graph.observability.requests import RequestLog
 from graph.realtime.endpoint import WebSocketView
 from graph.retries import RetryingGraphQLRouter
 from graph.schema import create_schema
@@ -66,6 +72,16 @@ class LearnQL(FastAPI):
             return
         await super().__call__(scope, receive, send)
 
+    def build_middleware_stack(self) -> ASGIApp:
+        """The request log outside everything else: it sees every response, error pages included;
+        with tracing, each request is a span continuing the client's trace (traceparent)."""
+        app = super().build_middleware_stack()
+        if tracing.tracing():
+            from opentelemetry.instrumentation.asgi import OpenTelemetryMiddleware
+
+            app = OpenTelemetryMiddleware(app, excluded_urls="health,ready,metrics")
+        return RequestLog(app)
+
 
 def client_address(scope: Scope) -> str | None:
     client = scope.get("client")
@@ -85,9 +101,9 @@ def build_app(services: Services) -> LearnQL:
 
     async def get_context(request: Request) -> AsyncIterator[Context]:  # HTTP only: see LearnQL
         headers = request.headers
-        context = Context(
-            services, headers.get("authorization"), headers.get("x-request-id"), client_address(request.scope)
-        )
+        # RequestLog (graph/observability/requests.py) echoed the client's X-Request-ID or made one
+        request_id = getattr(request.state, "request_id", None) or headers.get("x-request-id")
+        context = Context(services, headers.get("authorization"), request_id, client_address(request.scope))
         try:
             yield context
         finally:
@@ -126,6 +142,8 @@ def build_app(services: Services) -> LearnQL:
         if redis_probe is not None:
             await redis_probe.aclose()
         await services.close()  # in-process jobs finish (or are cancelled after a grace period), then connections
+        if multiprocess():  # this process's live gauges (open connections, ...) stop counting
+            mark_process_dead(os.getpid())  # type: ignore[no-untyped-call]
 
     # A request body over the upload limit (plus room for the other multipart fields) is answered 413
     # before it is read: without this Starlette would spool all of it to disk before any resolver ran.
@@ -141,6 +159,10 @@ def build_app(services: Services) -> LearnQL:
     @app.get("/health")
     async def health() -> dict[str, str]:
         return {"status": "ok"}
+
+    @app.get("/metrics", include_in_schema=False)
+    async def metrics() -> Response:
+        return await metrics_endpoint(services)
 
     @app.get("/ready")
     async def ready() -> JSONResponse:

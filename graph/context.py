@@ -207,6 +207,11 @@ class Context(BaseContext):
         self._verified = user.id
 
     @property
+    def verified_viewer_id(self) -> int | None:
+        """The viewer's id once the token passed verification, else None; never raises (for logs)."""
+        return self._verified
+
+    @property
     def viewer_id(self) -> int | None:
         """The user the bearer token speaks for; a bad, expired or ended token is an error, not anonymity."""
         if self._refused is not None:

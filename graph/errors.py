@@ -20,6 +20,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionContext
 
 from domain.errors import DomainError, Forbidden, InvalidErrors, RateLimited, Unauthenticated
+from domain.infra import metrics
 from domain.infra.health import Health
 from domain.infra.transient import Transient, classify
 from graph.error_codes import UserErrorCode
@@ -35,6 +36,9 @@ class UserError:
     retry_after: int | None = strawberry.field(
         default=None, description="LOGIN_THROTTLED: seconds until a login may be tried again."
     )
+
+    def __post_init__(self) -> None:
+        metrics.count_user_error(str(getattr(self.code, "value", self.code)))  # counted, and named in the log line
 
     @classmethod
     def from_domain(cls, error: DomainError) -> list[UserError]:

@@ -16,6 +16,7 @@ from strawberry.extensions import (
     QueryDepthLimiter,
     ValidationCache,
 )
+from strawberry.extensions.tracing import OpenTelemetryExtension
 from strawberry.tools import merge_types
 from strawberry.types import Info
 
@@ -36,6 +37,7 @@ from graph.jobs.resolvers import JobMutation, JobQuery
 from graph.jobs.types import Job
 from graph.learning.resolvers import LearningMutation
 from graph.learning.types import Submission
+from graph.observability.operations import Observability
 from graph.persisted_queries import PersistedQueries
 from graph.rate_limits import TooManyRequests
 from graph.realtime.resolvers import RealtimeQuery
@@ -138,6 +140,7 @@ def create_schema(settings: Settings | None = None) -> strawberry.Schema:
         execution_context_class=executor_class(settings),  # subscribers of one board share executions
         scalar_overrides=SCALAR_OVERRIDES,  # DateTime, Date, JSON, Upload with their exact formats
         extensions=[
+            Observability,  # first: it sees the errors as ErrorPolicy left them
             ErrorPolicy,
             TooManyRequests,  # after ErrorPolicy: reads the codes it set
             PersistedQueries,
@@ -147,6 +150,7 @@ def create_schema(settings: Settings | None = None) -> strawberry.Schema:
             lambda: AddValidationRules(limits),
             lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
             *budget_extensions(settings),  # after the validation cache: they read its outcome
+            *([OpenTelemetryExtension] if settings.otel_enabled else []),  # spans per operation and resolver
         ],
     )
 

@@ -1,24 +1,46 @@
-"""The `learnql` command: serve, migrate, seed-demo, create-user, deactivate-user, reactivate-user,
-rebuild-leaderboards, export-schema."""
+"""The `learnql` command: serve, migrate, check, seed-demo, create-user, deactivate-user,
+reactivate-user, rebuild-leaderboards, export-schema; `learnql --version`."""
 
 from __future__ import annotations
 
 import asyncio
 import gc
 import getpass
+import os
+import shutil
 import sys
+import tempfile
+from importlib import metadata
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
 from domain.settings import get_settings
+
+if TYPE_CHECKING:
+    from graph.app import LearnQL
 
 cli = typer.Typer(
     help="learnql: a GraphQL API for learning platforms.",
     no_args_is_help=True,
     add_completion=False,
 )
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"learnql {metadata.version('learnql')}")
+        raise typer.Exit()
+
+
+@cli.callback()
+def options(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_print_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """learnql: a GraphQL API for learning platforms."""
 
 
 async def _seed() -> bool:
@@ -38,9 +60,27 @@ async def _seed() -> bool:
 def migrate() -> None:
     """Upgrade the database (LEARNQL_DATABASE_URL) to the newest schema."""
     from domain.infra.migrations import upgrade
+    from learnql import doctor
 
-    upgrade(get_settings().database_url)
+    settings = get_settings()
+    problem = asyncio.run(doctor.database_problem(settings))
+    if problem is not None:
+        fail(problem)
+    upgrade(settings.database_url)
     typer.echo("database is at the newest revision")
+
+
+@cli.command()
+def check() -> None:
+    """Check the configuration: database reachable and migrated, Redis reachable, secret strength, AI
+    provider usable. Exits 1 when something is wrong."""
+    from learnql import doctor
+
+    findings = asyncio.run(doctor.check(get_settings()))
+    for finding in findings:
+        typer.echo(finding.line())
+    if any(finding.level == "fail" for finding in findings):
+        raise typer.Exit(1)
 
 
 @cli.command("seed-demo")
@@ -58,43 +98,109 @@ def server_gc() -> None:
     gc.set_threshold(50_000, 20, 100)
 
 
+def fail(message: str, code: int = 1) -> NoReturn:
+    """One line on stderr and a non-zero exit, instead of a traceback."""
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+TEMPORARY_METRICS = "learnql-metrics-"
+
+
+def metrics_directory() -> Path:
+    """The directory where each server process writes its metrics (prometheus-client's multiprocess
+    mode): PROMETHEUS_MULTIPROC_DIR when set, else a new temporary one. Files of an earlier run are
+    removed, or their counts would be added to this run's."""
+    configured = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    path = Path(configured) if configured else Path(tempfile.mkdtemp(prefix=TEMPORARY_METRICS))
+    path.mkdir(parents=True, exist_ok=True)
+    for stale in path.glob("*.db"):
+        stale.unlink()
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(path)  # read by the worker processes as they start
+    return path
+
+
 @cli.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Processes sharing the port (above 1: needs LEARNQL_REDIS_URL).")
+    ] = 1,
+    graceful_timeout: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help="Seconds in-flight requests get to finish on shutdown (SIGTERM); "
+            "default LEARNQL_GRACEFUL_SHUTDOWN_SECONDS. Requests still running then are cancelled.",
+        ),
+    ] = None,
 ) -> None:
     """Run the API. On the embedded default it migrates and loads demo content first."""
     import uvicorn
 
+    from domain.infra.logs import configure_logging
     from domain.infra.migrations import upgrade
-    from learnql.composition import create_app
+    from learnql import doctor
 
     settings = get_settings()
+    configure_logging(settings)
     try:
         settings.check_production()
     except RuntimeError as error:
-        typer.echo(f"error: {error}", err=True)
-        raise typer.Exit(2) from error
+        fail(str(error), 2)
+    if workers > 1 and not settings.redis_url:
+        fail(
+            f"--workers {workers} needs LEARNQL_REDIS_URL: without Redis the subscriptions' broker, the analytics "
+            "cache and the job runner live inside one process and cannot be shared; set it, or use --workers 1",
+            2,
+        )
+    problem = doctor.port_problem(host, port) or asyncio.run(doctor.services_problem(settings))
+    if problem is not None:
+        fail(problem)
     if settings.is_sqlite:
         upgrade(settings.database_url)
     if settings.load_demo_content and asyncio.run(_seed()):
         typer.echo("loaded demo content (accounts: see README)")
-    typer.echo(f"GraphiQL and the API: http://{host}:{port}/graphql")
+    metrics_dir = metrics_directory() if workers > 1 else None
+    typer.echo(
+        f"GraphiQL and the API: http://{host}:{port}/graphql" + (f" ({workers} processes)" if workers > 1 else "")
+    )
+    try:
+        # No permessage-deflate: its zlib state costs ~300 KB per WebSocket for small, frequent messages.
+        # No log_config: uvicorn's records go through our structured logs, and its access log is ours.
+        # No proxy headers from uvicorn (it trusts 127.0.0.1 by default): the app honours X-Forwarded-For
+        # from LEARNQL_TRUSTED_PROXIES only (graph/app.py).
+        uvicorn.run(
+            "learnql.cli:server_app",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_config=None,
+            access_log=False,
+            ws_per_message_deflate=False,
+            proxy_headers=False,
+            timeout_graceful_shutdown=graceful_timeout or settings.graceful_shutdown_seconds,
+        )
+    finally:
+        if metrics_dir is not None and metrics_dir.name.startswith(TEMPORARY_METRICS):  # ours, not the operator's
+            shutil.rmtree(metrics_dir, ignore_errors=True)
+
+
+def server_app() -> LearnQL:
+    """The app of a server process (uvicorn's factory): logs and traces configured from the
+    environment, then the app, then the collector tuned for a long-lived server."""
+    from domain.infra.logs import configure_logging
+    from domain.infra.tracing import configure_tracing
+    from learnql.composition import create_app
+
+    settings = get_settings()
+    configure_logging(settings)
+    configure_tracing(settings)  # before the app creates its engine and Redis clients
     app = create_app(settings)
     server_gc()
-    # No permessage-deflate: its zlib state costs ~300 KB per WebSocket for small, frequent messages.
-    # No proxy headers from uvicorn (it trusts 127.0.0.1 by default): the app honours X-Forwarded-For
-    # from LEARNQL_TRUSTED_PROXIES only (graph/app.py). On SIGTERM, requests still running after the
-    # graceful timeout are cancelled: none keeps the process alive.
-    uvicorn.run(
-        app,
-        host=host,
-        port=port,
-        log_level="info",
-        ws_per_message_deflate=False,
-        proxy_headers=False,
-        timeout_graceful_shutdown=settings.graceful_shutdown_seconds,
-    )
+    return app
 
 
 @cli.command("create-user")

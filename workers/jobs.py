@@ -11,17 +11,20 @@ refusing the request, the job FAILS with the reason.
 from __future__ import annotations
 
 import asyncio
-import logging
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
 from typing import Any, Generic, TypeVar
 
+import structlog
 from arq.worker import Retry
 
 from domain.ai import evaluation, generation
 from domain.ai.evaluation import Evaluated, Verdict
 from domain.ai.generation import Generated
+from domain.infra import metrics, tracing
 from domain.infra.job_queue import JobFunction
+from domain.infra.logs import get_logger
 from domain.jobs import records as jobs
 from domain.jobs.records import FINAL, Usage
 from domain.models import Job, JobStatus, ProblemKind
@@ -30,7 +33,7 @@ from workers.ai import ProviderError, ProviderUnavailable
 from workers.runtime import Runtime
 from workers.tutor import tutor_reply
 
-log = logging.getLogger("learnql.jobs")
+log = get_logger("learnql.jobs")
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -97,14 +100,16 @@ class Batches(Generic[T, R]):
 # -- the entry points ----------------------------------------------------------------------------
 
 
-async def generation_run(ctx: dict[str, Any], job_id: int) -> str:
+async def generation_run(ctx: dict[str, Any], job_id: int, trace: dict[str, str] | None = None) -> str:
     """Generate problems for a lesson from the job's source text and store them as DRAFT problems."""
-    return await _run(ctx, job_id, _generate)
+    with tracing.job_span("job generation_run", trace, **{"learnql.job_id": job_id}):
+        return await _run(ctx, job_id, _generate)
 
 
-async def evaluation_run(ctx: dict[str, Any], job_id: int) -> str:
+async def evaluation_run(ctx: dict[str, Any], job_id: int, trace: dict[str, str] | None = None) -> str:
     """Grade the pending free-text answers of the job's submissions and finish those submissions."""
-    return await _run(ctx, job_id, _evaluate)
+    with tracing.job_span("job evaluation_run", trace, **{"learnql.job_id": job_id}):
+        return await _run(ctx, job_id, _evaluate)
 
 
 async def jobs_sweep(ctx: dict[str, Any]) -> int:
@@ -131,12 +136,59 @@ FUNCTIONS: dict[str, JobFunction] = {
 
 
 async def _run(ctx: dict[str, Any], job_id: int, body: Callable[[Runtime, Job], Awaitable[None]]) -> str:
+    """One run of a job, logged as `job.start` and `job.finish` (or `job.retry`) with the job's id and
+    kind bound to every line in between, and measured in learnql_jobs_total / _duration_seconds."""
     rt = runtime(ctx)
-    async with rt.unit_of_work() as session:
-        job = await jobs.start(session, job_id, rt.now())
-    if job is None:
-        return "nothing to do"
     job_try = int(ctx.get("job_try") or 1)
+    metrics.start_tally()  # its own statement count, not that of the request whose task started it
+    started = time.perf_counter()
+    with structlog.contextvars.bound_contextvars(job_id=job_id, job_try=job_try):
+        async with rt.unit_of_work() as session:
+            job = await jobs.start(session, job_id, rt.now())
+        if job is None:
+            log.info("job.skip", reason="not queued (done already, or unknown)")
+            metrics.JOBS.labels("unknown", "skipped").inc()
+            return "nothing to do"
+        with structlog.contextvars.bound_contextvars(job_kind=job.kind):
+            return await _observed(rt, job, job_try, body, started)
+
+
+async def _observed(
+    rt: Runtime, job: Job, job_try: int, body: Callable[[Runtime, Job], Awaitable[None]], started: float
+) -> str:
+    log.info("job.start", lesson_id=job.lesson_id)
+    try:
+        outcome = await _attempt(rt, job, job_try, body)
+    except Retry as retry:
+        _measure(job.kind, "retried", started)
+        log.warning("job.retry", defer_seconds=(retry.defer_score or 0) / 1000, reason=str(retry.__cause__))
+        raise
+    duration = _measure(job.kind, outcome, started)
+    async with rt.reading() as session:
+        final = await session.get(Job, job.id)
+    log.info(
+        "job.finish",
+        outcome=outcome,
+        duration_ms=round(duration * 1000, 2),
+        prompt_tokens=final.prompt_tokens if final else None,
+        completion_tokens=final.completion_tokens if final else None,
+        cost=final.cost if final else None,
+        provider_calls=final.provider_calls if final else None,
+        cache_hits=final.cache_hits if final else None,
+        error=final.error if final else None,
+    )
+    return outcome
+
+
+def _measure(kind: str, outcome: str, started: float) -> float:
+    duration = time.perf_counter() - started
+    metrics.JOBS.labels(kind, outcome).inc()
+    metrics.JOB_DURATION.labels(kind, outcome).observe(duration)
+    return duration
+
+
+async def _attempt(rt: Runtime, job: Job, job_try: int, body: Callable[[Runtime, Job], Awaitable[None]]) -> str:
+    job_id = job.id or 0
     try:
         await body(rt, job)
     except ProviderUnavailable as error:
@@ -151,7 +203,7 @@ async def _run(ctx: dict[str, Any], job_id: int, body: Callable[[Runtime, Job], 
         await _write(rt, jobs.fail, job_id, str(error))
         return "failed"
     except Exception as error:
-        log.exception("job %d failed", job_id)
+        log.exception("job.error")  # unexpected: the one traceback, with the job's id bound
         if job_try < rt.settings.job_max_tries:
             await _write(rt, jobs.retry_later, job_id, f"Internal error (try {job_try}; retrying).")
             raise Retry(defer=rt.settings.ai_backoff_max_seconds * job_try) from error

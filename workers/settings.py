@@ -4,7 +4,9 @@
 The worker reads the same LEARNQL_* settings as the API: database, Redis (queue, pub/sub, cache),
 and the AI provider. Jobs are retried up to LEARNQL_JOB_MAX_TRIES times (provider outages, a killed
 worker) and time out after LEARNQL_JOB_TIMEOUT_SECONDS; a cron sweep every minute re-sends QUEUED
-jobs whose request was lost and fails RUNNING jobs whose worker died.
+jobs whose request was lost and fails RUNNING jobs whose worker died. Logs are structured like the
+API's (LEARNQL_LOG_FORMAT); with LEARNQL_WORKER_METRICS_PORT the worker serves its Prometheus metrics
+(jobs, AI requests, tokens and cost, database pool) at http://<host>:<port>/metrics.
 
 Nothing is read at import: `WorkerSettings` and `TutorWorkerSettings` are built from the settings when arq asks for it, and
 the worker's backends (domain/backends.py) and AI provider open in arq's `on_startup`.
@@ -18,7 +20,10 @@ from typing import Any
 
 from arq import cron
 from arq.connections import RedisSettings
+from prometheus_client import start_http_server
 
+from domain.infra.logs import configure_logging
+from domain.infra.tracing import configure_tracing, shutdown_tracing
 from domain.settings import Settings, get_settings
 from domain.tutor.threads import REPLY_FUNCTION
 from workers.jobs import FUNCTIONS, jobs_sweep
@@ -32,6 +37,11 @@ def _startup(settings: Settings) -> Callable[[dict[str, Any]], Awaitable[None]]:
         if not settings.redis_url:
             raise RuntimeError("the arq worker needs LEARNQL_REDIS_URL")
         settings.check_production()
+        configure_logging(settings)
+        configure_tracing(settings)
+        if settings.worker_metrics_port is not None:  # the worker's own /metrics, for Prometheus to scrape
+            start_http_server(settings.worker_metrics_port)
+            log.info("learnql worker: metrics on :%d/metrics", settings.worker_metrics_port)
         ctx["runtime"] = Runtime.open(settings)
         log.info("learnql worker: provider %s, queue %s", ctx["runtime"].provider.identity, settings.jobs_queue)
 
@@ -42,6 +52,7 @@ async def shutdown(ctx: dict[str, Any]) -> None:
     runtime: Runtime | None = ctx.get("runtime")
     if runtime is not None:
         await runtime.close()
+    shutdown_tracing()
 
 
 def worker_settings(settings: Settings) -> dict[str, Any]:

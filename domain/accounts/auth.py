@@ -26,7 +26,7 @@ from sqlmodel import col, select
 from domain.accounts import tokens
 from domain.accounts.tokens import decode_token, issue_token
 from domain.errors import Conflict, Invalid, InvalidErrors, LoginThrottled
-from domain.infra.limiter import Limiter, client_key
+from domain.infra.limiter import Limiter, LimitName, client_key
 from domain.models import Role, User
 from domain.settings import Settings
 
@@ -162,10 +162,14 @@ async def register(
 
 
 async def _check_throttle(limiter: Limiter, email: str, client: str | None) -> None:
-    wait = max(
-        await limiter.retry_after("login_failures_per_account", email),
-        await limiter.retry_after("login_failures_per_ip", client_key(client)),
-    )
+    waits: dict[LimitName, int] = {
+        "login_failures_per_account": await limiter.retry_after("login_failures_per_account", email),
+        "login_failures_per_ip": await limiter.retry_after("login_failures_per_ip", client_key(client)),
+    }
+    for name, wait in waits.items():
+        if wait:
+            limiter.refused(name)
+    wait = max(waits.values())
     if wait:
         raise LoginThrottled(wait)
 

@@ -23,6 +23,7 @@ import orjson
 from redis.asyncio import Redis
 from redis.asyncio.client import PubSub
 
+from domain.infra import metrics
 from domain.infra.health import Dependency
 from domain.infra.transient import is_transient
 
@@ -56,6 +57,7 @@ class Subscription:
             return
         if len(self._items) == self._items.maxlen:
             self.dropped += 1
+            metrics.BROKER_DROPPED.labels(metrics.channel_label(self.channel)).inc()
         self._items.append(item)
         self._ready.set()
 
@@ -164,6 +166,7 @@ class InProcessBroker(FanOut):
     """The embedded default: subscribers of this process receive what this process publishes."""
 
     async def publish(self, channel: str, message: Message) -> None:
+        metrics.BROKER_PUBLISHED.labels(metrics.channel_label(channel)).inc()
         # The same JSON round trip as through Redis, so consumers see the same shapes either way.
         self._deliver(channel, orjson.loads(orjson.dumps(message)))
 
@@ -187,6 +190,7 @@ class RedisBroker(FanOut):
         self._connect_lock = asyncio.Lock()
 
     async def publish(self, channel: str, message: Message) -> None:
+        metrics.BROKER_PUBLISHED.labels(metrics.channel_label(channel)).inc()
         await self._redis.publish(self._prefix + channel, orjson.dumps(message))
 
     async def start(self) -> None:

@@ -18,6 +18,8 @@ from typing import Any, Protocol
 
 from redis.asyncio import Redis
 
+from domain.infra import metrics
+
 __all__ = ["Cache", "CacheStats", "Lookup", "MemoryCache", "RedisCache"]
 
 
@@ -48,6 +50,8 @@ class Lookup:
 
 
 class Cache(Protocol):
+    name: str = "analytics"  # the `cache` label of learnql_cache_lookups_total
+
     @abstractmethod
     async def lookup(self, key: str, scope: str) -> Lookup:
         """The entry under `key` if it was stored for the current version of `scope`; counts a hit or miss."""
@@ -92,9 +96,11 @@ class MemoryCache(Cache):
             if expires > self._clock() and entry_version == version:
                 self._entries.move_to_end(key)
                 self._hits += 1
+                metrics.CACHE_LOOKUPS.labels(self.name, "hit").inc()
                 return Lookup(version, value)
             del self._entries[key]
         self._misses += 1
+        metrics.CACHE_LOOKUPS.labels(self.name, "miss").inc()
         return Lookup(version, None)
 
     async def store(self, key: str, version: int, value: bytes, ttl: float) -> None:
@@ -153,7 +159,9 @@ class RedisCache(Cache):
     async def lookup(self, key: str, scope: str) -> Lookup:
         keys = [self._version(scope), self._entry(key), f"{self._prefix}stats"]
         reply: list[Any] = await self._lookup(keys=keys)
-        return Lookup(int(reply[0]), bytes(reply[1]) if len(reply) > 1 else None)
+        found = Lookup(int(reply[0]), bytes(reply[1]) if len(reply) > 1 else None)
+        metrics.CACHE_LOOKUPS.labels(self.name, "hit" if found.hit else "miss").inc()
+        return found
 
     async def store(self, key: str, version: int, value: bytes, ttl: float) -> None:
         async with self._redis.pipeline(transaction=True) as pipe:

@@ -15,13 +15,14 @@ import contextlib
 import logging
 from abc import abstractmethod
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from arq import ArqRedis, create_pool
 from arq.connections import RedisSettings
 from arq.worker import Retry
 
+from domain.infra import tracing
 from domain.infra.health import Dependency
 from domain.infra.transient import is_transient
 
@@ -38,6 +39,9 @@ class Enqueue:
     function: str
     job_id: int
     namespace: str = "job"  # of the id: "job" for job rows; tutor replies are TutorMessage ids
+    # W3C trace context of whoever asked for the job, taken when the request is made (in the resolver
+    # that queued it: the outbox sends it only after the commit, outside that resolver's span).
+    trace: dict[str, str] | None = field(default_factory=tracing.inject, compare=False)
 
     @property
     def key(self) -> str:
@@ -132,7 +136,7 @@ class InProcessJobQueue(JobQueue):
             async with self._lanes.get(request.function, self._slots):
                 ctx = await self._context() | {"job_id": request.key, "job_try": job_try}
                 try:
-                    await function(ctx, request.job_id)
+                    await function(ctx, request.job_id, **_trace_argument(request))
                     return
                 except Retry as retry:
                     delay = (retry.defer_score or 0) / 1000
@@ -191,9 +195,16 @@ class ArqJobQueue(JobQueue):
         pool = await self._connected()
         job_id = self._key_prefix + request.key
         queue = self._queues.get(request.function, self._queue_name)
-        return await pool.enqueue_job(request.function, request.job_id, _job_id=job_id, _queue_name=queue) is not None
+        job = await pool.enqueue_job(
+            request.function, request.job_id, _job_id=job_id, _queue_name=queue, **_trace_argument(request)
+        )
+        return job is not None
 
     async def close(self) -> None:
         if self._pool is not None:
             await self._pool.aclose()
             self._pool = None
+
+
+def _trace_argument(request: Enqueue) -> dict[str, Any]:
+    return {"trace": request.trace} if request.trace else {}

@@ -30,6 +30,7 @@ from limits.errors import StorageError
 from redis.asyncio import ConnectionPool
 
 from domain.errors import RateLimited
+from domain.infra import metrics
 from domain.settings import Settings
 
 __all__ = ["LIMIT_NAMES", "LimitName", "Limiter", "client_key", "create_limiter"]
@@ -120,7 +121,12 @@ class Limiter:
         """Spend one, or refuse the whole request with RATE_LIMITED; `what` names the refused action."""
         wait = await self.hit(name, key)
         if wait:
+            self.refused(name)
             raise RateLimited(f"Too many {what} (at most {self.setting(name)}); try again in {wait} seconds.", wait)
+
+    def refused(self, name: LimitName) -> None:
+        """Count a request this limit turned away (learnql_rate_limit_rejections_total)."""
+        metrics.RATE_LIMIT_REJECTIONS.labels(name).inc()
 
     async def clear(self, name: LimitName, key: str) -> None:
         await self._strategy.clear(self.limit(name), name, _hashed(key))

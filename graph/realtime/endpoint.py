@@ -13,10 +13,12 @@ Authentication: browsers cannot set headers on a WebSocket, so the token arrives
 
 from __future__ import annotations
 
+import time
 from typing import cast
 
 import orjson
-from starlette.types import Receive, Scope, Send
+import structlog
+from starlette.types import Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
@@ -24,8 +26,13 @@ from strawberry.schema import BaseSchema
 from strawberry.types.unset import UNSET, UnsetType
 
 from domain.errors import Unauthenticated
+from domain.infra import metrics
+from domain.infra.logs import get_logger
 from graph.context import Context, Services
+from graph.observability.requests import request_id_from
 from graph.realtime.transport import LegacyHandler, OperationAwareHandler, TextFrames, authorization_of
+
+log = get_logger("learnql.ws")
 
 
 class WebSocketView(GraphQL[Context, None]):
@@ -45,16 +52,40 @@ class WebSocketView(GraphQL[Context, None]):
         return orjson.loads(data) if self.services.settings.orjson else super().decode_json(data)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        websocket = WebSocket(scope, receive=receive, send=send)
+        """Serves one connection, logged as `ws.connect` and `ws.close` (with the close code, from
+        whichever side closed) and counted in learnql_websocket_connections."""
+        closed_with: list[int] = []
+
+        async def observed_receive() -> Message:
+            message = await receive()
+            if message["type"] == "websocket.disconnect":
+                closed_with.append(int(message.get("code") or 1005))
+            return message
+
+        async def observed_send(message: Message) -> None:
+            if message["type"] == "websocket.close":
+                closed_with.append(int(message.get("code") or 1000))
+            await send(message)
+
+        websocket = WebSocket(scope, receive=observed_receive, send=observed_send)
         headers = websocket.headers
+        request_id = request_id_from(headers.get("x-request-id"))
         client = scope.get("client")
-        context = Context(
-            self.services, headers.get("authorization"), headers.get("x-request-id"), client[0] if client else None
-        )
-        try:
-            await self.run(websocket, context=context)
-        finally:
-            await context.close()
+        context = Context(self.services, headers.get("authorization"), request_id, client[0] if client else None)
+        started = time.perf_counter()
+        metrics.WEBSOCKET_CONNECTIONS.inc()
+        with structlog.contextvars.bound_contextvars(request_id=request_id):
+            log.info("ws.connect", path=scope["path"], subprotocols=scope.get("subprotocols"))
+            try:
+                await self.run(websocket, context=context)
+            finally:
+                await context.close()
+                metrics.WEBSOCKET_CONNECTIONS.dec()
+                code = closed_with[0] if closed_with else 1006
+                metrics.WEBSOCKET_CLOSES.labels(str(code)).inc()
+                duration = time.perf_counter() - started
+                user_id = context.verified_viewer_id
+                log.info("ws.close", code=code, duration_ms=round(duration * 1000, 2), user_id=user_id)
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
         """Checks the connection's token before acknowledging it; a bad one closes with 4403."""

@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from domain.content import catalog
+from domain.infra import metrics
 from domain.infra.broker import Gap
 from domain.models import User
 from domain.realtime import events, leaderboards
@@ -74,6 +75,7 @@ class Watch:
             return
         if self._latest is not None:
             self.skipped += 1
+            metrics.LEADERBOARD_SKIPPED.inc()
         self._state = state
         self._latest = snapshot
         self._wake()

@@ -16,6 +16,7 @@ from strawberry.types import Info
 
 from domain import policies
 from domain.errors import NotFound
+from domain.infra import metrics
 from domain.infra.broker import Gap
 from domain.realtime import events
 from domain.realtime.dispatch import job_channel, submissions_channel
@@ -62,8 +63,10 @@ async def _boards(
             if executed is None:  # the first of its group: through GraphQL, which shares the result
                 yield view
                 await context.release()
-            elif sender is not None and not await send_next(sender, executed):
-                return
+            elif sender is not None:
+                if not await send_next(sender, executed):
+                    return
+                metrics.SUBSCRIPTION_MESSAGES.labels("leaderboardUpdated").inc()  # sent past GraphQL's extensions
     finally:
         await live.unwatch(watch)
 

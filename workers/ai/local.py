@@ -26,6 +26,7 @@ from typing import Any
 from domain.ai.documents import sentences
 from domain.ai.evaluation import Evaluated, EvaluationItem, Verdict
 from domain.ai.generation import Generated
+from domain.infra import metrics
 from domain.jobs.records import Usage
 from domain.models import ProblemKind
 from domain.tutor.prompt import TutorRequest
@@ -254,9 +255,11 @@ class LocalProvider(Provider):
         return "local:1"
 
     async def generate(self, text: str, count: int, kinds: Sequence[ProblemKind]) -> Generated:
+        metrics.AI_REQUESTS.labels("local", "none", "ok").inc()
         return Generated(generate_problems(text, count, kinds), Usage())
 
     async def evaluate(self, items: Sequence[EvaluationItem]) -> Evaluated:
+        metrics.AI_REQUESTS.labels("local", "none", "ok").inc()
         return Evaluated({item.key: judge(item) for item in items}, Usage())
 
     def chat(self, request: TutorRequest) -> AsyncGenerator[str | Usage, None]:

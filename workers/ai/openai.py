@@ -20,13 +20,14 @@ import httpx
 
 from domain.ai.evaluation import Evaluated, EvaluationItem, Verdict
 from domain.ai.generation import Generated
+from domain.infra import metrics
 from domain.jobs.records import Usage
 from domain.models import ProblemKind
 from domain.settings import Settings
 from domain.tutor.prompt import TutorRequest
 from workers.ai import openai_chat
 from workers.ai.base import Provider, ProviderError, ProviderUnavailable
-from workers.ai.keys import KeyPool, NoUsableKey, Outcome
+from workers.ai.keys import ApiKey, KeyPool, NoUsableKey, Outcome
 
 log = logging.getLogger("learnql.ai")
 T = TypeVar("T")
@@ -144,6 +145,15 @@ class OpenAIProvider(Provider):
     def chat(self, request: TutorRequest) -> AsyncGenerator[str | Usage, None]:
         return openai_chat.stream(self, request)
 
+    def _count(self, key: ApiKey, outcome: str) -> None:
+        """learnql_ai_requests_total by the key's 1-based position in LEARNQL_AI_API_KEYS, never the key."""
+        metrics.AI_REQUESTS.labels("openai", key.label.removeprefix("key#"), outcome).inc()
+
+    def _spend(self, usage: Usage) -> None:
+        metrics.AI_TOKENS.labels("openai", "prompt").inc(usage.prompt_tokens)
+        metrics.AI_TOKENS.labels("openai", "completion").inc(usage.completion_tokens)
+        metrics.AI_COST.labels("openai").inc(usage.cost(self._settings))
+
     async def complete(
         self, system: str, user: dict[str, Any], name: str, schema: dict[str, Any], parse: Callable[[dict[str, Any]], T]
     ) -> tuple[T, Usage]:
@@ -169,10 +179,12 @@ class OpenAIProvider(Provider):
             try:
                 response = await self._client.post(self._url, json=payload, headers=headers)
             except httpx.TimeoutException:
+                self._count(key, "failed")
                 await self.pool.release(key, Outcome.FAILED)
                 last, nonsense = f"timed out after {self._settings.ai_timeout_seconds:g}s", False
                 continue
             except httpx.TransportError as error:
+                self._count(key, "failed")
                 await self.pool.release(key, Outcome.FAILED)
                 last, nonsense = f"connection failed: {error.__class__.__name__}", False
                 continue
@@ -183,20 +195,29 @@ class OpenAIProvider(Provider):
                     body = response.json()
                 except ValueError:
                     body = None
-                spent += _usage(body)
+                usage = _usage(body)
+                spent += usage
+                self._spend(usage)
                 try:
-                    return parse(_content(body)), spent
+                    result = parse(_content(body))
                 except Malformed as error:
+                    self._count(key, "malformed")
                     last, nonsense = f"malformed answer: {error}", True
                     continue
+                self._count(key, "ok")
+                return result, spent
             if status == 429:
+                self._count(key, "throttled")
                 await self.pool.release(key, Outcome.THROTTLED, _retry_after(response))
             elif status in (401, 403):
+                self._count(key, "refused")
                 await self.pool.release(key, Outcome.REFUSED)
                 log.warning("the AI provider refused %s (HTTP %d); it is not used again", key.label, status)
             elif status >= 500 or status == 408:
+                self._count(key, "failed")
                 await self.pool.release(key, Outcome.FAILED)
             else:
+                self._count(key, "rejected")
                 await self.pool.release(key, Outcome.OK)
                 raise ProviderError(f"the AI provider refused the request: HTTP {status} {response.text[:300]}", spent)
             last, nonsense = f"HTTP {status}", False

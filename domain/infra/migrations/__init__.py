@@ -11,6 +11,9 @@ from importlib.resources import files
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.engine import Connection
 
 # A directory on disk (alembic reads env.py and versions/ from files): packages installed from a
 # wheel are unpacked, and a checkout is one already.
@@ -27,3 +30,13 @@ def alembic_config(database_url: str) -> Config:
 def upgrade(database_url: str, revision: str = "head") -> None:
     """Bring the database to `revision`; call it outside a running event loop."""
     command.upgrade(alembic_config(database_url), revision)
+
+
+def head_revisions(database_url: str) -> set[str]:
+    """The newest revisions the code knows."""
+    return set(ScriptDirectory.from_config(alembic_config(database_url)).get_heads())
+
+
+def current_revisions(connection: Connection) -> set[str]:
+    """The revisions the database is at (empty: never migrated); run with `AsyncConnection.run_sync`."""
+    return set(MigrationContext.configure(connection).get_current_heads())
