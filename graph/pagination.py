@@ -10,6 +10,7 @@ from typing import TypeVar
 from strawberry import relay
 
 from domain.errors import Invalid
+from graph.ids import MAX_KEY
 
 N = TypeVar("N", bound=relay.Node)
 R = TypeVar("R")
@@ -30,7 +31,8 @@ def decode_cursor(cursor: str | None, size: int) -> tuple[int, ...] | None:
         values = tuple(int(part) for part in parts)
     except (binascii.Error, UnicodeDecodeError, ValueError):
         values, prefix = (), ""
-    if prefix != "c" or len(values) != size:
+    # Cursor parts are keys and positions, INTEGER columns: beyond their range they only make the driver raise.
+    if prefix != "c" or len(values) != size or not all(-MAX_KEY - 1 <= value <= MAX_KEY for value in values):
         raise Invalid(
             "The cursor is malformed; pass an endCursor from a previous page.",
             field=["after"],

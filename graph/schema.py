@@ -22,6 +22,7 @@ from strawberry.types import Info
 from strawberry.types.graphql import OperationType
 
 from domain.settings import Settings, get_settings
+from graph import ids
 from graph.analytics.resolvers import AnalyticsQuery
 from graph.classes.resolvers import ClassMutation, ClassQuery
 from graph.classes.types import Class
@@ -57,9 +58,10 @@ class NodeQuery:
         except relay.GlobalIDValueError:
             return None
         node_type = NODE_TYPES.get(global_id.type_name)
-        if node_type is None:
+        key = ids.key_of(global_id.node_id)
+        if node_type is None or key is None:
             return None
-        nodes = node_type.resolve_nodes(info=info, node_ids=[global_id.node_id])
+        nodes = node_type.resolve_nodes(info=info, node_ids=[str(key)])
         found: Iterable[relay.Node | None] = await nodes if inspect.isawaitable(nodes) else nodes
         return next(iter(found), None)
 
