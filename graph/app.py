@@ -6,33 +6,22 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any, cast
 
-import orjson
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.types import Receive, Scope, Send
-from strawberry.fastapi import GraphQLRouter
 
 from domain.infra.database import create_engine
 from domain.infra.job_queue import InProcessJobQueue
 from domain.jobs import records as jobs
 from domain.settings import Settings, get_settings
 from graph.context import Context, Services
+from graph.http import LearnQLRouter
 from graph.realtime.endpoint import WebSocketView
 from graph.schema import create_schema
 
 REQUEST_OVERHEAD = 1024 * 1024  # bytes a request may carry besides an uploaded document
-
-
-class OrjsonGraphQLRouter(GraphQLRouter[Context, None]):
-    """Encodes and decodes JSON with orjson (several times faster than the standard library)."""
-
-    def encode_json(self, data: object) -> bytes:
-        return orjson.dumps(data)
-
-    def decode_json(self, data: str | bytes) -> object:
-        return orjson.loads(data)
 
 
 class LearnQL(FastAPI):
@@ -63,13 +52,13 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         finally:
             await context.close()
 
-    router_class = OrjsonGraphQLRouter if settings.orjson else GraphQLRouter
     schema = create_schema(settings)
-    router: GraphQLRouter[Context, None] = router_class(
+    router = LearnQLRouter(
         schema,
         context_getter=cast(Any, get_context),
         graphql_ide="graphiql",
         multipart_uploads_enabled=True,
+        fast_json=settings.orjson,
     )
 
     @asynccontextmanager

@@ -25,6 +25,7 @@ from strawberry.types.unset import UNSET, UnsetType
 
 from domain.errors import Unauthenticated
 from graph.context import Context, Services
+from graph.http import decode_json
 from graph.realtime.transport import OperationAwareHandler, TextFrames, authorization_of
 
 
@@ -40,7 +41,7 @@ class WebSocketView(GraphQL[Context, None]):
         return orjson.dumps(data) if self.services.settings.orjson else super().encode_json(data)
 
     def decode_json(self, data: str | bytes) -> object:
-        return orjson.loads(data) if self.services.settings.orjson else super().decode_json(data)
+        return decode_json(data, self.services.settings.orjson)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         websocket = WebSocket(scope, receive=receive, send=send)
