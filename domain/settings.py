@@ -5,11 +5,28 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_JWT_SECRET = "learnql-embedded-default-secret-change-me"  # noqa: S105
+
+
+def normalize_origin(origin: str) -> str:
+    """An origin as browsers send it in `Origin` (lowercase scheme and host, no default port), or "*"."""
+    if origin == "*":
+        return origin
+    parts = urlsplit(origin)
+    try:
+        port = parts.port
+    except ValueError as error:
+        raise ValueError(f"{origin!r} has an invalid port") from error
+    if parts.scheme not in {"http", "https"} or not parts.hostname or parts.path not in {"", "/"} or parts.query:
+        raise ValueError(f"{origin!r} is not an origin such as https://app.example.org (or *)")
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    default = {"http": 80, "https": 443}[parts.scheme]
+    return f"{parts.scheme}://{host}" + (f":{port}" if port is not None and port != default else "")
 
 
 class Settings(BaseSettings):
@@ -38,6 +55,12 @@ class Settings(BaseSettings):
     max_page_size: int = Field(default=100, ge=1)
 
     demo_content: bool | None = None  # None: load only on the embedded SQLite default
+
+    # Browser pages allowed to call the API (CORS) and to open its WebSocket: exact origins such as
+    # https://app.example.org, comma-separated, or "*" for any. Unset: on the embedded default any port of
+    # http(s)://localhost and 127.0.0.1 (local development), in production none; "" allows none anywhere.
+    cors_origins: Annotated[list[str] | None, NoDecode] = None
+    cors_max_age_seconds: int = Field(default=600, ge=0, le=86_400)  # how long browsers may cache a preflight
 
     # Performance switches, on by default; the benchmark turns them off to measure what each buys.
     orjson: bool = True
@@ -89,6 +112,18 @@ class Settings(BaseSettings):
             return [key.strip() for key in text.split(",") if key.strip()]
         return value
 
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [origin.strip() for origin in value.split(",") if origin.strip()]
+        return value
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _normalize_origins(cls, value: list[str] | None) -> list[str] | None:
+        return None if value is None else [normalize_origin(origin) for origin in value]
+
     @property
     def jobs_queue(self) -> str:
         return self.job_queue_name or f"{self.redis_prefix}jobs"
@@ -98,12 +133,17 @@ class Settings(BaseSettings):
         return self.database_url.startswith("sqlite")
 
     @property
+    def production(self) -> bool:
+        """Production backends (PostgreSQL): the embedded default's conveniences are off."""
+        return not self.is_sqlite
+
+    @property
     def load_demo_content(self) -> bool:
         return self.is_sqlite if self.demo_content is None else self.demo_content
 
     def check_production(self) -> None:
         """Refuse to run on production backends with the default JWT secret."""
-        if not self.is_sqlite and self.jwt_secret == DEFAULT_JWT_SECRET:
+        if self.production and self.jwt_secret == DEFAULT_JWT_SECRET:
             raise RuntimeError(
                 "LEARNQL_JWT_SECRET must be set when LEARNQL_DATABASE_URL points at a production database"
             )

@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.middleware.cors import CORSMiddleware
 from starlette.types import Receive, Scope, Send
 
 from domain.infra.database import create_engine
@@ -17,6 +18,7 @@ from domain.infra.job_queue import InProcessJobQueue
 from domain.jobs import records as jobs
 from domain.settings import Settings, get_settings
 from graph.context import Context, Services
+from graph.cors import OriginPolicy
 from graph.http import LearnQLRouter
 from graph.realtime.endpoint import WebSocketView
 from graph.schema import create_schema
@@ -79,7 +81,9 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     # before it is read: without this Starlette would spool all of it to disk before any resolver ran.
     app = LearnQL(title="learnql", lifespan=lifespan, max_body_size=settings.upload_max_bytes + REQUEST_OVERHEAD)
     app.state.services = services
-    app.websocket_view = WebSocketView(schema, services)
+    origins = OriginPolicy.of(settings)
+    app.add_middleware(CORSMiddleware, **origins.middleware_options(settings.cors_max_age_seconds))
+    app.websocket_view = WebSocketView(schema, services, origins)
     app.include_router(router, prefix="/graphql")
 
     @app.get("/health")

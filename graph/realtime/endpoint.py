@@ -9,6 +9,10 @@ the schema and the context.
 
 Authentication: browsers cannot set headers on a WebSocket, so the token arrives in the
 `connection_init` payload (graph/realtime/transport.py `authorization_of`).
+
+Origins: a page on any site may open a WebSocket (CORS does not apply to it), so a handshake whose
+Origin the CORS policy does not allow is refused with 403 before it is accepted (graph/cors.py);
+strawberry lets same-origin pages and clients without an Origin header (not browsers) through.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from strawberry.types.unset import UNSET, UnsetType
 
 from domain.errors import Unauthenticated
 from graph.context import Context, Services
+from graph.cors import OriginPolicy
 from graph.http import decode_json
 from graph.realtime.transport import OperationAwareHandler, TextFrames, authorization_of
 
@@ -33,9 +38,13 @@ class WebSocketView(GraphQL[Context, None]):
     websocket_adapter_class = TextFrames
     graphql_transport_ws_handler_class = OperationAwareHandler
 
-    def __init__(self, schema: BaseSchema, services: Services) -> None:
+    def __init__(self, schema: BaseSchema, services: Services, origins: OriginPolicy) -> None:
         super().__init__(schema, graphql_ide=None)
         self.services = services
+        self.origins = origins
+
+    def is_websocket_origin_allowed(self, request: WebSocket, origin: str) -> bool:
+        return self.origins.allows(origin)
 
     def encode_json(self, data: object) -> str | bytes:
         return orjson.dumps(data) if self.services.settings.orjson else super().encode_json(data)
