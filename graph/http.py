@@ -54,15 +54,18 @@ def _finite(text: str) -> float:
 
 
 def decode_json(data: str | bytes, fast: bool) -> object:
-    """One JSON document; JSONDecodeError for anything that is not strict JSON (both decoders agree)."""
+    """One JSON document; JSONDecodeError for anything that is not strict JSON (both decoders agree:
+    no NaN or Infinity, no number out of range, valid UTF-8 without unpaired surrogates)."""
     if fast:
         return orjson.loads(data)  # rejects NaN, Infinity, invalid UTF-8 and lone surrogates; depth <= 1024
     try:
-        return json.loads(data, parse_constant=_no_constants, parse_float=_finite)
-    except (UnicodeDecodeError, RecursionError, ValueError) as error:  # ValueError: ints of > 4300 digits
+        value = json.loads(data, parse_constant=_no_constants, parse_float=_finite)
+        json.dumps(value, ensure_ascii=False).encode()  # UnicodeEncodeError for an unpaired surrogate ("\ud800")
+    except (UnicodeError, RecursionError, ValueError) as error:  # ValueError: ints of > 4300 digits
         if isinstance(error, json.JSONDecodeError):
             raise
         raise json.JSONDecodeError(f"not JSON: {type(error).__name__}", "", 0) from error
+    return value
 
 
 class LearnQLRouter(GraphQLRouter[Context, None]):

@@ -5,17 +5,21 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import Annotated, TypeVar
 
 from strawberry import relay
 
 from domain.errors import Invalid
 from graph.ids import MAX_KEY
+from graph.input_limits import text_argument
 
 N = TypeVar("N", bound=relay.Node)
 R = TypeVar("R")
 
 DEFAULT_PAGE = 20
+MAX_CURSOR = 200  # ours have under 40 characters
+# The type of `after` arguments: the schema says what a cursor is and how long it may be.
+Cursor = Annotated[str | None, text_argument(MAX_CURSOR, "The `endCursor` of the previous page.")]
 
 
 def encode_cursor(*parts: int) -> str:

@@ -31,6 +31,7 @@ from graph.content.resolvers import ContentQuery
 from graph.content.types import Course, Lesson, Problem, Topic
 from graph.context import Context
 from graph.errors import ErrorPolicy
+from graph.input_limits import InputChecker, InputLimits
 from graph.jobs.resolvers import JobMutation, JobQuery
 from graph.jobs.types import Job
 from graph.learning.resolvers import LearningMutation
@@ -95,12 +96,15 @@ def create_schema(settings: Settings | None = None) -> strawberry.Schema:
         *QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules,
         *MaxAliasesLimiter(max_alias_count=settings.max_query_aliases).validation_rules,
     ]
+    inputs = InputChecker(settings)
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
         execution_context_class=SharedResultExecutionContext,  # subscribers of one board share executions
         extensions=[
+            # First: it may refuse the request in on_execute, before other extensions' hooks there begin.
+            lambda: InputLimits(inputs),
             ErrorPolicy,
             PersistedQueries,
             WriteTransactions,

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import jwt
 from argon2 import PasswordHasher
@@ -22,6 +22,7 @@ from domain.settings import Settings
 ALGORITHMS = ["HS256"]
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD, MAX_PASSWORD = 8, 256
+MAX_EMAIL, MAX_DISPLAY_NAME, MAX_TIMEZONE = 320, 100, 64
 
 
 @dataclass(frozen=True)
@@ -85,8 +86,17 @@ def decode_token(settings: Settings, token: str, now: datetime) -> int:
     return int(subject)
 
 
+@lru_cache(maxsize=1)
+def _known_timezones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
 def validate_timezone(name: str) -> str:
+    """An IANA name from the tz database. Not whatever ZoneInfo opens: that also reads files such as
+    the server's "localtime", whose meaning changes with the machine."""
     try:
+        if name not in _known_timezones():
+            raise ZoneInfoNotFoundError(name)
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as error:
         raise Invalid(f"Unknown IANA time zone {name!r}.", field=["timezone"]) from error
@@ -96,7 +106,7 @@ def validate_timezone(name: str) -> str:
 def _validate(registration: Registration) -> Registration:
     errors: list[Invalid] = []
     email = registration.email.strip().lower()
-    if len(email) > 320 or not EMAIL.match(email):
+    if len(email) > MAX_EMAIL or not EMAIL.match(email):
         errors.append(Invalid("Enter a valid email address.", field=["email"]))
     if not MIN_PASSWORD <= len(registration.password) <= MAX_PASSWORD:
         errors.append(
@@ -106,8 +116,8 @@ def _validate(registration: Registration) -> Registration:
             )
         )
     display_name = registration.display_name.strip()
-    if not 1 <= len(display_name) <= 100:
-        errors.append(Invalid("The display name must have 1 to 100 characters.", field=["displayName"]))
+    if not 1 <= len(display_name) <= MAX_DISPLAY_NAME:
+        errors.append(Invalid(f"The display name must have 1 to {MAX_DISPLAY_NAME} characters.", field=["displayName"]))
     try:
         validate_timezone(registration.timezone)
     except Invalid as error:

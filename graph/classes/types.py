@@ -16,7 +16,7 @@ from domain.classes.membership import StudentPageKey, teaches
 from graph.content.types import Course
 from graph.context import Context
 from graph.nodes import EncodedNode
-from graph.pagination import connection, decode_cursor, encode_cursor, page_size
+from graph.pagination import Cursor, connection, decode_cursor, encode_cursor, page_size
 from graph.users.types import User
 
 
@@ -83,7 +83,7 @@ class Class(EncodedNode):
         self,
         info: Info[Context, Any],
         first: int | None = None,
-        after: str | None = None,
+        after: Cursor = None,
     ) -> relay.Connection[User] | None:
         if not await teaches_class(info, self.model):
             return None

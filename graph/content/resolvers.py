@@ -12,7 +12,7 @@ from domain.content import catalog
 from graph import ids
 from graph.content.types import Course, Lesson, Problem, Topic, lesson_cursor
 from graph.context import Context
-from graph.pagination import connection, decode_cursor, encode_cursor, page_size
+from graph.pagination import Cursor, connection, decode_cursor, encode_cursor, page_size
 
 
 @strawberry.type
@@ -22,7 +22,7 @@ class ContentQuery:
         self,
         info: Info[Context, Any],
         first: int | None = None,
-        after: str | None = None,
+        after: Cursor = None,
     ) -> relay.Connection[Course]:
         size = page_size(first, info.context.settings.max_page_size)
         cursor = decode_cursor(after, 1)
@@ -35,7 +35,7 @@ class ContentQuery:
         info: Info[Context, Any],
         course_id: strawberry.ID | None = None,
         first: int | None = None,
-        after: str | None = None,
+        after: Cursor = None,
     ) -> relay.Connection[Lesson]:
         size = page_size(first, info.context.settings.max_page_size)
         cursor = decode_cursor(after, 3)

@@ -15,7 +15,7 @@ from domain.content.catalog import LessonPageKey, OptionRow, ProblemRow
 from graph.context import Context
 from graph.ids import encode
 from graph.nodes import EncodedNode, load_nodes
-from graph.pagination import connection, decode_cursor, encode_cursor, page_size
+from graph.pagination import Cursor, connection, decode_cursor, encode_cursor, page_size
 from graph.selection import selects
 
 if TYPE_CHECKING:
@@ -69,7 +69,7 @@ class Course(EncodedNode):
         self,
         info: Info[Context, Any],
         first: int | None = None,
-        after: str | None = None,
+        after: Cursor = None,
     ) -> relay.Connection[Lesson]:
         size = page_size(first, info.context.settings.max_page_size)
         cursor = decode_cursor(after, 3)
