@@ -53,6 +53,8 @@ class Settings(BaseSettings):
     max_query_tokens: int = Field(default=5000, ge=1)
     max_query_aliases: int = Field(default=30, ge=1)
     max_page_size: int = Field(default=100, ge=1)
+    # The schema readable through __schema/__type (and GraphiQL); off: neither, nor "Did you mean" hints.
+    introspection: bool = True
 
     demo_content: bool | None = None  # None: load only on the embedded SQLite default
 

@@ -58,7 +58,7 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
     router = LearnQLRouter(
         schema,
         context_getter=cast(Any, get_context),
-        graphql_ide="graphiql",
+        graphql_ide="graphiql" if settings.introspection else None,  # GraphiQL reads the schema by introspection
         multipart_uploads_enabled=True,
         fast_json=settings.orjson,
     )

@@ -32,6 +32,7 @@ from graph.content.types import Course, Lesson, Problem, Topic
 from graph.context import Context
 from graph.errors import ErrorPolicy
 from graph.input_limits import InputChecker, InputLimits
+from graph.introspection import HideSuggestions, introspection_rules
 from graph.jobs.resolvers import JobMutation, JobQuery
 from graph.jobs.types import Job
 from graph.learning.resolvers import LearningMutation
@@ -95,6 +96,7 @@ def create_schema(settings: Settings | None = None) -> strawberry.Schema:
     limits = [
         *QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules,
         *MaxAliasesLimiter(max_alias_count=settings.max_query_aliases).validation_rules,
+        *introspection_rules(settings),
     ]
     inputs = InputChecker(settings)
     return strawberry.Schema(
@@ -111,6 +113,7 @@ def create_schema(settings: Settings | None = None) -> strawberry.Schema:
             *caches,
             lambda: AddValidationRules(limits),
             lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
+            *([] if settings.introspection else [HideSuggestions]),
         ],
     )
 
