@@ -11,6 +11,24 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_JWT_SECRET = "learnql-embedded-default-secret-change-me"  # noqa: S105
+# Secrets printed in our own files (the one above, compose.yaml's): public, so never secret.
+PLACEHOLDER_SECRETS = frozenset({DEFAULT_JWT_SECRET, "change-me-to-a-long-random-secret"})
+MIN_SECRET_BYTES, MIN_SECRET_CHARACTERS = 32, 16
+GENERATE_SECRET = 'python -c "import secrets; print(secrets.token_urlsafe(48))"'
+
+
+def weak_secret(secret: str) -> str | None:
+    """Why `secret` cannot sign production tokens, or None. A guessable HS256 secret lets anyone mint a
+    token for any account, so beside length it needs variety: 32 bytes of one repeated character, or of
+    a few, are guessed long before random ones."""
+    lowered = secret.lower()
+    if secret in PLACEHOLDER_SECRETS or any(word in lowered for word in ("change-me", "changeme", "change_me")):
+        return "is a placeholder from the documentation"
+    if len(secret.encode()) < MIN_SECRET_BYTES:
+        return f"has {len(secret.encode())} bytes; it needs at least {MIN_SECRET_BYTES}"
+    if len(set(secret)) < MIN_SECRET_CHARACTERS:
+        return f"has {len(set(secret))} different characters; it needs at least {MIN_SECRET_CHARACTERS}"
+    return None
 
 
 def normalize_origin(origin: str) -> str:
@@ -144,11 +162,10 @@ class Settings(BaseSettings):
         return self.is_sqlite if self.demo_content is None else self.demo_content
 
     def check_production(self) -> None:
-        """Refuse to run on production backends with the default JWT secret."""
-        if self.production and self.jwt_secret == DEFAULT_JWT_SECRET:
-            raise RuntimeError(
-                "LEARNQL_JWT_SECRET must be set when LEARNQL_DATABASE_URL points at a production database"
-            )
+        """Refuse to run on production backends with a JWT secret that is not a real one (one line)."""
+        problem = weak_secret(self.jwt_secret) if self.production else None
+        if problem is not None:
+            raise RuntimeError(f"LEARNQL_JWT_SECRET {problem}: generate one with {GENERATE_SECRET}")
 
 
 @lru_cache
