@@ -14,7 +14,7 @@ DEFAULT_JWT_SECRET = "learnql-embedded-default-secret-change-me"  # noqa: S105
 # Secrets printed in our own files (the one above, compose.yaml's): public, so never secret.
 PLACEHOLDER_SECRETS = frozenset({DEFAULT_JWT_SECRET, "change-me-to-a-long-random-secret"})
 MIN_SECRET_BYTES, MIN_SECRET_CHARACTERS = 32, 16
-GENERATE_SECRET = 'python -c "import secrets; print(secrets.token_urlsafe(48))"'
+GENERATE_SECRET = 'python -c "import secrets; print(secrets.token_urlsafe(48))"'  # noqa: S105  (a command)
 
 
 def weak_secret(secret: str) -> str | None:

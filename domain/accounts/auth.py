@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from importlib import resources
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import jwt
 from argon2 import PasswordHasher
@@ -15,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
+from domain.accounts.passwords import check_password
 from domain.errors import Conflict, Invalid, InvalidErrors, Unauthenticated
 from domain.models import Role, User
 from domain.settings import Settings
@@ -88,12 +90,13 @@ def decode_token(settings: Settings, token: str, now: datetime) -> int:
 
 @lru_cache(maxsize=1)
 def _known_timezones() -> frozenset[str]:
-    return frozenset(available_timezones())
+    """The IANA names the tzdata package ships: the same on every machine."""
+    return frozenset(resources.files("tzdata").joinpath("zones").read_text(encoding="utf-8").split())
 
 
 def validate_timezone(name: str) -> str:
-    """An IANA name from the tz database. Not whatever ZoneInfo opens: that also reads files such as
-    the server's "localtime", whose meaning changes with the machine."""
+    """An IANA name from the tz database. Not whatever ZoneInfo opens: that also reads the server's own
+    files, such as /usr/share/zoneinfo/localtime, whose meaning changes with the machine."""
     try:
         if name not in _known_timezones():
             raise ZoneInfoNotFoundError(name)
@@ -115,6 +118,8 @@ def _validate(registration: Registration) -> Registration:
                 field=["password"],
             )
         )
+    elif weak := check_password(registration.password, email=email, display_name=registration.display_name):
+        errors.append(weak)
     display_name = registration.display_name.strip()
     if not 1 <= len(display_name) <= MAX_DISPLAY_NAME:
         errors.append(Invalid(f"The display name must have 1 to {MAX_DISPLAY_NAME} characters.", field=["displayName"]))
