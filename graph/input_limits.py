@@ -9,11 +9,13 @@ encoded as UTF-8; JSON values are nested at most `MAX_JSON_DEPTH` levels.
 The check reads each field's arguments the way execution will (graphql-core coerces the variables
 and literals), so a value is judged where it lands, whether it came as a literal or in a variable. A
 request that breaks a limit gets one error per problem, each with `extensions.code` TOO_LONG,
-INVALID_CHARACTER or TOO_DEEP, the argument path in `extensions.field`, and nothing runs.
+INVALID_CHARACTER, TOO_DEEP or NOT_FINITE (a Float literal such as 1e309, which graphql-core reads
+as infinity), the argument path in `extensions.field`, and nothing runs.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping
@@ -198,6 +200,8 @@ class InputChecker:
         if name in {"String", "ID"} and isinstance(value, str):
             limit = MAX_ID_LENGTH if name == "ID" else maximum
             _check_text(value, limit, path, node, problems)
+        elif name == "Float" and isinstance(value, float) and not math.isfinite(value):
+            problems.append(_not_finite(path, node))
         elif name == "JSON":
             _check_json(value, path, node, problems)
 
@@ -205,6 +209,11 @@ class InputChecker:
 def _bad_character(path: list[str], node: FieldNode) -> Problem:
     message = f"`{'.'.join(path)}` holds a NUL character or an unpaired surrogate, which no text may hold."
     return Problem("INVALID_CHARACTER", message, path, node)
+
+
+def _not_finite(path: list[str], node: FieldNode) -> Problem:
+    # graphql-core reads the literal 1e309 as infinity (JSON cannot carry it: a 400 before this)
+    return Problem("NOT_FINITE", f"`{'.'.join(path)}` is not a finite number.", path, node)
 
 
 def _check_text(value: str, maximum: int | None, path: list[str], node: FieldNode, problems: list[Problem]) -> None:
@@ -233,6 +242,9 @@ def _check_json(value: Any, path: list[str], node: FieldNode, problems: list[Pro
         elif isinstance(item, list | tuple):
             texts = iter(())
             stack.extend((child, depth + 1) for child in item)
+        elif isinstance(item, float) and not math.isfinite(item):
+            problems.append(_not_finite(path, node))
+            return
         else:
             continue
         if any(_BAD_CHARACTER.search(text) for text in texts):

@@ -31,14 +31,13 @@ from graph.schema import create_schema
 from tests.factories import make_class, make_course, make_review_card, make_user
 from tests.graph.conftest import Api
 
-pytestmark = pytest.mark.timeout(120)
-
 SCHEMA = create_schema()._schema
 ROOT_FIELDS = [
     *(name for name in SCHEMA.query_type.fields),  # type: ignore[union-attr]
     *(name for name in SCHEMA.mutation_type.fields),  # type: ignore[union-attr]
 ]
 EXAMPLES = int(os.environ.get("LEARNQL_FUZZ_EXAMPLES", "3"))  # per root field and role
+pytestmark = pytest.mark.timeout(60 + 40 * EXAMPLES)
 KEYS = [0, -1, 1, 2**31 - 1, 2**31, 2**63 - 1, 2**63, 2**64, 10**20]
 TYPES = ["Course", "Lesson", "Problem", "Option", "User", "Class", "ReviewCard", "Job", "Topic", "Submission"]
 

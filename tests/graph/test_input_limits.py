@@ -243,3 +243,25 @@ async def test_surrogates_are_refused_by_both_json_decoders(settings: Settings, 
             response = await http.post("/graphql", content=body, headers={"Content-Type": "application/json"})
 
         assert response.status_code == 400, orjson
+
+
+@pytest.mark.parametrize("number", ["1e309", "-1e309"])
+async def test_a_float_literal_past_the_double_range_is_refused(
+    number: str, api: Api, session: AsyncSession, settings: Settings, now: datetime, engine: AsyncEngine
+) -> None:
+    learner = await make_user(session, settings, now)
+    fixture = await make_course(session, now)
+    await session.commit()
+    numeric = encode("Problem", fixture.problems[fixture.lessons[0].id][2].id)  # type: ignore[index]
+    query = (
+        f'mutation {{ submitAnswer(input: {{problemId: "{numeric}", idempotencyKey: "k", '
+        f'answer: {{problemId: "{numeric}", number: {number}}}}}) {{ errors {{ code }} }} }}'
+    )
+    in_json = f'mutation {{ importProblems(input: {{lessonId: "x", items: [{{answer: {number}}}]}}) {{ errors {{ code }} }} }}'
+
+    body = await api.post(query, token=api.token(learner, now))
+    json_body = await api.post(in_json, token=api.token(learner, now))
+
+    assert refusals(body) == [("NOT_FINITE", ["input", "answer", "number"])]
+    assert refusals(json_body) == [("NOT_FINITE", ["input", "items"])]
+    assert await count(engine, Submission) == 0
