@@ -1,4 +1,4 @@
-"""Limits on the text a request may carry, checked on every argument before anything executes.
+"""Limits on what a request's arguments may carry, checked on every argument before anything executes.
 
 Every String input (input field or argument) declares a maximum length with `text()` or
 `text_argument()`, which also says it in the schema's description; an ID may hold at most
