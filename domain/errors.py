@@ -42,6 +42,26 @@ class Forbidden(DomainError):
     code = "FORBIDDEN"
 
 
+class RateLimited(DomainError):
+    """A whole request refused by a rate limit: HTTP 429 with Retry-After on the API."""
+
+    code = "RATE_LIMITED"
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class LoginThrottled(DomainError):
+    """Too many failed logins for an account or from an address: a UserError of the login payload."""
+
+    code = "LOGIN_THROTTLED"
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"Too many failed logins; try again in {retry_after} seconds.")
+        self.retry_after = retry_after
+
+
 class IdempotencyKeyReused(Conflict):
     code = "IDEMPOTENCY_KEY_REUSED"
 

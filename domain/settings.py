@@ -7,6 +7,7 @@ from functools import lru_cache
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
+from limits import parse
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
@@ -66,6 +67,10 @@ class Settings(BaseSettings):
     db_pool_size: int = Field(default=10, ge=1)
     db_max_overflow: int = Field(default=20, ge=0)
     db_pool_pre_ping: bool = False  # a round trip per checkout; asyncpg already drops broken connections
+    # A GraphQL operation failing transiently (deadlock, connection lost) runs again, this many runs in all,
+    # after a jittered backoff from this delay (graph/retries.py).
+    retry_attempts: int = Field(default=3, ge=1, le=10)
+    retry_base_delay_seconds: float = Field(default=0.05, ge=0, le=5)
 
     max_query_depth: int = Field(default=12, ge=1)
     max_query_tokens: int = Field(default=5000, ge=1)
@@ -73,6 +78,18 @@ class Settings(BaseSettings):
     max_page_size: int = Field(default=100, ge=1)
     # The schema readable through __schema/__type (and GraphiQL); off: neither, nor "Did you mean" hints.
     introspection: bool = True
+
+    # Rate limits, each named "limit_<name>" and written in the `limits` package's notation ("10 per 15
+    # minutes"); counted in Redis when redis_url is set, else in this process. docs/security-limits.md
+    # lists them with the reasons for their defaults.
+    limit_login_failures_per_account: str = "10 per 15 minutes"  # by normalized email, known or not
+    limit_login_failures_per_ip: str = "30 per 15 minutes"  # a classroom shares one NAT address
+    limit_register_per_ip: str = "20 per hour"
+    limit_generate_problems_per_user: str = "20 per hour"
+    limit_import_problems_per_user: str = "30 per hour"
+    limit_ai_evaluations_per_user: str = "120 per hour"  # submissions that queue free-text evaluation
+    # Peers (IPs or CIDR networks, comma-separated) whose X-Forwarded-For names the client; empty: none.
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
     demo_content: bool | None = None  # None: load only on the embedded SQLite default
 
@@ -94,6 +111,8 @@ class Settings(BaseSettings):
     # Real time: Redis keys and pub/sub channels start with redis_prefix (one namespace per deployment).
     redis_prefix: str = "learnql:"
     leaderboard_update_interval_ms: int = Field(default=100, ge=0, le=10_000)  # per board, at most one update per
+    game_tick_interval_ms: int = Field(default=200, ge=0, le=10_000)  # how often a process closes due questions
+    game_update_interval_ms: int = Field(default=100, ge=0, le=10_000)  # per game, at most one read per
     subscription_queue_size: int = Field(default=64, ge=1, le=10_000)  # per subscriber, oldest dropped beyond
 
     # AI jobs (generation and evaluation): arq on Redis when redis_url is set, else an in-process runner.
@@ -122,7 +141,20 @@ class Settings(BaseSettings):
     job_queue_name: str | None = None  # arq queue; None: "<redis_prefix>jobs"
     jobs_autostart: bool = True  # in-process runner: start jobs at once (tests run them explicitly instead)
 
-    @field_validator("ai_api_keys", mode="before")
+    @field_validator(
+        "limit_login_failures_per_account",
+        "limit_login_failures_per_ip",
+        "limit_register_per_ip",
+        "limit_generate_problems_per_user",
+        "limit_import_problems_per_user",
+        "limit_ai_evaluations_per_user",
+    )
+    @classmethod
+    def _parse_limit(cls, value: str) -> str:
+        parse(value)  # a ValueError names the bad setting at start-up, not at the first login
+        return value
+
+    @field_validator("ai_api_keys", "trusted_proxies", mode="before")
     @classmethod
     def _split_keys(cls, value: object) -> object:
         if isinstance(value, str):

@@ -1,4 +1,9 @@
-"""FastAPI app factory: /graphql (HTTP + WebSocket, GraphiQL), /health, /ready."""
+"""FastAPI app factory: /graphql (HTTP + WebSocket, GraphiQL), /health, /ready.
+
+HTTP operations run through `LearnQLRouter` (graph/http.py: strict JSON, CSRF and subscription
+checks), a `RetryingGraphQLRouter` (graph/retries.py): transient failures rerun, what still fails is
+UNAVAILABLE / HTTP 503. CORS (graph/cors.py) covers both HTTP and the WebSocket handshake. `/ready` probes each backend and names its state.
+"""
 
 from __future__ import annotations
 
@@ -8,15 +13,18 @@ from typing import Any, cast
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine
+from redis.asyncio import Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
 from starlette.middleware.cors import CORSMiddleware
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from domain.infra.database import create_engine
+from domain.games.ticker import GameTicker
+from domain.infra.health import probe_database, probe_redis, watch_engine
 from domain.infra.job_queue import InProcessJobQueue
 from domain.jobs import records as jobs
-from domain.settings import Settings, get_settings
+from graph import exports
 from graph.context import Context, Services
 from graph.cors import OriginPolicy
 from graph.http import LearnQLRouter
@@ -28,11 +36,20 @@ REQUEST_OVERHEAD = 1024 * 1024  # bytes a request may carry besides an uploaded 
 
 class LearnQL(FastAPI):
     """FastAPI, except that WebSocket connections to /graphql skip its middleware and routing
-    (graph/realtime/endpoint.py says why)."""
+    (graph/realtime/endpoint.py says why).
+
+    Both first pass uvicorn's ProxyHeadersMiddleware: the scope's client becomes the address
+    X-Forwarded-For names only when the peer is one of LEARNQL_TRUSTED_PROXIES (none by default),
+    so a client cannot choose the address its rate limits are counted under.
+    """
 
     websocket_view: WebSocketView
+    proxy_headers: ASGIApp
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self.proxy_headers(scope, receive, send)
+
+    async def _dispatch(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "websocket" and scope["path"].rstrip("/") == "/graphql":
             scope["app"] = self
             await self.websocket_view(scope, receive, send)
@@ -40,15 +57,27 @@ class LearnQL(FastAPI):
         await super().__call__(scope, receive, send)
 
 
-def create_app(settings: Settings | None = None, engine: AsyncEngine | None = None) -> LearnQL:
-    settings = settings or get_settings()
-    settings.check_production()
-    owns_engine = engine is None
-    services = Services(settings=settings, engine=engine or create_engine(settings))
+def client_address(scope: Scope) -> str | None:
+    client = scope.get("client")
+    return str(client[0]) if client else None
+
+
+def build_app(services: Services) -> LearnQL:
+    """The app over a process's services (made by the composition root, learnql/composition.py)."""
+    settings = services.settings
+    watch_engine(services.engine, services.health.database)
+    # /ready's own small client: the probe must not queue behind (or disturb) the broker's connections
+    redis_probe = (
+        Redis.from_url(settings.redis_url, max_connections=2, retry=Retry(NoBackoff(), 0))
+        if settings.redis_url
+        else None
+    )
 
     async def get_context(request: Request) -> AsyncIterator[Context]:  # HTTP only: see LearnQL
         headers = request.headers
-        context = Context(services, headers.get("authorization"), headers.get("x-request-id"))
+        context = Context(
+            services, headers.get("authorization"), headers.get("x-request-id"), client_address(request.scope)
+        )
         try:
             yield context
         finally:
@@ -63,28 +92,43 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
         fast_json=settings.orjson,
     )
 
+    ticker = GameTicker(
+        services.readers,
+        services.writers,
+        lambda: services.clock(),
+        services,
+        settings.game_tick_interval_ms,
+    )  # the server's clock of live games (domain/games/ticker.py)
+
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         await services.realtime.start()
+        ticker.start()
         if isinstance(services.jobs, InProcessJobQueue):  # arq workers have their own sweep
-            async with services.readers() as session:
+            async with services.reading() as session:
                 await services.jobs.send(await jobs.unfinished(session))
         yield
+        await ticker.close()
         await services.live.close()  # open subscriptions complete
-        await services.jobs.close()  # in-process jobs finish (or are cancelled after a grace period)
-        await services.realtime.close()
-        await services.cache.close()
-        if owns_engine:
-            await services.engine.dispose()
+        await services.game_feeds.close()
+        await services.limiter.close()
+        if redis_probe is not None:
+            await redis_probe.aclose()
+        await services.close()  # in-process jobs finish (or are cancelled after a grace period), then connections
 
     # A request body over the upload limit (plus room for the other multipart fields) is answered 413
     # before it is read: without this Starlette would spool all of it to disk before any resolver ran.
     app = LearnQL(title="learnql", lifespan=lifespan, max_body_size=settings.upload_max_bytes + REQUEST_OVERHEAD)
     app.state.services = services
+    app.state.game_ticker = ticker
+    # CORS answers preflights and marks responses inside FastAPI; the WebSocket, which passes no
+    # middleware, checks the same policy at its handshake.
     origins = OriginPolicy.of(settings)
     app.add_middleware(CORSMiddleware, **origins.middleware_options(settings.cors_max_age_seconds))
     app.websocket_view = WebSocketView(schema, services, origins)
+    app.proxy_headers = cast(ASGIApp, ProxyHeadersMiddleware(cast(Any, app._dispatch), settings.trusted_proxies))
     app.include_router(router, prefix="/graphql")
+    app.include_router(exports.router)
 
     @app.get("/health")
     async def health() -> dict[str, str]:
@@ -92,11 +136,12 @@ def create_app(settings: Settings | None = None, engine: AsyncEngine | None = No
 
     @app.get("/ready")
     async def ready() -> JSONResponse:
-        try:
-            async with services.engine.connect() as connection:
-                await connection.execute(text("SELECT 1"))
-        except Exception as error:
-            return JSONResponse({"status": "unavailable", "database": str(error)}, status_code=503)
-        return JSONResponse({"status": "ready"})
+        """Each backend by name, "up" or "down" (the reason goes to the log once, never to the body)."""
+        states = {"database": await probe_database(services.engine, services.health.database)}
+        if redis_probe is not None:
+            states["redis"] = await probe_redis(redis_probe, services.health.redis)
+        ok = all(state == "up" for state in states.values())
+        body = {"status": "ready" if ok else "unavailable", **states}
+        return JSONResponse(body, status_code=200 if ok else 503, headers=None if ok else {"Retry-After": "5"})
 
     return app

@@ -1,4 +1,5 @@
-"""The HTTP side of /graphql: strawberry's FastAPI router, strict about what a request may be.
+"""The HTTP side of /graphql: strawberry's FastAPI router with retries (graph/retries.py), strict
+about what a request may be.
 
 - JSON: orjson (several times faster than the standard library) or, with LEARNQL_ORJSON=false, the
   standard library held to the same rules: no NaN/Infinity, valid UTF-8, nesting bounded. A body that
@@ -9,6 +10,10 @@
   `x-apollo-operation-name`). text/plain and form posts are refused as unsupported content types.
 - Subscriptions need a stream: sent as a plain POST or GET they are a 400 that says to use the
   WebSocket, instead of an execution that can only fail.
+
+`LearnQLRouter` puts `RetryingGraphQLRouter` before `StrictExecution` in its method order: the retry
+loop's inner `execute_single` is the strict one, so every run of an operation gets the checks and a
+refused request (an HTTPException, never transient) is not rerun.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from graph.context import Context
+from graph.retries import RetryingGraphQLRouter
 
 PREFLIGHT_HEADERS = ("authorization", "apollo-require-preflight", "x-apollo-operation-name")
 USE_A_WEBSOCKET = (
@@ -68,30 +74,8 @@ def decode_json(data: str | bytes, fast: bool) -> object:
     return value
 
 
-class LearnQLRouter(GraphQLRouter[Context, None]):
-    def __init__(self, *args: Any, fast_json: bool = True, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fast_json = fast_json
-
-    def encode_json(self, data: object) -> str | bytes:
-        return orjson.dumps(data) if self.fast_json else super().encode_json(data)
-
-    def decode_json(self, data: str | bytes) -> object:
-        return decode_json(data, self.fast_json)
-
-    def parse_json(self, data: str | bytes) -> Any:
-        value = super().parse_json(data)  # a 400 for anything that is not JSON
-        if not isinstance(value, dict | list):
-            raise HTTPException(400, NOT_AN_OBJECT)
-        return value
-
-    async def parse_http_body(self, request: AsyncHTTPRequestAdapter) -> GraphQLRequestData | list[GraphQLRequestData]:
-        content_type, _ = parse_content_type(request.content_type or "")
-        if content_type == "multipart/form-data" and not any(
-            request.headers.get(name, "").strip() for name in PREFLIGHT_HEADERS
-        ):
-            raise HTTPException(400, UNSAFE_MULTIPART)
-        return await super().parse_http_body(request)
+class StrictExecution(GraphQLRouter[Context, None]):
+    """strawberry's execution of one HTTP operation, minus subscriptions (see the module)."""
 
     async def execute_single(
         self,
@@ -126,3 +110,31 @@ class LearnQLRouter(GraphQLRouter[Context, None]):
             raise HTTPException(400, error.as_http_error_reason()) from error
         except MissingQueryError as error:
             raise HTTPException(400, "No GraphQL query found in the request") from error
+
+
+class LearnQLRouter(RetryingGraphQLRouter[None], StrictExecution):
+    """The /graphql router: retries around the strict execution, strict JSON and multipart."""
+
+    def __init__(self, *args: Any, fast_json: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fast_json = fast_json
+
+    def encode_json(self, data: object) -> str | bytes:
+        return orjson.dumps(data) if self.fast_json else super().encode_json(data)
+
+    def decode_json(self, data: str | bytes) -> object:
+        return decode_json(data, self.fast_json)
+
+    def parse_json(self, data: str | bytes) -> Any:
+        value = super().parse_json(data)  # a 400 for anything that is not JSON
+        if not isinstance(value, dict | list):
+            raise HTTPException(400, NOT_AN_OBJECT)
+        return value
+
+    async def parse_http_body(self, request: AsyncHTTPRequestAdapter) -> GraphQLRequestData | list[GraphQLRequestData]:
+        content_type, _ = parse_content_type(request.content_type or "")
+        if content_type == "multipart/form-data" and not any(
+            request.headers.get(name, "").strip() for name in PREFLIGHT_HEADERS
+        ):
+            raise HTTPException(400, UNSAFE_MULTIPART)
+        return await super().parse_http_body(request)

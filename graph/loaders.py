@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 from aiodataloader import DataLoader
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain import policies
 from domain.classes import membership
-from domain.content import catalog
+from domain.content import catalog, counts
 from domain.content.catalog import LearningStats, LessonPageKey, OptionRow, ProblemRow
 from domain.jobs import records as jobs
 from domain.models import (
@@ -22,10 +23,12 @@ from domain.models import (
     LessonProgress,
     Problem,
     ReviewCard,
+    ReviewLog,
     Submission,
     Topic,
     User,
 )
+from domain.reviews import history as reviews
 
 if TYPE_CHECKING:
     from graph.context import Context
@@ -62,9 +65,9 @@ class ProblemsByLessonLoader(DataLoader[int, list[ProblemRow]]):
         self._context = context
 
     async def batch_load_fn(self, keys: Sequence[int]) -> list[list[ProblemRow]]:
-        staff = await self._context.is_staff()
+        drafts = policies.can_see_drafts(await self._context.viewer())
         async with self._context.db() as session:
-            found = await catalog.problem_rows_by_lesson(session, keys, include_drafts=staff)
+            found = await catalog.problem_rows_by_lesson(session, keys, include_drafts=drafts)
         return [found.get(key, []) for key in keys]
 
 
@@ -192,3 +195,16 @@ class Loaders:
     @cached_property
     def job_by_id(self) -> DataLoader[int, Job | None]:
         return BatchLoader(self._context, jobs.jobs_by_id, _none)
+
+    # history lists and counts nested in other objects
+    @cached_property
+    def review_page_by_card(self) -> DataLoader[reviews.ReviewPageKey, list[ReviewLog]]:
+        return BatchLoader(self._context, reviews.review_pages, list)
+
+    @cached_property
+    def review_count_by_card(self) -> DataLoader[int, int]:
+        return BatchLoader(self._context, reviews.review_counts, int)
+
+    @cached_property
+    def lesson_count_by_course(self) -> DataLoader[counts.LessonCountKey, int]:
+        return BatchLoader(self._context, counts.lesson_counts, int)

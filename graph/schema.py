@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import inspect
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any
 
 import strawberry
@@ -14,12 +14,10 @@ from strawberry.extensions import (
     MaxTokensLimiter,
     ParserCache,
     QueryDepthLimiter,
-    SchemaExtension,
     ValidationCache,
 )
 from strawberry.tools import merge_types
 from strawberry.types import Info
-from strawberry.types.graphql import OperationType
 
 from domain.settings import Settings, get_settings
 from graph import ids
@@ -30,7 +28,10 @@ from graph.content.mutations import ContentMutation
 from graph.content.resolvers import ContentQuery
 from graph.content.types import Course, Lesson, Problem, Topic
 from graph.context import Context
-from graph.errors import ErrorPolicy
+from graph.errors import ErrorPolicy, Schema
+from graph.games.resolvers import GameMutation, GameQuery
+from graph.games.subscriptions import GameSubscription
+from graph.games.types import Game
 from graph.input_limits import InputChecker, InputLimits
 from graph.introspection import HideSuggestions, introspection_rules
 from graph.jobs.resolvers import JobMutation, JobQuery
@@ -38,16 +39,21 @@ from graph.jobs.types import Job
 from graph.learning.resolvers import LearningMutation
 from graph.learning.types import Submission
 from graph.persisted_queries import PersistedQueries
+from graph.rate_limits import TooManyRequests
 from graph.realtime.resolvers import RealtimeQuery
 from graph.realtime.sharing import SharedResultExecutionContext
 from graph.realtime.subscriptions import RealtimeSubscription
 from graph.reviews.resolvers import ReviewMutation, ReviewQuery
 from graph.reviews.types import ReviewCard
+from graph.scalars import SCALAR_OVERRIDES
+from graph.transactions import WriteTransactions, with_units_of_work
+from graph.users.authentication import VerifyToken
 from graph.users.resolvers import UserMutation, UserQuery
+from graph.users.tokens import TokenMutation
 from graph.users.types import User
 
 NODE_TYPES: dict[str, type[relay.Node]] = {
-    t.__name__: t for t in (Course, Lesson, Problem, Topic, User, Submission, ReviewCard, Class, Job)
+    t.__name__: t for t in (Course, Lesson, Problem, Topic, User, Submission, ReviewCard, Class, Job, Game)
 }
 
 
@@ -69,22 +75,25 @@ class NodeQuery:
 
 
 Query = merge_types(
-    "Query", (NodeQuery, UserQuery, ContentQuery, ReviewQuery, RealtimeQuery, ClassQuery, AnalyticsQuery, JobQuery)
+    "Query",
+    (NodeQuery, UserQuery, ContentQuery, ReviewQuery, RealtimeQuery, ClassQuery, AnalyticsQuery, JobQuery, GameQuery),
 )
-Mutation = merge_types(
-    "Mutation", (UserMutation, LearningMutation, ContentMutation, ReviewMutation, ClassMutation, JobMutation)
+Mutation = with_units_of_work(  # each mutation field a part of its operation's unit of work
+    merge_types(
+        "Mutation",
+        (
+            UserMutation,
+            TokenMutation,
+            LearningMutation,
+            ContentMutation,
+            ReviewMutation,
+            ClassMutation,
+            JobMutation,
+            GameMutation,
+        ),
+    )
 )
-Subscription = merge_types("Subscription", (RealtimeSubscription,))
-
-
-class WriteTransactions(SchemaExtension):
-    """Mutations take SQLite's write lock at BEGIN; queries read without locking anyone out."""
-
-    def on_execute(self) -> Iterator[None]:
-        context = self.execution_context.context
-        if context is not None and hasattr(context, "write"):
-            context.write = self.execution_context.operation_type == OperationType.MUTATION
-        yield
+Subscription = merge_types("Subscription", (RealtimeSubscription, GameSubscription))
 
 
 def create_schema(settings: Settings | None = None) -> strawberry.Schema:
@@ -99,17 +108,20 @@ def create_schema(settings: Settings | None = None) -> strawberry.Schema:
         *introspection_rules(settings),
     ]
     inputs = InputChecker(settings)
-    return strawberry.Schema(
+    return Schema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
         execution_context_class=SharedResultExecutionContext,  # subscribers of one board share executions
+        scalar_overrides=SCALAR_OVERRIDES,  # DateTime, Date, JSON, Upload with their exact formats
         extensions=[
             # First: it may refuse the request in on_execute, before other extensions' hooks there begin.
             lambda: InputLimits(inputs),
             ErrorPolicy,
+            TooManyRequests,  # after ErrorPolicy: reads the codes it set
             PersistedQueries,
             WriteTransactions,
+            VerifyToken,  # after WriteTransactions: a mutation's check runs in its write transaction
             *caches,
             lambda: AddValidationRules(limits),
             lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),

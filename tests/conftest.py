@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engin
 from sqlmodel import SQLModel
 
 from domain.infra.database import create_engine, session_factory
+from domain.infra.limiter import Limiter, create_limiter
 from domain.infra.migrations import upgrade
 from domain.settings import Settings
 from tests.services import POSTGRES_URL, require
@@ -105,3 +106,11 @@ async def session(engine: AsyncEngine) -> AsyncIterator[AsyncSession]:
 @pytest.fixture
 def now() -> datetime:
     return datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+async def limiter(settings: Settings) -> AsyncIterator[Limiter]:
+    """The embedded (in-memory) rate limiter with the settings' limits; tests/domain/infra tries the Redis one."""
+    created = create_limiter(settings)
+    yield created
+    await created.close()

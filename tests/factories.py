@@ -14,12 +14,18 @@ from domain.models import (
     ClassCourse,
     ClassMember,
     Course,
+    Job,
+    JobKind,
+    JobStatus,
     Lesson,
     Option,
     Problem,
     ProblemKind,
     ReviewCard,
+    ReviewLog,
     Role,
+    Submission,
+    SubmissionStatus,
     User,
 )
 from domain.settings import Settings
@@ -114,6 +120,16 @@ async def make_course(
     return built
 
 
+async def make_lesson(
+    session: AsyncSession, now: datetime, *, owner: User | None = None, published: bool = False
+) -> int:
+    """The id of an empty lesson in a course of its own (unpublished, as an author starts one): where
+    the import and authoring tests put their problems."""
+    lesson_id = (await make_course(session, now, owner=owner, kinds=(), published=published)).lessons[0].id
+    assert lesson_id is not None
+    return lesson_id
+
+
 def _problem(lesson: Lesson, kind: ProblemKind, position: int, now: datetime) -> Problem:
     problem = Problem(
         lesson_id=lesson.id,  # type: ignore[arg-type]
@@ -194,7 +210,8 @@ async def give_xp(
     ref: str | None = None,
 ) -> int:
     """Award `amount` XP to `user` at `now` the way the services do (real-time feature); commit to publish."""
-    from domain.learning.rewards import award_xp, lock_user
+    from domain.infra.locks import lock_user
+    from domain.learning.rewards import award_xp
 
     assert user.id is not None
     locked = await lock_user(session, user.id)
@@ -204,3 +221,75 @@ async def give_xp(
     await session.flush()  # the next lock_user re-reads the row
     user.xp = locked.xp
     return gained
+
+
+async def make_submission(
+    session: AsyncSession,
+    user: User,
+    at: datetime,
+    *,
+    lesson: Lesson | None = None,
+    problem: Problem | None = None,
+    status: SubmissionStatus = SubmissionStatus.GRADED,
+) -> Submission:
+    """A submission row of `user` made at `at`, to a lesson or a single problem, without answers
+    (history feature: the lists read submissions, not their grading)."""
+    submission = Submission(
+        user_id=user.id,  # type: ignore[arg-type]
+        lesson_id=lesson.id if lesson is not None else None,
+        problem_id=problem.id if problem is not None else None,
+        idempotency_key=f"key-{next(_serial)}",
+        request_hash="-",
+        status=status.value,
+        score=1.0 if status == SubmissionStatus.GRADED else None,
+        max_score=1.0,
+        created_at=at,
+        graded_at=at if status == SubmissionStatus.GRADED else None,
+    )
+    session.add(submission)
+    await session.flush()
+    return submission
+
+
+async def make_review_log(session: AsyncSession, card: ReviewCard, at: datetime, *, rating: int = 3) -> ReviewLog:
+    """A logged review of `card` at `at` (history feature), as scheduling writes it: GOOD by default."""
+    log = ReviewLog(
+        card_id=card.id,  # type: ignore[arg-type]
+        user_id=card.user_id,
+        rating=rating,
+        reviewed_at=at,
+        state_before="NEW",
+        state_after="LEARNING",
+        stability_after=1.0,
+        difficulty_after=5.0,
+        due_after=at,
+    )
+    session.add(log)
+    await session.flush()
+    return log
+
+
+async def make_job(
+    session: AsyncSession,
+    user: User,
+    at: datetime,
+    *,
+    lesson: Lesson | None = None,
+    kind: JobKind = JobKind.GENERATION,
+    status: JobStatus = JobStatus.QUEUED,
+) -> Job:
+    """A job started by `user` at `at` for `lesson` (history feature), as if requested and left as `status`."""
+    number = next(_serial)
+    job = Job(
+        kind=kind.value,
+        status=status.value,
+        input_hash=f"{number:064d}",
+        params={"count": 3} if kind == JobKind.GENERATION else {"submissionIds": []},
+        lesson_id=lesson.id if lesson is not None else None,
+        created_by=user.id,  # type: ignore[arg-type]
+        created_at=at,
+        updated_at=at,
+    )
+    session.add(job)
+    await session.flush()
+    return job

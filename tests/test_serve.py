@@ -27,7 +27,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("LEARNQL_")}
     env["LEARNQL_PASSWORD_TIME_COST"] = "1"
     env["LEARNQL_PASSWORD_MEMORY_KIB"] = "64"
-    command = [sys.executable, "-m", "graph.cli", "serve", "--port", str(port)]
+    command = [sys.executable, "-m", "learnql.cli", "serve", "--port", str(port)]
     log = (workdir / "server.log").open("w")
     process = subprocess.Popen(command, cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
     base = f"http://127.0.0.1:{port}"

@@ -1,10 +1,11 @@
 """Job functions: `async def <area>_<verb>(ctx, job_id)`, run by arq workers or the in-process runner.
 
-Each takes the id of a job row, opens its own sessions, calls domain services and commits step by
-step: every provider answer is cached and its results written (and announced) in a transaction of
-its own, so a job killed half-way and run again redoes only what was not committed, and a job run
-twice finds its work done. Provider outages retry the job later with backoff (`arq.Retry`) until
-`job_max_tries`; then, or for a provider refusing the request, the job FAILS with the reason.
+Each takes the id of a job row, opens its own sessions and calls domain services, one unit of work
+per step (`rt.unit_of_work()`, committed when its block ends): every provider answer is cached and
+its results written (and announced) in a transaction of its own, so a job killed half-way and run
+again redoes only what was not committed, and a job run twice finds its work done. Provider outages
+retry the job later with backoff (`arq.Retry`) until `job_max_tries`; then, or for a provider
+refusing the request, the job FAILS with the reason.
 """
 
 from __future__ import annotations
@@ -20,10 +21,10 @@ from arq.worker import Retry
 from domain.ai import evaluation, generation
 from domain.ai.evaluation import Evaluated, Verdict
 from domain.ai.generation import Generated
-from domain.infra.job_queue import Enqueue, JobFunction
+from domain.infra.job_queue import JobFunction
 from domain.jobs import records as jobs
 from domain.jobs.records import FINAL, Usage
-from domain.models import Job, JobKind, JobStatus, ProblemKind
+from domain.models import Job, JobStatus, ProblemKind
 from workers.ai import ProviderError, ProviderUnavailable
 from workers.runtime import Runtime
 
@@ -109,15 +110,13 @@ async def jobs_sweep(ctx: dict[str, Any]) -> int:
     rt = runtime(ctx)
     now = rt.now()
     running_for = timedelta(seconds=rt.settings.job_timeout_seconds + 60)
-    async with rt.writing() as session:
+    async with rt.unit_of_work() as session:
         overdue = await jobs.overdue(session, now, QUEUED_GRACE, running_for)
         for job in overdue:
             if job.status == JobStatus.RUNNING.value and job.id is not None:
                 await jobs.fail(session, job.id, STALLED, now)
-        await rt.commit(session)
-    resend = [Enqueue(jobs.FUNCTIONS[JobKind(j.kind)], j.id) for j in overdue if j.status == "QUEUED" and j.id]
-    if rt.queue is not None:
-        await rt.queue.send(resend)
+            else:
+                jobs.defer(session, job)  # sent again after the commit; the queue drops it if it is still there
     return len(overdue)
 
 
@@ -126,9 +125,8 @@ FUNCTIONS: dict[str, JobFunction] = {"generation_run": generation_run, "evaluati
 
 async def _run(ctx: dict[str, Any], job_id: int, body: Callable[[Runtime, Job], Awaitable[None]]) -> str:
     rt = runtime(ctx)
-    async with rt.writing() as session:
+    async with rt.unit_of_work() as session:
         job = await jobs.start(session, job_id, rt.now())
-        await rt.commit(session)
     if job is None:
         return "nothing to do"
     job_try = int(ctx.get("job_try") or 1)
@@ -156,16 +154,14 @@ async def _run(ctx: dict[str, Any], job_id: int, body: Callable[[Runtime, Job], 
 
 
 async def _write(rt: Runtime, change: Callable[..., Awaitable[None]], job_id: int, error: str) -> None:
-    async with rt.writing() as session:
+    async with rt.unit_of_work() as session:
         await change(session, job_id, error, rt.now())
-        await rt.commit(session)
 
 
 async def _spent(rt: Runtime, job_id: int, usage: Usage) -> None:
     if usage.requests:
-        async with rt.writing() as session:
+        async with rt.unit_of_work() as session:
             await jobs.report(session, job_id, rt.now(), rt.settings, usage=usage)
-            await rt.commit(session)
 
 
 # -- generation ----------------------------------------------------------------------------------
@@ -185,16 +181,15 @@ async def _generate(rt: Runtime, job: Job) -> None:
         known = await generation.cached(session, keys)
     results = {index: known[key] for index, key in enumerate(keys) if key in known}
     if results:
-        async with rt.writing() as session:
+        async with rt.unit_of_work() as session:
             done = GENERATION_SHARE * len(results) / len(chunks)
             await jobs.report(session, job_id, rt.now(), settings, done=done, cache_hits=len(results))
-            await rt.commit(session)
 
     async def ask(index: int) -> Generated:
         return await rt.provider.generate(chunks[index].text, chunks[index].count, kinds)
 
     async def keep(answered: list[tuple[int, Generated]]) -> None:
-        async with rt.writing() as session:
+        async with rt.unit_of_work() as session:
             usage = Usage()
             for index, generated in answered:
                 await generation.remember(session, keys[index], generated.items, rt.now())
@@ -202,12 +197,11 @@ async def _generate(rt: Runtime, job: Job) -> None:
                 usage += generated.usage
             done = GENERATION_SHARE * len(results) / len(chunks)
             await jobs.report(session, job_id, rt.now(), settings, done=done, usage=usage)
-            await rt.commit(session)
 
     await Batches(settings.ai_concurrency, ask, keep).run([i for i in range(len(chunks)) if i not in results])
     items = [item for index in sorted(results) for item in results[index]]
     drafts, rejected = generation.select_drafts(items, job.lesson_id, kinds, count)
-    async with rt.writing() as session:
+    async with rt.unit_of_work() as session:
         locked = await jobs.lock(session, job.id)
         if locked is None or locked.status in FINAL:
             return
@@ -220,7 +214,6 @@ async def _generate(rt: Runtime, job: Job) -> None:
             "rejections": rejected[:20],
         }
         await jobs.finish(session, locked, rt.now(), result=result)
-        await rt.commit(session)
 
 
 # -- evaluation ----------------------------------------------------------------------------------
@@ -247,21 +240,19 @@ async def _evaluate(rt: Runtime, job: Job) -> None:
 
     async def write(verdicts: dict[str, Verdict], usage: Usage, cache_hits: int = 0) -> None:
         nonlocal graded
-        async with rt.writing() as session:
+        async with rt.unit_of_work() as session:
             await evaluation.remember(session, verdicts, rt.now())
             by_answer = {answer_id: verdicts[key] for key in verdicts for answer_id in answers_of[key]}
             finished.extend(await evaluation.apply(session, by_answer, settings.ai_pass_score, rt.now()))
             graded += len(by_answer)
             done = graded / len(items)
             await jobs.report(session, job_id, rt.now(), settings, done=done, usage=usage, cache_hits=cache_hits)
-            await rt.commit(session)
 
     if hits or not misses:
         await write(hits, Usage(), cache_hits=len(items) - len(misses))
     elif len(items) > len(misses):
-        async with rt.writing() as session:
+        async with rt.unit_of_work() as session:
             await jobs.report(session, job_id, rt.now(), settings, cache_hits=len(items) - len(misses))
-            await rt.commit(session)
 
     async def ask(keys: list[str]) -> Evaluated:
         return await rt.provider.evaluate([unique[key] for key in keys])
@@ -278,8 +269,7 @@ async def _evaluate(rt: Runtime, job: Job) -> None:
 
 
 async def _finish(rt: Runtime, job_id: int, result: dict[str, Any]) -> None:
-    async with rt.writing() as session:
+    async with rt.unit_of_work() as session:
         locked = await jobs.lock(session, job_id)
         if locked is not None and locked.status not in FINAL:
             await jobs.finish(session, locked, rt.now(), result=result)
-            await rt.commit(session)

@@ -1,27 +1,49 @@
-"""Accounts and tokens: argon2id password hashes, HS256 JWTs with exp/iss/aud checked."""
+"""Accounts: sign-up, login and password changes over argon2id password hashes.
+
+Login is throttled: failed logins are counted per account (normalized email, whether it exists or
+not) and per client address, and past either limit every login of that account or address answers
+LOGIN_THROTTLED until the window frees up - the same answer for a known and an unknown email. A
+login for an unknown email verifies the password against a dummy hash, so it takes as long as a
+wrong password for a real account. Sign-ups are limited per address: `register` still answers
+EMAIL_TAKEN (people need to know), and the limit keeps it from being a faster way to test many
+emails than login is. Tokens: domain/accounts/tokens.py.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import lru_cache
 from importlib import resources
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import jwt
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
+from domain.accounts import tokens
 from domain.accounts.passwords import check_password
-from domain.errors import Conflict, Invalid, InvalidErrors, Unauthenticated
+from domain.accounts.tokens import decode_token, issue_token
+from domain.errors import Conflict, Invalid, InvalidErrors, LoginThrottled
+from domain.infra.limiter import Limiter, client_key
 from domain.models import Role, User
 from domain.settings import Settings
 
-ALGORITHMS = ["HS256"]
+__all__ = [
+    "Registration",
+    "change_password",
+    "create_user",
+    "decode_token",
+    "hash_password",
+    "issue_token",
+    "login",
+    "register",
+    "verify_password",
+]
+
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD, MAX_PASSWORD = 8, 256
 MAX_EMAIL, MAX_DISPLAY_NAME, MAX_TIMEZONE = 320, 100, 64
@@ -40,52 +62,29 @@ def _hasher(time_cost: int, memory_kib: int) -> PasswordHasher:
     return PasswordHasher(time_cost=time_cost, memory_cost=memory_kib)
 
 
+def _costs(settings: Settings) -> tuple[int, int]:
+    return settings.password_time_cost, settings.password_memory_kib
+
+
 def hash_password(settings: Settings, password: str) -> str:
-    return _hasher(settings.password_time_cost, settings.password_memory_kib).hash(password)
+    return _hasher(*_costs(settings)).hash(password)
+
+
+@lru_cache(maxsize=4)
+def _dummy_hash(time_cost: int, memory_kib: int) -> str:
+    """A hash of no one's password, made with the current parameters: what unknown emails are checked against."""
+    return _hasher(time_cost, memory_kib).hash("not anyone's password")
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
 
 
 def verify_password(settings: Settings, password_hash: str, password: str) -> bool:
     try:
-        return _hasher(settings.password_time_cost, settings.password_memory_kib).verify(password_hash, password)
+        return _hasher(*_costs(settings)).verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
-
-
-def issue_token(settings: Settings, user: User, now: datetime) -> str:
-    claims = {
-        "sub": str(user.id),
-        "role": user.role,
-        "iss": settings.jwt_issuer,
-        "aud": settings.jwt_audience,
-        "iat": int(now.timestamp()),
-        "exp": int((now + timedelta(seconds=settings.jwt_ttl_seconds)).timestamp()),
-    }
-    return jwt.encode(claims, settings.jwt_secret, algorithm=ALGORITHMS[0])
-
-
-def decode_token(settings: Settings, token: str, now: datetime) -> int:
-    """The user id a valid token speaks for; Unauthenticated with the reason otherwise.
-
-    Expiry is checked against the injected clock rather than PyJWT's wall clock.
-    """
-    try:
-        claims = jwt.decode(
-            token,
-            settings.jwt_secret,
-            algorithms=ALGORITHMS,
-            audience=settings.jwt_audience,
-            issuer=settings.jwt_issuer,
-            options={"require": ["exp", "iss", "aud", "sub"], "verify_exp": False},
-        )
-    except jwt.PyJWTError as error:
-        raise Unauthenticated("The token is invalid.") from error
-    expiry = claims.get("exp")
-    if not isinstance(expiry, int | float) or expiry <= now.timestamp():
-        raise Unauthenticated("The token has expired; log in again.")
-    subject = claims.get("sub")
-    if not isinstance(subject, str) or not subject.isdigit():
-        raise Unauthenticated("The token is invalid.")
-    return int(subject)
 
 
 @lru_cache(maxsize=1)
@@ -106,20 +105,22 @@ def validate_timezone(name: str) -> str:
     return name
 
 
+def password_problem(password: str, field: list[str], *, email: str = "", display_name: str = "") -> Invalid | None:
+    """What is wrong with a new password, if anything: its length, or the policy of domain/accounts/passwords.py."""
+    if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
+        return Invalid(f"The password must have {MIN_PASSWORD} to {MAX_PASSWORD} characters.", field=field)
+    return check_password(password, email=email, display_name=display_name, field=field)
+
+
 def _validate(registration: Registration) -> Registration:
     errors: list[Invalid] = []
-    email = registration.email.strip().lower()
+    email = normalize_email(registration.email)
     if len(email) > MAX_EMAIL or not EMAIL.match(email):
         errors.append(Invalid("Enter a valid email address.", field=["email"]))
-    if not MIN_PASSWORD <= len(registration.password) <= MAX_PASSWORD:
-        errors.append(
-            Invalid(
-                f"The password must have {MIN_PASSWORD} to {MAX_PASSWORD} characters.",
-                field=["password"],
-            )
-        )
-    elif weak := check_password(registration.password, email=email, display_name=registration.display_name):
-        errors.append(weak)
+    if problem := password_problem(
+        registration.password, ["password"], email=email, display_name=registration.display_name
+    ):
+        errors.append(problem)
     display_name = registration.display_name.strip()
     if not 1 <= len(display_name) <= MAX_DISPLAY_NAME:
         errors.append(Invalid(f"The display name must have 1 to {MAX_DISPLAY_NAME} characters.", field=["displayName"]))
@@ -162,13 +163,71 @@ async def create_user(
     return user
 
 
-async def register(session: AsyncSession, settings: Settings, registration: Registration, now: datetime) -> User:
-    """Self-service sign-up: always a learner."""
+async def register(
+    session: AsyncSession,
+    settings: Settings,
+    limiter: Limiter,
+    registration: Registration,
+    now: datetime,
+    client: str | None,
+) -> User:
+    """Self-service sign-up: always a learner; at most `limit_register_per_ip` attempts per address."""
+    await limiter.acquire("register_per_ip", client_key(client), "sign-ups from this address")
     return await create_user(session, settings, registration, role=Role.LEARNER, now=now)
 
 
-async def login(session: AsyncSession, settings: Settings, email: str, password: str) -> User:
-    user = (await session.execute(select(User).where(col(User.email) == email.strip().lower()))).scalar_one_or_none()
-    if user is None or not verify_password(settings, user.password_hash, password):
+async def _check_throttle(limiter: Limiter, email: str, client: str | None) -> None:
+    wait = max(
+        await limiter.retry_after("login_failures_per_account", email),
+        await limiter.retry_after("login_failures_per_ip", client_key(client)),
+    )
+    if wait:
+        raise LoginThrottled(wait)
+
+
+async def _count_failure(limiter: Limiter, email: str, client: str | None) -> None:
+    await limiter.hit("login_failures_per_account", email)
+    await limiter.hit("login_failures_per_ip", client_key(client))
+
+
+async def login(
+    session: AsyncSession, settings: Settings, limiter: Limiter, email: str, password: str, client: str | None
+) -> User:
+    """The account of these credentials; throttled by failures per account and per client address."""
+    address = normalize_email(email)
+    await _check_throttle(limiter, address, client)
+    query = select(User).where(col(User.email) == address)
+    user = (await session.execute(query)).scalar_one_or_none()
+    # An unknown email costs a hash verification too: its answer must not come back faster.
+    expected = user.password_hash if user is not None else _dummy_hash(*_costs(settings))
+    if not verify_password(settings, expected, password) or user is None:
+        await _count_failure(limiter, address, client)
         raise Invalid("Wrong email or password.", code="INVALID_CREDENTIALS")
+    if user.deactivated_at is not None:  # told only to whoever knows the password
+        raise Invalid("This account is deactivated.", code="ACCOUNT_DEACTIVATED")
+    return user
+
+
+async def change_password(
+    session: AsyncSession,
+    settings: Settings,
+    limiter: Limiter,
+    user: User,
+    current: str,
+    new: str,
+    client: str | None,
+) -> User:
+    """A new password for the viewer, who must know the current one; every token issued before ends.
+
+    Wrong current passwords count as failed logins of the account: a stolen token is no way around
+    the login throttle.
+    """
+    await _check_throttle(limiter, user.email, client)
+    if not verify_password(settings, user.password_hash, current):
+        await _count_failure(limiter, user.email, client)
+        raise Invalid("The current password is wrong.", field=["currentPassword"], code="INVALID_CREDENTIALS")
+    if problem := password_problem(new, ["newPassword"], email=user.email, display_name=user.display_name):
+        raise problem
+    user.password_hash = hash_password(settings, new)
+    await tokens.end_all(session, user)
     return user

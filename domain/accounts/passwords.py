@@ -28,7 +28,9 @@ def _sequential(text: str) -> bool:
     return steps in ({1}, {-1})
 
 
-def check_password(password: str, *, email: str = "", display_name: str = "") -> Invalid | None:
+def check_password(
+    password: str, *, email: str = "", display_name: str = "", field: list[str] | None = None
+) -> Invalid | None:
     """Why `password` is too easy to guess, or None; the length rule is checked elsewhere."""
     folded = password.casefold()
     if folded in common_passwords():
@@ -42,6 +44,6 @@ def check_password(password: str, *, email: str = "", display_name: str = "") ->
     return Invalid(
         f"This password {reason}, so it is among the first an attacker tries; choose another, such as a few "
         "unrelated words.",
-        field=["password"],
+        field=field or ["password"],
         code=CODE,
     )

@@ -5,8 +5,10 @@ the submission (sent to the queue after commit). The worker loads the pending an
 identical (problem, normalized answer) pairs from the cache, sends the rest to the provider in
 batches, and `apply`s each batch's verdicts in its own transaction:
 
-- answers are updated only while still PENDING, and the submissions are locked (in id order) first,
-  so of two batches grading the last answers of one submission exactly one sees it complete;
+- answers are updated only while still PENDING, and the submissions' learners and then the
+  submissions are locked first (in id order, the lock order of domain/infra/locks.py), so of two
+  batches grading the last answers of one submission exactly one sees it complete, and a batch
+  never deadlocks with the learner's own submissions;
 - a complete submission turns GRADED once (UPDATE ... WHERE status = PENDING), earns answer XP
   once per problem (the XpEvent unique constraint), moves lesson progress, records its grade and
   fires `submissionGraded` after commit.
@@ -28,9 +30,11 @@ from sqlalchemy import bindparam, case, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from domain import outbox
 from domain.classes import grades
 from domain.content import catalog
 from domain.infra.database import dialect_insert
+from domain.infra.locks import lock_users, no_key_update
 from domain.jobs import records as jobs
 from domain.jobs.records import Usage
 from domain.learning.rewards import award_answer_xp
@@ -210,12 +214,14 @@ async def apply(session: AsyncSession, graded: Mapping[int, Verdict], pass_score
     Returns the ids of the submissions this call turned GRADED."""
     if not graded:
         return []
-    owners = select(col(Answer.id), col(Answer.submission_id)).where(col(Answer.id).in_(set(graded)))
-    submission_ids = sorted({submission_id for _, submission_id in await session.execute(owners)})
-    if not submission_ids:
+    owners = select(col(Answer.submission_id), col(Answer.user_id)).where(col(Answer.id).in_(set(graded)))
+    found: set[tuple[int, int]] = {(submission_id, user_id) for submission_id, user_id in await session.execute(owners)}
+    if not found:
         return []
+    submission_ids = sorted(submission_id for submission_id, _ in found)
+    users = await lock_users(session, (user_id for _, user_id in found))  # users first, then their submissions
     locked = select(col(Submission.id)).where(col(Submission.id).in_(submission_ids))
-    await session.execute(locked.order_by(col(Submission.id)).with_for_update())
+    await session.execute(no_key_update(locked.order_by(col(Submission.id))))
     table = Answer.__table__  # type: ignore[attr-defined]
     statement = (
         update(table)
@@ -232,11 +238,14 @@ async def apply(session: AsyncSession, graded: Mapping[int, Verdict], pass_score
         for answer_id, v in sorted(graded.items())
     ]
     await session.execute(statement, rows)
-    return await _finish_complete(session, submission_ids, now)
+    return await _finish_complete(session, users, submission_ids, now)
 
 
-async def _finish_complete(session: AsyncSession, submission_ids: Sequence[int], now: datetime) -> list[int]:
-    """Finish the locked submissions that have no pending answer left (a few statements for all of them)."""
+async def _finish_complete(
+    session: AsyncSession, users: Mapping[int, User], submission_ids: Sequence[int], now: datetime
+) -> list[int]:
+    """Finish the locked submissions that have no pending answer left (a few statements for all of them);
+    `users` are their learners, locked."""
     still_pending = exists().where(
         col(Answer.submission_id) == col(Submission.id), col(Answer.status) == SubmissionStatus.PENDING.value
     )
@@ -265,11 +274,6 @@ async def _finish_complete(session: AsyncSession, submission_ids: Sequence[int],
         if right:
             correct[submission_id].append(problem_id)
     problems = await catalog.rows_by_id(session, Problem, [p for ids in correct.values() for p in ids])
-    locked = select(User).where(col(User.id).in_({row[1] for row in complete})).order_by(col(User.id))
-    users = {
-        u.id: u
-        for u in (await session.execute(locked.with_for_update().execution_options(populate_existing=True))).scalars()
-    }
     graded: list[dict[str, Any]] = []
     for submission_id, user_id, lesson_id, max_score in complete:
         # Answers graded inside the mutation earned their XP then (award_answer_xp would skip them anyway).
@@ -293,7 +297,7 @@ async def _finish_complete(session: AsyncSession, submission_ids: Sequence[int],
     await session.execute(statement, graded)
     for submission_id, user_id, _, _ in complete:
         await grades.record_submission(session, submission_id, now)
-        events.record(session, events.SubmissionGraded(user_id, submission_id))
+        outbox.record(session, events.SubmissionGraded(user_id, submission_id))
     return [row[0] for row in complete]
 
 

@@ -2,12 +2,13 @@
 
 `record_submission` is the hook for every path that completes a submission's grading: `submit`
 calls it when everything was graded inside the mutation, the evaluation worker after it grades the
-last free-text answer (then commits and calls `analytics.invalidation.flush`). It is idempotent:
+last free-text answer (its unit of work then commits and bumps the cache). It is idempotent:
 one grade per submission, updated in place when called again.
 
 `record_grades` stores up to MAX_ROWS external grades in one transaction with a few multi-row
 INSERT ... ON CONFLICT (class, external id) DO UPDATE statements; bad rows are reported by index
-and the others land.
+and the others land. It locks no user: its rows reference the students (a KEY SHARE lock), which
+never waits for the students' own writers (FOR NO KEY UPDATE, domain/infra/locks.py).
 """
 
 from __future__ import annotations

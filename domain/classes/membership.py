@@ -1,8 +1,8 @@
 """Classes: instructors create them (tied to courses), learners join with a code; who may see what.
 
-Access rule, in one place: a class and everything about it (students, grades, analytics) belongs to
-its instructor and to admins. A class that does not exist and one that is not yours are answered
-the same way (Forbidden), so guessing IDs reveals nothing.
+Access rule (domain/policies.py `can_manage_class`): a class and everything about it (students,
+grades, analytics) belongs to its instructor and to admins. A class that does not exist and one that
+is not yours are answered the same way (Forbidden), so guessing IDs reveals nothing.
 """
 
 from __future__ import annotations
@@ -13,15 +13,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 from sqlmodel import col
 
+from domain import policies
 from domain.analytics.invalidation import mark_dirty
 from domain.content import catalog
 from domain.errors import Forbidden, Invalid, InvalidErrors, NotFound, Unauthenticated
 from domain.infra.database import dialect_insert
-from domain.models import Class, ClassCourse, ClassMember, Course, Role, User
+from domain.models import Class, ClassCourse, ClassMember, Course, User
 
 JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: codes are read aloud and typed
 JOIN_CODE_LENGTH = 8
@@ -47,14 +49,6 @@ def normalize_join_code(code: str) -> str:
     return "".join(ch for ch in code.upper() if ch not in " -\t")
 
 
-def is_staff(user: User) -> bool:
-    return user.role in {Role.INSTRUCTOR.value, Role.ADMIN.value}
-
-
-def teaches(user: User, class_: Class) -> bool:
-    return user.role == Role.ADMIN.value or class_.instructor_id == user.id
-
-
 def _check_draft(draft: ClassDraft) -> str:
     name = draft.name.strip()
     errors = []
@@ -71,7 +65,7 @@ def _check_draft(draft: ClassDraft) -> str:
 
 async def create_class(session: AsyncSession, viewer: User, draft: ClassDraft, now: datetime) -> Class:
     """A new class owned by the viewer (an instructor or admin), with a fresh unique join code."""
-    if not is_staff(viewer):
+    if not policies.can_create_class(viewer):
         raise Forbidden("Only instructors create classes.")
     name = _check_draft(draft)
     courses = await catalog.rows_by_id(session, Course, draft.course_ids)
@@ -108,7 +102,7 @@ async def join_class(session: AsyncSession, viewer: User, join_code: str, now: d
     class_ = (await session.execute(query)).scalar_one_or_none() if code else None
     if class_ is None:
         raise NotFound("No class has this join code.", field=["joinCode"])
-    if class_.instructor_id == viewer.id:
+    if not policies.can_join_class(viewer, class_):
         raise Invalid("You teach this class; instructors do not join their own classes.", field=["joinCode"])
     statement = (
         dialect_insert(session)(ClassMember)
@@ -122,17 +116,10 @@ async def join_class(session: AsyncSession, viewer: User, join_code: str, now: d
     return class_
 
 
-async def _viewer_role(session: AsyncSession, viewer_id: int) -> str:
-    role = (await session.execute(select(col(User.role)).where(col(User.id) == viewer_id))).scalar_one_or_none()
-    if role is None:
-        raise Unauthenticated("The account of this token no longer exists.")
-    return role
-
-
 async def check_class_access(session: AsyncSession, viewer_id: int, class_id: int) -> None:
-    """Only the class's instructor and admins pass; Forbidden alike for foreign and unknown classes."""
+    """Only those who may manage the class pass; Forbidden alike for foreign and unknown classes."""
     query = (
-        select(col(User.role), col(Class.instructor_id))
+        select(User, Class)
         .select_from(User)
         .outerjoin(Class, col(Class.id) == class_id)
         .where(col(User.id) == viewer_id)
@@ -140,8 +127,8 @@ async def check_class_access(session: AsyncSession, viewer_id: int, class_id: in
     row = (await session.execute(query)).one_or_none()
     if row is None:
         raise Unauthenticated("The account of this token no longer exists.")
-    role, instructor_id = row
-    if instructor_id is None or (instructor_id != viewer_id and role != Role.ADMIN.value):
+    viewer, class_ = row
+    if class_ is None or not policies.can_manage_class(viewer, class_):
         raise Forbidden(NOT_YOURS)
 
 
@@ -149,22 +136,21 @@ async def check_student_access(session: AsyncSession, viewer_id: int, user_id: i
     """Your own record; or, for instructors, a student of one of your classes; admins see everyone.
 
     Forbidden alike for unknown users and users who are not your students."""
-    if viewer_id == user_id:
-        return
-    role = await _viewer_role(session, viewer_id)
-    if role == Role.ADMIN.value:
-        user = await session.execute(select(col(User.id)).where(col(User.id) == user_id))
-        if user.scalar_one_or_none() is not None:
-            return
-    elif role == Role.INSTRUCTOR.value:
-        teaches_student = exists().where(
-            col(ClassMember.user_id) == user_id,
-            col(ClassMember.class_id) == col(Class.id),
-            col(Class.instructor_id) == viewer_id,
-        )
-        if (await session.execute(select(teaches_student))).scalar_one():
-            return
-    raise Forbidden("This student does not exist or is not in one of your classes.")
+    if policies.is_owner(viewer_id, user_id):
+        return  # one's own record needs no lookup
+    student = aliased(User)
+    found = select(literal(1)).where(col(student.id) == user_id).exists()
+    in_viewer_class = exists().where(
+        col(ClassMember.user_id) == user_id,
+        col(ClassMember.class_id) == col(Class.id),
+        col(Class.instructor_id) == viewer_id,
+    )
+    row = (await session.execute(select(User, found, in_viewer_class).where(col(User.id) == viewer_id))).one_or_none()
+    if row is None:
+        raise Unauthenticated("The account of this token no longer exists.")
+    viewer, exists_, taught = row
+    if not (exists_ and policies.can_view_student(viewer, user_id, in_viewer_class=bool(taught))):
+        raise Forbidden("This student does not exist or is not in one of your classes.")
 
 
 async def viewer_classes(session: AsyncSession, viewer_id: int) -> list[Class]:

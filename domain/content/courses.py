@@ -1,7 +1,8 @@
 """Instructor content services: permissions, courses and lessons (topics and problems have their own modules).
 
 Only instructors and admins author. An instructor changes only the courses they own and the lessons
-and problems inside them; an admin changes anything.
+and problems inside them; an admin changes anything. The rules are domain/policies.py's; this module
+turns a refusal into Forbidden.
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped
 from sqlmodel import col
 
+from domain import policies
 from domain.errors import Conflict, DomainError, Forbidden, Invalid, InvalidErrors, NotFound
 from domain.infra.database import dialect_insert
-from domain.models import Course, Lesson, ProblemKind, Role, User
+from domain.models import Course, Lesson, ProblemKind, User
 
 MAX_SLUG = 100
 SLUG = re.compile(rf"^[a-z0-9-]{{1,{MAX_SLUG}}}$")
@@ -103,19 +105,13 @@ async def after_last(session: AsyncSession, position: Mapped[int], siblings: Col
 
 
 def require_author(viewer: User) -> None:
-    if viewer.role not in {Role.INSTRUCTOR.value, Role.ADMIN.value}:
+    if not policies.can_author_content(viewer):
         raise Forbidden("Only instructors and admins may author content.")
-
-
-def can_author(viewer: User, course: Course) -> bool:
-    if viewer.role == Role.ADMIN.value:
-        return True
-    return viewer.role == Role.INSTRUCTOR.value and course.owner_id == viewer.id
 
 
 def check_can_author(viewer: User, course: Course) -> None:
     require_author(viewer)
-    if not can_author(viewer, course):
+    if not policies.can_author_course(viewer, course):
         raise Forbidden("Only the course's owner or an admin may change it.")
 
 

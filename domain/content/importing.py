@@ -26,6 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from domain import policies
 from domain.content import courses as authoring
 from domain.content import problems as problem_authoring
 from domain.content import topics
@@ -336,7 +337,7 @@ def _accept(
     if external_id is not None:
         seen.add(external_id)
     problem, course = existing.get(external_id or "", (None, None))
-    if course is not None and not authoring.can_author(viewer, course):
+    if course is not None and not policies.can_author_course(viewer, course):
         message = "This id belongs to a problem of a course you may not change."
         return [Forbidden(message, field=["id"])]
     lesson = lesson_id if problem is None else problem.lesson_id

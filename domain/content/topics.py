@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from domain import policies
 from domain.content.courses import (
     MAX_NAME,
     MAX_PATH,
@@ -21,7 +22,7 @@ from domain.content.courses import (
 )
 from domain.errors import Conflict, Forbidden, NotFound
 from domain.infra.database import dialect_insert
-from domain.models import Role, Topic, User
+from domain.models import Topic, User
 
 
 @dataclass(frozen=True)
@@ -121,7 +122,7 @@ async def update_topic(
 
     The paths of the topic and everything below it follow; moving below itself is a CYCLE."""
     require_author(viewer)
-    if viewer.role != Role.ADMIN.value:
+    if not policies.can_edit_topic(viewer):
         raise Forbidden("Only admins may rename or move shared topics.")
     topic = await session.get(Topic, topic_id)
     if topic is None:

@@ -16,12 +16,15 @@ import logging
 from abc import ABC, abstractmethod
 from collections import deque
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from typing import Any, Final
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Any, Final, Protocol
 
 import orjson
 from redis.asyncio import Redis
 from redis.asyncio.client import PubSub
+
+from domain.infra.health import Dependency
+from domain.infra.transient import is_transient
 
 log = logging.getLogger("learnql.broker")
 
@@ -76,8 +79,25 @@ class Subscription:
         return self._items.popleft()
 
 
-class Broker(ABC):
+class Broker(Protocol):
     """Publish to channels; subscribe with `async with broker.subscribe(channel) as messages`."""
+
+    async def publish(self, channel: str, message: Message) -> None: ...
+
+    def subscribe(self, channel: str, *, maxsize: int = 64) -> AbstractAsyncContextManager[Subscription]:
+        """A subscription that receives every message published to `channel` from now on."""
+        ...
+
+    def subscriber_count(self, channel: str) -> int: ...
+
+    async def start(self) -> None:
+        """Connect ahead of first use (optional: every backend connects lazily)."""
+
+    async def close(self) -> None: ...
+
+
+class FanOut(ABC):
+    """The local half of both brokers: this process's subscriptions, each with its bounded queue."""
 
     def __init__(self) -> None:
         self._subscribers: dict[str, set[Subscription]] = {}
@@ -140,7 +160,7 @@ class Broker(ABC):
                 subscription.push(GAP)
 
 
-class InProcessBroker(Broker):
+class InProcessBroker(FanOut):
     """The embedded default: subscribers of this process receive what this process publishes."""
 
     async def publish(self, channel: str, message: Message) -> None:
@@ -148,15 +168,16 @@ class InProcessBroker(Broker):
         self._deliver(channel, orjson.loads(orjson.dumps(message)))
 
 
-class RedisBroker(Broker):
+class RedisBroker(FanOut):
     """Redis pub/sub: every process subscribed to a channel receives what any process publishes.
 
     Channel names are namespaced with `prefix`, so several deployments (or test runs) can share one
     Redis. Pub/sub is fire-and-forget: messages published while the connection is down are lost, and
     subscribers receive a GAP once it is back so they can resynchronise from the stores."""
 
-    def __init__(self, url: str, prefix: str) -> None:
+    def __init__(self, url: str, prefix: str, health: Dependency | None = None) -> None:
         super().__init__()
+        self._health = health or Dependency("redis")
         self._redis: Redis = Redis.from_url(url)
         self._prefix = prefix
         self._control = f"{prefix}broker"
@@ -202,11 +223,15 @@ class RedisBroker(Broker):
             try:
                 async for item in pubsub.listen():
                     backoff = 0.05
+                    self._health.succeeded()
                     self._handle(item)
             except asyncio.CancelledError:
                 raise
             except Exception as error:  # the connection dropped: redis-py reconnects and resubscribes
-                log.warning("redis pub/sub connection lost (%s); reconnecting", error)
+                if is_transient(error):
+                    self._health.failed(error)  # one line per outage, not one per reconnection attempt
+                else:
+                    log.warning("redis pub/sub reader failed (%r); reconnecting", error)
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 2.0)
                 self._gap()

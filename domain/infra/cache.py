@@ -10,17 +10,15 @@ Hits and misses are counted (shared by all processes on Redis, per process in me
 from __future__ import annotations
 
 import time
-from abc import ABC, abstractmethod
+from abc import abstractmethod
 from collections import OrderedDict
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from redis.asyncio import Redis
 
-from domain.settings import Settings
-
-__all__ = ["Cache", "CacheStats", "Lookup", "MemoryCache", "RedisCache", "create_cache"]
+__all__ = ["Cache", "CacheStats", "Lookup", "MemoryCache", "RedisCache"]
 
 
 @dataclass(frozen=True)
@@ -49,7 +47,7 @@ class Lookup:
         return self.value is not None
 
 
-class Cache(ABC):
+class Cache(Protocol):
     @abstractmethod
     async def lookup(self, key: str, scope: str) -> Lookup:
         """The entry under `key` if it was stored for the current version of `scope`; counts a hit or miss."""
@@ -187,10 +185,3 @@ class RedisCache(Cache):
 
     async def close(self) -> None:
         await self._redis.aclose()
-
-
-def create_cache(settings: Settings) -> Cache:
-    """Redis when LEARNQL_REDIS_URL is set, else the in-process LRU."""
-    if settings.redis_url:
-        return RedisCache.from_url(settings.redis_url)
-    return MemoryCache(settings.analytics_cache_max_entries)

@@ -3,7 +3,7 @@
 Both run the same job functions, `async def <area>_<verb>(ctx, *ids)`, with the same `ctx` keys
 (`job_id`, `job_try`, and what the context factory adds) and the same retry rule: a function raising
 `arq.Retry(defer=...)` runs again after the delay until `max_tries` is reached. Requests are only
-sent after the transaction that recorded them committed (`domain.jobs.take`), and each carries a
+sent after the transaction that recorded them committed (domain/outbox.py), and each carries a
 key derived from its job row, so sending one twice is a no-op.
 """
 
@@ -12,14 +12,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from abc import ABC, abstractmethod
+from abc import abstractmethod
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from arq import ArqRedis, create_pool
 from arq.connections import RedisSettings
 from arq.worker import Retry
+
+from domain.infra.health import Dependency
+from domain.infra.transient import is_transient
 
 log = logging.getLogger("learnql.jobs")
 
@@ -39,7 +42,9 @@ class Enqueue:
         return f"learnql:job:{self.job_id}"
 
 
-class JobQueue(ABC):
+class JobQueue(Protocol):
+    redis: Dependency | None = None  # arq's Redis, told of failures and successes (domain/infra/health.py)
+
     @abstractmethod
     async def enqueue(self, request: Enqueue) -> bool:
         """Queue the request; False when one with its key is queued or running already (arq: or finished
@@ -51,11 +56,18 @@ class JobQueue(ABC):
         for request in requests:
             try:
                 await self.enqueue(request)
-            except Exception:
-                log.exception("could not queue job %s", request.key)
+            except Exception as error:
+                if self.redis is not None and is_transient(error):
+                    self.redis.failed(error)  # an outage is logged once, not once per job
+                else:
+                    log.exception("could not queue job %s", request.key)
+            else:
+                if self.redis is not None:
+                    self.redis.succeeded()
 
-    async def close(self) -> None:  # noqa: B027  (optional hook)
+    async def close(self) -> None:
         """Release connections; the in-process runner lets running jobs finish first."""
+        return None  # a default for implementations that need none
 
 
 class InProcessJobQueue(JobQueue):
@@ -167,20 +179,3 @@ class ArqJobQueue(JobQueue):
         if self._pool is not None:
             await self._pool.aclose()
             self._pool = None
-
-
-def create_job_queue(
-    redis_url: str | None,
-    queue_name: str,
-    functions: Mapping[str, JobFunction],
-    context: ContextFactory,
-    *,
-    key_prefix: str = "",
-    max_tries: int = 3,
-    on_close: Callable[[], Awaitable[None]] | None = None,
-    autostart: bool = True,
-) -> JobQueue:
-    """arq when Redis is configured, else the in-process runner over the same functions."""
-    if redis_url:
-        return ArqJobQueue(redis_url, queue_name, key_prefix)
-    return InProcessJobQueue(functions, context, max_tries=max_tries, on_close=on_close, autostart=autostart)

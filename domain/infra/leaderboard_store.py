@@ -20,9 +20,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from abc import ABC, abstractmethod
+from abc import abstractmethod
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -39,7 +40,7 @@ WEEK_RETENTION = timedelta(days=14)
 _CHUNK = 5000
 
 
-class LeaderboardStore(ABC):
+class LeaderboardStore(Protocol):
     """Reads take a session for what only the database knows (class members, the SQL fallback)."""
 
     @abstractmethod
@@ -48,18 +49,21 @@ class LeaderboardStore(ABC):
     @abstractmethod
     async def standings(self, session: AsyncSession, scope: Scope, user_ids: Sequence[int]) -> dict[int, Standing]: ...
 
-    async def apply(self, awards: Sequence[XpAwarded]) -> None:  # noqa: B027  (optional hook)
+    async def apply(self, awards: Sequence[XpAwarded]) -> None:
         """Count committed awards (nothing to do where boards are computed from the database)."""
+        return None  # a default for implementations that need none
 
-    async def start(self, sessions: async_sessionmaker[AsyncSession], now: datetime) -> None:  # noqa: B027
+    async def start(self, sessions: async_sessionmaker[AsyncSession], now: datetime) -> None:
         """Prepare at app start: rebuild derived data that is missing."""
+        return None  # a default for implementations that need none
 
     async def rebuild(self, session: AsyncSession, now: datetime) -> int:
         """Recompute derived data from the database; returns the number of boards written."""
         return 0
 
-    async def close(self) -> None:  # noqa: B027  (optional hook)
+    async def close(self) -> None:
         """Release connections."""
+        return None  # a default for implementations that need none
 
 
 class SqlLeaderboardStore(LeaderboardStore):

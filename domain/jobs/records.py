@@ -1,8 +1,8 @@
 """Job records: what was asked, where it is (QUEUED, RUNNING, SUCCEEDED, FAILED), what it cost.
 
-A job row is created inside the transaction that asks for the work, and the request to run it is
-sent only once that transaction commits (`defer` now, `take` after the commit; Polar's rule), so a
-worker never looks for a row that is not there yet. Rows are found again by `dedupe_key`, so asking
+A job row is created inside the transaction that asks for the work, and the request to run it goes
+to the outbox (domain/outbox.py), which sends it only once that transaction commits (Polar's rule),
+so a worker never looks for a row that is not there yet. Rows are found again by `dedupe_key`, so asking
 twice for the same work returns the same job. Every change of status or progress records a
 `JobProgress` event, published to `jobProgress` subscribers after commit.
 """
@@ -14,13 +14,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import event, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Session
 from sqlmodel import col
 
+from domain import outbox
 from domain.infra.database import dialect_insert
 from domain.infra.job_queue import Enqueue
+from domain.infra.locks import no_key_update
 from domain.models import Job, JobKind
 from domain.realtime import events
 from domain.realtime.events import JobStatus
@@ -29,9 +30,6 @@ from domain.settings import Settings
 FUNCTIONS = {JobKind.GENERATION: "generation_run", JobKind.EVALUATION: "evaluation_run"}
 FINAL = (JobStatus.SUCCEEDED.value, JobStatus.FAILED.value)
 MAX_ERROR = 2000
-
-_PENDING = "learnql.jobs.pending"
-_COMMITTED = "learnql.jobs.committed"
 
 
 @dataclass(frozen=True)
@@ -63,28 +61,7 @@ class Usage:
 def defer(session: AsyncSession, job: Job) -> None:
     """Send the job to the queue once this transaction commits (a rollback forgets it)."""
     assert job.id is not None
-    info = session.info
-    if _PENDING not in info:
-        info[_PENDING] = []
-        event.listen(session.sync_session, "after_commit", _promote)
-        event.listen(session.sync_session, "after_rollback", _discard)
-    info[_PENDING].append(Enqueue(FUNCTIONS[JobKind(job.kind)], job.id))
-
-
-def _promote(session: Session, *_: Any) -> None:
-    pending: list[Enqueue] = session.info.get(_PENDING, [])
-    session.info.setdefault(_COMMITTED, []).extend(pending)
-    pending.clear()
-
-
-def _discard(session: Session, *_: Any) -> None:
-    session.info.get(_PENDING, []).clear()
-
-
-def take(session: AsyncSession) -> list[Enqueue]:
-    """The requests of the transactions committed since the last take; call after `commit()`."""
-    taken: list[Enqueue] = session.info.pop(_COMMITTED, [])
-    return taken
+    outbox.record(session, Enqueue(FUNCTIONS[JobKind(job.kind)], job.id))
 
 
 # -- the record ----------------------------------------------------------------------------------
@@ -93,7 +70,7 @@ def take(session: AsyncSession) -> list[Enqueue]:
 def _announce(session: AsyncSession, job: Job, at: datetime) -> None:
     assert job.id is not None
     status = JobStatus(job.status)
-    events.record(session, events.JobProgress(job.id, job.created_by, status, job.progress, at, job.error))
+    outbox.record(session, events.JobProgress(job.id, job.created_by, status, job.progress, at, job.error))
 
 
 async def create(
@@ -145,8 +122,9 @@ async def create(
 
 
 async def lock(session: AsyncSession, job_id: int) -> Job | None:
-    """The job row, locked until commit (one finisher at a time)."""
-    query = select(Job).where(col(Job.id) == job_id).with_for_update().execution_options(populate_existing=True)
+    """The job row, locked until commit (one finisher at a time); the last lock a transaction takes
+    (domain/infra/locks.py)."""
+    query = no_key_update(select(Job).where(col(Job.id) == job_id)).execution_options(populate_existing=True)
     return (await session.execute(query)).scalar_one_or_none()
 
 

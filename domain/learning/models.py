@@ -69,6 +69,8 @@ class XpEvent(SQLModel, table=True):
         # Leaderboards: weekly and per-course sums per user, read from the index alone.
         Index("ix_xp_events_created_user_amount", "created_at", "user_id", "amount"),
         Index("ix_xp_events_course_user_amount", "course_id", "user_id", "amount"),
+        # A user's XP events newest first (User.xpEvents), a keyset page without a sort.
+        Index("ix_xp_events_user_created", "user_id", "created_at", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

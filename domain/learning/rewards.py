@@ -13,16 +13,11 @@ from sqlalchemy import ColumnElement, case, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from domain import outbox
 from domain.infra.database import dialect_insert
 from domain.learning.rules import Streak, advance_streak, lesson_completed, local_day, xp_for_correct_answer
 from domain.models import Lesson, LessonProgress, Problem, User, XpEvent
 from domain.realtime import events
-
-
-async def lock_user(session: AsyncSession, user_id: int) -> User:
-    """The user's row, locked until commit: one writer of a user's counters at a time."""
-    query = select(User).where(col(User.id) == user_id).with_for_update().execution_options(populate_existing=True)
-    return (await session.execute(query)).scalar_one()
 
 
 async def award_xp(
@@ -35,7 +30,7 @@ async def award_xp(
 ) -> int:
     """Insert (reason, ref, amount) awards; those already given are skipped. Returns the XP added.
 
-    The caller holds the user's row lock (`lock_user`). `course_id` attributes the XP to a course
+    The caller holds the user's row lock (`domain.infra.locks.lock_user`). `course_id` attributes the XP to a course
     (course leaderboards); the award reaches leaderboards and subscribers after commit."""
     if not awards:
         return 0
@@ -53,7 +48,7 @@ async def award_xp(
     user.xp += gained
     if gained:
         assert user.id is not None
-        events.record(session, events.XpAwarded(user.id, gained, now, course_id))
+        outbox.record(session, events.XpAwarded(user.id, gained, now, course_id))
     return gained
 
 

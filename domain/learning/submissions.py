@@ -3,13 +3,16 @@
 Idempotency is enforced by the unique (user, idempotency key) constraint with INSERT ... ON CONFLICT
 DO NOTHING, never by read-then-write: of concurrent duplicates exactly one insert wins and the
 others replay its stored result.
+
+The learner's row is locked before the claim (domain/infra/locks.py): of one learner's concurrent
+submissions one writes at a time, and duplicates of a key wait for the winner there and replay it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -17,14 +20,16 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from domain import outbox, policies
 from domain.ai import evaluation
 from domain.classes import grades
 from domain.content import catalog
 from domain.errors import IdempotencyKeyReused, Invalid, NotFound
 from domain.infra.database import dialect_insert
+from domain.infra.locks import lock_user
 from domain.learning.answer_checks import AnswerInput, check_answers, grade
-from domain.learning.rewards import award_answer_xp, lock_user, record_lesson_attempt, touch_streak
-from domain.models import Answer, Lesson, Option, Problem, ProblemStatus, Role, Submission, SubmissionStatus, User
+from domain.learning.rewards import award_answer_xp, record_lesson_attempt, touch_streak
+from domain.models import Answer, Lesson, Option, Problem, ProblemKind, Submission, SubmissionStatus, User
 from domain.realtime import events
 from domain.reviews import scheduling
 
@@ -64,17 +69,13 @@ def check_key(key: str) -> None:
         raise Invalid(f"The idempotency key is longer than {MAX_KEY_LENGTH} characters.", field=["idempotencyKey"])
 
 
-def _is_staff(user: User) -> bool:
-    return user.role in {Role.INSTRUCTOR.value, Role.ADMIN.value}
-
-
 async def _target_problems(session: AsyncSession, viewer: User, request: SubmissionRequest) -> list[Problem]:
     """The problems a submission must answer: all published ones of the lesson, or the one problem."""
-    staff = _is_staff(viewer)
     if request.lesson_id is not None:
         lesson = (await catalog.rows_by_id(session, Lesson, [request.lesson_id])).get(request.lesson_id)
-        if lesson is None or not (lesson.published or staff):
+        if lesson is None or not policies.can_view_lesson(viewer, lesson):
             raise NotFound("No such lesson.", field=["lessonId"])
+        # drafts are never answered (policies.can_answer_problem), not even by staff who see them
         problems = await catalog.problems_by_lesson(session, [request.lesson_id], include_drafts=False)
         if not problems.get(request.lesson_id):
             raise Invalid("This lesson has no problems to answer.", field=["lessonId"])
@@ -82,9 +83,9 @@ async def _target_problems(session: AsyncSession, viewer: User, request: Submiss
     assert request.problem_id is not None
     problem = (await catalog.rows_by_id(session, Problem, [request.problem_id])).get(request.problem_id)
     lesson = None
-    if problem is not None and problem.status == ProblemStatus.PUBLISHED.value:
+    if problem is not None:
         lesson = (await catalog.rows_by_id(session, Lesson, [problem.lesson_id])).get(problem.lesson_id)
-    if problem is None or lesson is None or not (lesson.published or staff):
+    if problem is None or lesson is None or not policies.can_answer_problem(viewer, problem, lesson):
         raise NotFound("No such problem.", field=["problemId"])
     return [problem]
 
@@ -122,8 +123,19 @@ async def _claim(
     return (await session.execute(claim)).scalar_one_or_none()
 
 
-async def submit(session: AsyncSession, viewer: User, request: SubmissionRequest, now: datetime) -> Outcome:
-    """Grade and record a submission once per (viewer, idempotency key); replays return the original."""
+async def submit(
+    session: AsyncSession,
+    viewer: User,
+    request: SubmissionRequest,
+    now: datetime,
+    *,
+    before_evaluation: Callable[[], Awaitable[None]] | None = None,
+) -> Outcome:
+    """Grade and record a submission once per (viewer, idempotency key); replays return the original.
+
+    `before_evaluation` runs before anything is written when the submission will queue an AI
+    evaluation (free-text answers), and may refuse it by raising (the per-user limit does).
+    """
     assert viewer.id is not None
     check_key(request.idempotency_key)
     fingerprint = request_hash(request)
@@ -133,14 +145,18 @@ async def submit(session: AsyncSession, viewer: User, request: SubmissionRequest
     problems = await _target_problems(session, viewer, request)
     options = await catalog.options_by_problem(session, [p.id for p in problems if p.id is not None])
     check_answers(request.answers, problems, options)
+    answered = {answer.problem_id for answer in request.answers}
+    if before_evaluation is not None and any(
+        problem.kind == ProblemKind.FREE_TEXT.value for problem in problems if problem.id in answered
+    ):
+        await before_evaluation()
 
+    user = await lock_user(session, viewer.id)  # first: the lock order of domain/infra/locks.py
     submission_id = await _claim(session, viewer, request, fingerprint, float(len(problems)), now)
     if submission_id is None:  # a concurrent duplicate committed first: replay it
         replay = await _replay(session, viewer.id, request.idempotency_key, fingerprint)
         assert replay is not None
         return replay
-
-    user = await lock_user(session, viewer.id)
     by_id = {problem.id: problem for problem in problems}
     answers = [
         _graded_answer(submission_id, viewer.id, by_id[a.problem_id], options.get(a.problem_id, []), a)
@@ -168,7 +184,7 @@ async def submit(session: AsyncSession, viewer: User, request: SubmissionRequest
     if not pending:  # fully graded: it counts as a grade (the evaluation worker records the others later)
         await grades.record_submission(session, submission_id, now)
     if not pending:  # submissionGraded subscribers hear of it once the transaction commits
-        events.record(session, events.SubmissionGraded(viewer.id, submission_id))
+        outbox.record(session, events.SubmissionGraded(viewer.id, submission_id))
     else:  # free-text answers: an evaluation job, sent to the worker once this commits
         await evaluation.request(session, viewer.id, submission_id, now)
     await session.flush()

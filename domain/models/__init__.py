@@ -1,6 +1,6 @@
 """All tables, imported together so that SQLModel.metadata is complete."""
 
-from domain.accounts.models import Role, User
+from domain.accounts.models import RevokedToken, Role, User
 from domain.classes.models import Class, ClassCourse, ClassMember, Grade
 from domain.content.models import (
     Course,
@@ -12,6 +12,7 @@ from domain.content.models import (
     ProblemTopic,
     Topic,
 )
+from domain.games.models import Game, GameAnswer, GamePlayer, GameQuestion, GameState
 from domain.jobs.models import AiCacheEntry, Job, JobKind, JobStatus
 from domain.learning.models import (
     Answer,
@@ -30,6 +31,11 @@ __all__ = [
     "ClassCourse",
     "ClassMember",
     "Course",
+    "Game",
+    "GameAnswer",
+    "GamePlayer",
+    "GameQuestion",
+    "GameState",
     "Grade",
     "Job",
     "JobKind",
@@ -44,6 +50,7 @@ __all__ = [
     "ReviewCard",
     "ReviewLog",
     "ReviewSettings",
+    "RevokedToken",
     "Role",
     "Submission",
     "SubmissionStatus",

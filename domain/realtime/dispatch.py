@@ -1,15 +1,17 @@
 """The real-time side of a process: its pub/sub broker, its leaderboard store, and the dispatch of
 committed events to both.
 
-Whoever commits a transaction passes what `domain.events.take` returned to `Realtime.dispatch`:
+The outbox (domain/outbox.py) passes the events of a committed unit of work to `Realtime.dispatch`:
 awards are counted into the leaderboard store first and announced afterwards, so a subscriber that
 recomputes a board on the announcement sees them. Dispatch failures are logged, never raised: the
 transaction has committed, and the database stays the source of truth (`learnql rebuild-leaderboards`).
+A Redis outage is logged once by the `redis` Dependency (domain/infra/health.py), not once per commit.
 
 Channels (namespaced by `LEARNQL_REDIS_PREFIX` on Redis):
 - `xp`: `{"awards": [...]}` for every commit that awarded XP;
 - `submissions:<user id>`: `{"user", "submission"}` when one of the user's submissions is graded;
-- `job:<job id>`: `{"job", "user", "status", "progress", "at", "error"}` as a job moves on.
+- `job:<job id>`: `{"job", "user", "status", "progress", "at", "error"}` as a job moves on;
+- `game:<game id>`: `{"game", "change"}` as a live game moves on (graph/games/feeds.py coalesces).
 """
 
 from __future__ import annotations
@@ -20,10 +22,12 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from domain.infra.broker import Broker, InProcessBroker, RedisBroker
-from domain.infra.leaderboard_store import LeaderboardStore, RedisLeaderboardStore, SqlLeaderboardStore
+from domain.infra.broker import Broker
+from domain.infra.health import Dependency
+from domain.infra.leaderboard_store import LeaderboardStore
+from domain.infra.transient import classify
 from domain.realtime import events
-from domain.realtime.events import Event, JobProgress, SubmissionGraded, XpAwarded
+from domain.realtime.events import Event, GameChanged, JobProgress, SubmissionGraded, XpAwarded
 from domain.realtime.leaderboards import Board, Scope
 from domain.settings import Settings
 
@@ -40,23 +44,28 @@ def job_channel(job_id: int) -> str:
     return f"job:{job_id}"
 
 
+def game_channel(game_id: int) -> str:
+    return f"game:{game_id}"
+
+
 class Realtime:
+    """The broker and the leaderboard store of a process (chosen in domain/backends.py)."""
+
     def __init__(
-        self, settings: Settings, sessions: async_sessionmaker[AsyncSession], clock: Callable[[], datetime]
+        self,
+        settings: Settings,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Callable[[], datetime],
+        broker: Broker,
+        store: LeaderboardStore,
+        redis: Dependency | None = None,
     ) -> None:
         self.settings = settings
         self._sessions = sessions
         self._clock = clock
-        self.broker: Broker
-        self.store: LeaderboardStore
-        if settings.redis_url:
-            self.broker = RedisBroker(settings.redis_url, settings.redis_prefix)
-            redis_store = RedisLeaderboardStore(settings.redis_url, settings.redis_prefix, clock)
-            redis_store.bind(sessions)
-            self.store = redis_store
-        else:
-            self.broker = InProcessBroker()
-            self.store = SqlLeaderboardStore()
+        self.redis = redis or Dependency("redis")
+        self.broker = broker
+        self.store = store
 
     async def start(self) -> None:
         """Connect and rebuild missing leaderboards; optional, as everything also starts on first use."""
@@ -81,8 +90,17 @@ class Realtime:
                     await self.broker.publish(submissions_channel(item.user_id), events.encode(item))
                 elif isinstance(item, JobProgress):
                     await self.broker.publish(job_channel(item.job_id), events.encode(item))
-        except Exception:
-            log.exception("dispatching %d committed events failed", len(committed))
+                elif isinstance(item, GameChanged):
+                    await self.broker.publish(game_channel(item.game_id), events.encode(item))
+        except Exception as error:
+            transient = classify(error)
+            if transient is not None and transient.dependency == "redis":
+                self.redis.failed(error)
+            else:
+                log.exception("dispatching %d committed events failed", len(committed))
+        else:
+            if self.settings.redis_url:
+                self.redis.succeeded()
 
     async def board(self, session: AsyncSession, scope: Scope, n: int, viewer_id: int | None) -> Board:
         """The first `n` standings of a resolved scope and the viewer's own."""

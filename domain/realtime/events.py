@@ -1,9 +1,8 @@
-"""Events of a unit of work, handed on only after its transaction commits.
+"""Realtime events: what subscribers and leaderboard stores hear of once a unit of work commits.
 
-Services `record` plain events on the session while they work; whoever commits (the GraphQL context,
-a worker) `take`s them after a successful commit and passes them to `Realtime.dispatch`, which
-updates the leaderboard store and publishes to subscribers. A rollback drops them, so Redis and
-subscribers never run ahead of the database.
+Services record them in the outbox (`outbox.record(session, XpAwarded(...))`, domain/outbox.py),
+which hands them to `Realtime.dispatch` only after the transaction commits: Redis and subscribers
+never run ahead of the database.
 """
 
 from __future__ import annotations
@@ -12,14 +11,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
-
-from sqlalchemy import event
-from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Session, SessionTransaction
-
-_PENDING = "learnql.events.pending"
-_COMMITTED = "learnql.events.committed"
-_MARKS = "learnql.events.savepoints"
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,46 +50,21 @@ class JobProgress:
     error: str | None = None
 
 
-Event = XpAwarded | SubmissionGraded | JobProgress
+class GameChange(StrEnum):
+    """What moved in a live game: players see STATE and ROSTER changes, hosts also ANSWERS."""
+
+    STATE = "STATE"  # a question opened or closed, the game ended
+    ROSTER = "ROSTER"  # a player joined, left or was kicked
+    ANSWERS = "ANSWERS"  # an answer came in (live counts for the host)
 
 
-def record(session: AsyncSession, item: Event) -> None:
-    """Remember `item` until the session's transaction commits; a rollback or close forgets it."""
-    session.info.setdefault(_PENDING, []).append(item)
+@dataclass(frozen=True, slots=True)
+class GameChanged:
+    game_id: int
+    change: GameChange
 
 
-def take(session: AsyncSession) -> list[Event]:
-    """The events of the transactions committed since the last take; call after `commit()`."""
-    taken: list[Event] = session.info.pop(_COMMITTED, [])
-    return taken
-
-
-@event.listens_for(Session, "after_commit")
-def _promote(session: Session) -> None:
-    if session.in_nested_transaction():  # a savepoint released: its events wait for the real commit
-        session.info.get(_MARKS, {}).pop(session.get_nested_transaction(), None)
-        return
-    pending = session.info.pop(_PENDING, None)
-    if pending:
-        session.info.setdefault(_COMMITTED, []).extend(pending)
-
-
-@event.listens_for(Session, "after_transaction_create")
-def _mark_savepoint(session: Session, transaction: SessionTransaction) -> None:
-    if transaction.nested:
-        session.info.setdefault(_MARKS, {})[transaction] = len(session.info.get(_PENDING, ()))
-
-
-@event.listens_for(Session, "after_transaction_end")
-def _forget(session: Session, transaction: SessionTransaction) -> None:
-    """Drop the events of a rolled-back savepoint, or of an outermost transaction that did not commit."""
-    if transaction.nested:
-        mark = session.info.get(_MARKS, {}).pop(transaction, None)
-        if mark is not None:  # still marked: rolled back, not released
-            del session.info.get(_PENDING, [])[mark:]
-    elif transaction.parent is None:  # a commit promoted its events already
-        session.info.pop(_PENDING, None)
-        session.info.pop(_MARKS, None)
+Event = XpAwarded | SubmissionGraded | JobProgress | GameChanged
 
 
 def encode(item: Event) -> dict[str, Any]:
@@ -107,6 +73,8 @@ def encode(item: Event) -> dict[str, Any]:
         return {"user": item.user_id, "amount": item.amount, "at": item.at.isoformat(), "course": item.course_id}
     if isinstance(item, SubmissionGraded):
         return {"user": item.user_id, "submission": item.submission_id}
+    if isinstance(item, GameChanged):
+        return {"game": item.game_id, "change": item.change.value}
     return {
         "job": item.job_id,
         "user": item.user_id,

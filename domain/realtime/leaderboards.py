@@ -29,8 +29,9 @@ from sqlalchemy import Select, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from domain import policies
 from domain.errors import Forbidden, Invalid, NotFound, Unauthenticated
-from domain.models import Class, ClassMember, Course, Role, User, XpEvent
+from domain.models import Class, ClassMember, Course, User, XpEvent
 from domain.realtime.events import XpAwarded
 
 NOT_YOUR_CLASS = "This class does not exist or you are not in it."
@@ -243,15 +244,10 @@ async def check_scope(session: AsyncSession, scope: Scope, viewer_id: int | None
     member = (
         select(literal(1)).where(col(ClassMember.class_id) == scope.id, col(ClassMember.user_id) == viewer_id).exists()
     )
-    query = (
-        select(col(User.role), col(Class.instructor_id), member)
-        .select_from(User)
-        .outerjoin(Class, col(Class.id) == scope.id)
-        .where(col(User.id) == viewer_id)
-    )
-    row = (await session.execute(query)).one_or_none()
+    query = select(User, Class, member).select_from(User).outerjoin(Class, col(Class.id) == scope.id)
+    row = (await session.execute(query.where(col(User.id) == viewer_id))).one_or_none()
     if row is None:
         raise Unauthenticated("The account of this token no longer exists.")
-    role, instructor_id, is_member = row
-    if instructor_id is None or not (is_member or instructor_id == viewer_id or role == Role.ADMIN.value):
+    viewer, class_, is_member = row
+    if class_ is None or not policies.can_view_class(viewer, class_, is_member=bool(is_member)):
         raise Forbidden(NOT_YOUR_CLASS, field=["scope", "id"])

@@ -3,7 +3,8 @@
 Scheduling is the `fsrs` package's: a card row holds exactly the fields of `fsrs.Card` (state, step,
 stability, difficulty, due, last review), so a card reloaded from the database schedules exactly as
 the in-memory card would. Every writer of a learner's cards holds the learner's row lock
-(`lock_user`) and then the card's row lock, in that order, so reviews of one card apply serially.
+(`lock_user`) and then the card's row lock, in that order (domain/infra/locks.py), so reviews of
+one card apply serially.
 """
 
 from __future__ import annotations
@@ -19,9 +20,11 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from domain import policies
 from domain.errors import IdempotencyKeyReused, Invalid, NotFound
 from domain.infra.database import dialect_insert
-from domain.learning.rewards import award_xp, lock_user, touch_streak
+from domain.infra.locks import lock_user, no_key_update
+from domain.learning.rewards import award_xp, touch_streak
 from domain.learning.rules import local_day
 from domain.models import Answer, CardState, Lesson, Problem, ReviewCard, ReviewLog, SubmissionStatus, User
 from domain.reviews.preferences import DEFAULTS, Preferences, preferences_of
@@ -101,23 +104,16 @@ def check_request(request: ReviewRequest) -> None:
 
 
 async def _lock_cards(session: AsyncSession, user_id: int, problem_ids: Sequence[int]) -> dict[int, ReviewCard]:
-    query = (
-        select(ReviewCard)
-        .where(col(ReviewCard.user_id) == user_id, col(ReviewCard.problem_id).in_(set(problem_ids)))
-        .with_for_update()
-        .execution_options(populate_existing=True)
+    query = select(ReviewCard).where(
+        col(ReviewCard.user_id) == user_id, col(ReviewCard.problem_id).in_(set(problem_ids))
     )
+    query = no_key_update(query.order_by(col(ReviewCard.id))).execution_options(populate_existing=True)
     return {card.problem_id: card for card in (await session.execute(query)).scalars()}
 
 
 async def _lock_card(session: AsyncSession, card_id: int) -> ReviewCard | None:
-    query = (
-        select(ReviewCard)
-        .where(col(ReviewCard.id) == card_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    return (await session.execute(query)).scalar_one_or_none()
+    query = no_key_update(select(ReviewCard).where(col(ReviewCard.id) == card_id))
+    return (await session.execute(query.execution_options(populate_existing=True))).scalar_one_or_none()
 
 
 async def _log_for_key(session: AsyncSession, user_id: int, key: str) -> ReviewLog | None:
@@ -225,7 +221,7 @@ async def review(session: AsyncSession, viewer: User, request: ReviewRequest, no
         return replay
     user = await lock_user(session, viewer.id)
     card = await _lock_card(session, request.card_id)
-    if card is None or card.user_id != viewer.id:
+    if card is None or not policies.can_view_review_card(viewer.id, card):
         raise NotFound("No such review card.", field=["cardId"])
     preferences = await preferences_of(session, viewer.id)
     source = _Source(request.idempotency_key, fingerprint, duration_ms=request.duration_ms)

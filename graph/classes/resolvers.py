@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import strawberry
 from strawberry.types import Info
@@ -23,6 +23,8 @@ class ClassPayload:
 
 @strawberry.type
 class RecordGradesPayload:
+    KEEPS_GOOD_ITEMS: ClassVar[bool] = True  # errors are per row: the good rows are stored (graph/transactions.py)
+
     recorded: int = strawberry.field(default=0, description="Rows stored: new grades plus updated ones.")
     errors: list[UserError] = strawberry.field(
         default_factory=list,
@@ -50,7 +52,6 @@ class ClassMutation:
             created = await context.run(membership.create_class, viewer, input.to_domain(), context.now())
         except DomainError as error:
             return ClassPayload(errors=UserError.from_domain(error))
-        await context.commit()
         return ClassPayload(class_=Class.from_model(created))
 
     @strawberry.mutation(description="Join a class with its join code; joining again changes nothing.")
@@ -61,7 +62,6 @@ class ClassMutation:
             joined = await context.run(membership.join_class, viewer, input.join_code, context.now())
         except DomainError as error:
             return ClassPayload(errors=UserError.from_domain(error))
-        await context.commit()
         return ClassPayload(class_=Class.from_model(joined))
 
     @strawberry.mutation(
@@ -76,7 +76,6 @@ class ClassMutation:
             report = await context.run(grades.record_grades, viewer, class_id, rows, context.now())
         except DomainError as error:
             return RecordGradesPayload(errors=UserError.from_domain(error))
-        await context.commit()
         return RecordGradesPayload(
             recorded=report.recorded,
             errors=[item for error in report.errors for item in UserError.from_domain(error)],

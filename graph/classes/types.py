@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 import strawberry
@@ -12,17 +13,13 @@ from strawberry import relay
 from strawberry.types import Info
 
 from domain import models as m
-from domain.classes.membership import StudentPageKey, teaches
+from domain import policies
+from domain.classes.membership import StudentPageKey
 from graph.content.types import Course
 from graph.context import Context
 from graph.nodes import EncodedNode
-from graph.pagination import Cursor, connection, decode_cursor, encode_cursor, page_size
+from graph.pagination import Connection, Cursor, connection, decode_cursor, encode_cursor, page_size
 from graph.users.types import User
-
-
-async def teaches_class(info: Info[Context, Any], class_: m.Class) -> bool:
-    viewer = await info.context.viewer()
-    return viewer is not None and teaches(viewer, class_)
 
 
 @strawberry.type(description="A group of learners under an instructor; learners join with the join code.")
@@ -54,13 +51,15 @@ class Class(EncodedNode):
         joined = await info.context.loaders.viewer_in_class.load_many([row.id for row in found if row.id is not None])
         member = {row.id for row, yes in zip(found, joined, strict=True) if yes}
         return [
-            cls.from_model(row) if row is not None and (teaches(viewer, row) or row.id in member) else None
+            cls.from_model(row)
+            if row is not None and policies.can_view_class(viewer, row, is_member=row.id in member)
+            else None
             for row in rows
         ]
 
     @strawberry.field(description="The code learners join with; null unless you teach this class.")
     async def join_code(self, info: Info[Context, Any]) -> str | None:
-        return self.model.join_code if await teaches_class(info, self.model) else None
+        return self.model.join_code if policies.can_manage_class(await info.context.viewer(), self.model) else None
 
     @strawberry.field
     async def instructor(self, info: Info[Context, Any]) -> User:
@@ -84,11 +83,12 @@ class Class(EncodedNode):
         info: Info[Context, Any],
         first: int | None = None,
         after: Cursor = None,
-    ) -> relay.Connection[User] | None:
-        if not await teaches_class(info, self.model):
+    ) -> Connection[User] | None:
+        if not policies.can_manage_class(await info.context.viewer(), self.model):
             return None
         size = page_size(first, info.context.settings.max_page_size)
         cursor = decode_cursor(after, 1)
         key = StudentPageKey(self.id, size, cursor[0] if cursor else None)
         rows = await info.context.loaders.student_page_by_class.load(key)
-        return connection(rows, size, after, lambda user: encode_cursor(user.id or 0), User.from_model)
+        total = partial(info.context.loaders.student_count_by_class.load, self.id)
+        return connection(rows, size, after, lambda user: encode_cursor(user.id or 0), User.from_model, total=total)

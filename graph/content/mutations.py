@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 import strawberry
 from strawberry.types import Info
@@ -30,6 +30,7 @@ from graph.content.inputs import (
 )
 from graph.content.types import Course, Lesson, Problem, Topic
 from graph.context import Context
+from graph.error_codes import UserErrorCode
 from graph.errors import UserError
 
 T = TypeVar("T")
@@ -61,6 +62,8 @@ class TopicPayload:
 
 @strawberry.type
 class ImportProblemsPayload:
+    KEEPS_GOOD_ITEMS: ClassVar[bool] = True  # errors are per item: the good items are stored (graph/transactions.py)
+
     created: list[Problem] = strawberry.field(default_factory=list)
     updated: list[Problem] = strawberry.field(default_factory=list)
     errors: list[UserError] = strawberry.field(
@@ -74,14 +77,13 @@ async def _author(
     build: Callable[[], Any],
     call: Callable[..., Awaitable[T]],
 ) -> tuple[T | None, list[UserError]]:
-    """Parse, run the domain service as the viewer, commit; expected failures come back as UserErrors."""
+    """Parse and run the domain service as the viewer; expected failures come back as UserErrors."""
     context = info.context
     viewer = await context.require_viewer()
     try:
         result = await context.run(call, viewer, *build())
     except DomainError as error:
         return None, UserError.from_domain(error)
-    await context.commit()
     return result, []
 
 
@@ -244,6 +246,8 @@ class ContentMutation:
     @strawberry.mutation(description="Bulk-import problems (idempotent by external id); bad items are reported.")
     async def import_problems(self, info: Info[Context, Any], input: ImportProblemsInput) -> ImportProblemsPayload:
         now = info.context.now()
+        viewer = await info.context.require_viewer()
+        await info.context.limiter.acquire("import_problems_per_user", str(viewer.id), "problem imports")
 
         def build() -> tuple[Any, ...]:
             if not isinstance(input.items, list):
@@ -260,5 +264,5 @@ class ContentMutation:
         return ImportProblemsPayload(
             created=[Problem.from_model(p) for p in report.created],
             updated=[Problem.from_model(p) for p in report.updated],
-            errors=[UserError(field=e.field, code=e.code, message=e.message) for e in report.errors],
+            errors=[UserError(field=e.field, code=UserErrorCode.of(e.code), message=e.message) for e in report.errors],
         )

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import strawberry
-from strawberry import relay
 from strawberry.types import Info
 
-from domain.content import catalog
+from domain import policies
+from domain.content import catalog, counts
 from graph import ids
 from graph.content.types import Course, Lesson, Problem, Topic, lesson_cursor
 from graph.context import Context
-from graph.pagination import Cursor, connection, decode_cursor, encode_cursor, page_size
+from graph.pagination import Connection, Cursor, connection, decode_cursor, encode_cursor, page_size
 
 
 @strawberry.type
@@ -23,11 +24,12 @@ class ContentQuery:
         info: Info[Context, Any],
         first: int | None = None,
         after: Cursor = None,
-    ) -> relay.Connection[Course]:
+    ) -> Connection[Course]:
         size = page_size(first, info.context.settings.max_page_size)
         cursor = decode_cursor(after, 1)
         rows = await info.context.run(catalog.courses_page, size, cursor[0] if cursor else None)
-        return connection(rows, size, after, lambda c: encode_cursor(c.id or 0), Course.from_model)
+        total = partial(info.context.run, counts.count_courses)
+        return connection(rows, size, after, lambda c: encode_cursor(c.id or 0), Course.from_model, total=total)
 
     @strawberry.field(description="Lessons of one course (or of all courses), in course order.")
     async def lessons(
@@ -36,13 +38,14 @@ class ContentQuery:
         course_id: strawberry.ID | None = None,
         first: int | None = None,
         after: Cursor = None,
-    ) -> relay.Connection[Lesson]:
+    ) -> Connection[Lesson]:
         size = page_size(first, info.context.settings.max_page_size)
         cursor = decode_cursor(after, 3)
         course = ids.decode(course_id, "Course", ["courseId"]) if course_id is not None else None
-        staff = await info.context.is_staff()
-        rows = await info.context.run(catalog.lessons_page, course, size, cursor, staff)
-        return connection(rows, size, after, lesson_cursor, Lesson.from_model)
+        drafts = policies.can_see_drafts(await info.context.viewer())
+        rows = await info.context.run(catalog.lessons_page, course, size, cursor, drafts)
+        total = partial(info.context.run, counts.count_lessons, course, drafts)
+        return connection(rows, size, after, lesson_cursor, Lesson.from_model, total=total)
 
     @strawberry.field
     async def course(self, info: Info[Context, Any], id: strawberry.ID) -> Course | None:

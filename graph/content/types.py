@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from enum import Enum
+from functools import partial
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
@@ -11,11 +12,13 @@ from strawberry import relay
 from strawberry.types import Info
 
 from domain import models as m
+from domain import policies
 from domain.content.catalog import LessonPageKey, OptionRow, ProblemRow
+from domain.content.counts import LessonCountKey
 from graph.context import Context
 from graph.ids import encode
 from graph.nodes import EncodedNode, load_nodes
-from graph.pagination import Cursor, connection, decode_cursor, encode_cursor, page_size
+from graph.pagination import Connection, Cursor, connection, decode_cursor, encode_cursor, page_size
 from graph.selection import selects
 
 if TYPE_CHECKING:
@@ -70,12 +73,15 @@ class Course(EncodedNode):
         info: Info[Context, Any],
         first: int | None = None,
         after: Cursor = None,
-    ) -> relay.Connection[Lesson]:
+    ) -> Connection[Lesson]:
         size = page_size(first, info.context.settings.max_page_size)
         cursor = decode_cursor(after, 3)
-        key = LessonPageKey(self.id, size, cursor, await info.context.is_staff())  # type: ignore[arg-type]
+        drafts = policies.can_see_drafts(await info.context.viewer())
+        key = LessonPageKey(self.id, size, cursor, drafts)  # type: ignore[arg-type]
         rows = await info.context.loaders.lesson_page_by_course.load(key)
-        return connection(rows, size, after, lesson_cursor, Lesson.from_model)
+        counted = LessonCountKey(self.id, drafts)
+        total = partial(info.context.loaders.lesson_count_by_course.load, counted)
+        return connection(rows, size, after, lesson_cursor, Lesson.from_model, total=total)
 
 
 def lesson_cursor(lesson: m.Lesson) -> str:
@@ -111,9 +117,12 @@ class Lesson(EncodedNode):
         node_ids: Iterable[str],
         required: bool = False,
     ) -> list[Lesson | None]:
-        staff = await info.context.is_staff()
+        viewer = await info.context.viewer()
         return await load_nodes(
-            info.context.loaders.lesson_by_id, node_ids, cls.from_model, lambda row: row.published or staff
+            info.context.loaders.lesson_by_id,
+            node_ids,
+            cls.from_model,
+            lambda row: policies.can_view_lesson(viewer, row),
         )
 
     @strawberry.field
@@ -165,12 +174,14 @@ class Option:
 
 
 async def solution_visible(info: Info[Context, Any], problem_id: int) -> bool:
-    """Answers and explanations show only after answering (instructors always see them)."""
-    if info.context.viewer_id is None:
-        return False
-    if await info.context.is_staff():
+    """policies.can_see_answer_key; whether the viewer answered is looked up only when it decides."""
+    viewer = await info.context.viewer()
+    if viewer is None:  # has answered nothing (and the lookup needs a viewer)
+        return policies.can_see_answer_key(None, answered=False)
+    if policies.can_see_answer_key(viewer, answered=False):  # staff
         return True
-    return await info.context.loaders.viewer_answered_problem.load(problem_id)
+    answered = await info.context.loaders.viewer_answered_problem.load(problem_id)
+    return policies.can_see_answer_key(viewer, answered=answered)
 
 
 @strawberry.type(description="The correct answer of a problem, shown once the viewer has answered it.")
@@ -225,13 +236,13 @@ class Problem(EncodedNode):
         node_ids: Iterable[str],
         required: bool = False,
     ) -> list[Problem | None]:
-        staff = await info.context.is_staff()
+        viewer = await info.context.viewer()
         loaders = info.context.loaders
         problems = await loaders.problem_by_id.load_many([int(k) for k in node_ids if k.isdigit()])
         lessons = await loaders.lesson_by_id.load_many([p.lesson_id if p else 0 for p in problems])
         return [
             cls.from_model(p)
-            if p is not None and lesson is not None and (staff or (lesson.published and p.status == "PUBLISHED"))
+            if p is not None and lesson is not None and policies.can_view_problem(viewer, p, lesson)
             else None
             for p, lesson in zip(problems, lessons, strict=True)
         ]

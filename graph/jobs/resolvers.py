@@ -3,21 +3,28 @@
 from __future__ import annotations
 
 import asyncio
+from functools import partial
 from typing import Any
 
 import strawberry
 from strawberry.types import Info
 
+from domain import models as m
 from domain.ai import generation
 from domain.ai.documents import is_pdf, pdf_text
 from domain.content import courses as authoring
 from domain.errors import DomainError, Invalid, InvalidErrors
+from domain.jobs import history
+from domain.keyset import Window
 from domain.models import ProblemKind
 from graph import ids
 from graph.context import Context
 from graph.errors import UserError
 from graph.jobs.inputs import GenerateProblemsInput
-from graph.jobs.types import Job, JobPayload
+from graph.jobs.types import Job, JobKind, JobPayload, JobStatus
+from graph.pagination import Connection, Cursor, decode_position, encode_position, page_request, requested
+
+JOB_CURSOR = "j"
 
 READ_SIZE = 64 * 1024
 
@@ -53,10 +60,42 @@ async def _source(info: Info[Context, Any], input: GenerateProblemsInput) -> tup
 
 @strawberry.type
 class JobQuery:
-    @strawberry.field(description="A job you started (admins: any job); null when unknown or not yours.")
+    @strawberry.field(description="A job you may see (who may: see `jobs`); null when unknown or not yours.")
     async def job(self, info: Info[Context, Any], id: strawberry.ID) -> Job | None:
         nodes = await Job.resolve_nodes(info=info, node_ids=[str(ids.decode(id, "Job", ["id"]))])
         return nodes[0]
+
+    @strawberry.field(
+        description="Jobs you may see, newest first: those you started; for instructors also those of the "
+        "lessons of courses they author; for admins all. Filter by `kind`, `status` and `lessonId` "
+        "(EVALUATION jobs belong to no lesson). Cursors stay valid while new jobs arrive."
+    )
+    async def jobs(
+        self,
+        info: Info[Context, Any],
+        first: int | None = None,
+        after: Cursor = None,
+        kind: JobKind | None = None,
+        status: JobStatus | None = None,
+        lesson_id: strawberry.ID | None = None,
+    ) -> Connection[Job]:
+        context = info.context
+        viewer = await context.require_viewer()
+        request = page_request(first, after, None, None, context.settings.max_page_size)
+        start = decode_position(request.cursor, kind=JOB_CURSOR)
+        where = history.JobFilter(
+            kind=m.JobKind(kind.name) if kind is not None else None,
+            status=m.JobStatus(status.name) if status is not None else None,
+            lesson_id=ids.decode(lesson_id, "Lesson", ["lessonId"]) if lesson_id is not None else None,
+        )
+        rows = await context.run(history.jobs_page, viewer, where, Window(request.size, start))
+        return requested(
+            rows,
+            request,
+            lambda job: encode_position(job.created_at, job.id, kind=JOB_CURSOR),
+            Job.from_model,
+            partial(context.run, history.count_jobs, viewer, where),
+        )
 
 
 @strawberry.type
@@ -73,6 +112,7 @@ class JobMutation:
         try:
             viewer = await context.require_viewer()
             authoring.require_author(viewer)  # learners cannot make the server parse PDFs
+            await context.limiter.acquire("generate_problems_per_user", str(viewer.id), "problem generations")
             lesson_id = ids.decode(input.lesson_id, "Lesson", ["lessonId"])
             kinds = None if input.kinds is None else tuple(ProblemKind(kind.value) for kind in input.kinds)
             _, errors = generation.check_parameters(input.count, kinds, context.settings)
@@ -89,5 +129,4 @@ class JobMutation:
             upload: Any = input.document  # a Starlette UploadFile on FastAPI
             if upload is not None:  # its spooled temporary file: strawberry leaves it open
                 await upload.close()
-        await context.commit()
         return JobPayload(job=Job.from_model(job), deduplicated=not created)

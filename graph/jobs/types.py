@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable
 from datetime import datetime
 from enum import Enum
@@ -12,6 +13,7 @@ from strawberry import relay
 from strawberry.types import Info
 
 from domain import models as m
+from domain import policies
 from domain.realtime.events import JobProgress
 from graph.content.types import Lesson, Problem
 from graph.context import Context
@@ -78,11 +80,12 @@ class Job(EncodedNode):
         node_ids: Iterable[str],
         required: bool = False,
     ) -> list[Job | None]:
-        """Only the user who started a job (or an admin) sees it."""
+        """Whoever started a job, the author of its lesson's course and admins see it (`can_view_job`)."""
         viewer = await info.context.viewer()
-        return await load_nodes(
-            info.context.loaders.job_by_id, node_ids, cls.from_model, lambda row: _may_see(viewer, row)
-        )
+        jobs = await load_nodes(info.context.loaders.job_by_id, node_ids, cls.from_model)
+        visible = await asyncio.gather(*(may_view(info.context, viewer, job.row) for job in jobs if job is not None))
+        shown = iter(visible)
+        return [job if job is not None and next(shown) else None for job in jobs]
 
     async def _row(self, info: Info[Context, Any]) -> m.Job:
         if self.row is None:
@@ -168,11 +171,24 @@ class Job(EncodedNode):
         ids = [int(key) for key in row.params.get("submissionIds", [])]
         rows = await info.context.loaders.submission_by_id.load_many(ids)
         viewer_id = info.context.viewer_id
-        return [Submission.from_model(s) for s in rows if s is not None and s.user_id == viewer_id]
+        return [Submission.from_model(s) for s in rows if s is not None and policies.can_view_submission(viewer_id, s)]
 
 
-def _may_see(viewer: m.User | None, job: m.Job) -> bool:
-    return viewer is not None and (job.created_by == viewer.id or viewer.role == m.Role.ADMIN.value)
+async def job_course(context: Context, job: m.Job) -> m.Course | None:
+    """The course of the job's lesson, through the request's loaders; None for a job without a lesson."""
+    if job.lesson_id is None:
+        return None
+    lesson = await context.loaders.lesson_by_id.load(job.lesson_id)
+    return await context.loaders.course_by_id.load(lesson.course_id) if lesson is not None else None
+
+
+async def may_view(context: Context, viewer: m.User | None, job: m.Job | None) -> bool:
+    """`policies.can_view_job`, asked without the course first: the lookup only where it can matter."""
+    if job is None:
+        return False
+    if policies.can_view_job(viewer, job):
+        return True
+    return policies.can_view_job(viewer, job, course=await job_course(context, job))
 
 
 @strawberry.type

@@ -86,11 +86,14 @@ class SubmitAnswersPayload:
 async def _submit(info: Info[Context, Any], build: Any) -> SubmitAnswersPayload:
     context = info.context
     viewer = await context.require_viewer()
+
+    async def limit() -> None:  # free-text answers queue an AI evaluation: limited per user
+        await context.limiter.acquire("ai_evaluations_per_user", str(viewer.id), "answers for AI evaluation")
+
     try:
-        outcome = await context.run(submissions.submit, viewer, build(), context.now())
+        outcome = await context.run(submissions.submit, viewer, build(), context.now(), before_evaluation=limit)
     except DomainError as error:
         return SubmitAnswersPayload(errors=UserError.from_domain(error))
-    await context.commit()
     return SubmitAnswersPayload.from_outcome(outcome)
 
 

@@ -12,6 +12,7 @@ from strawberry import relay
 from strawberry.types import Info
 
 from domain import models as m
+from domain import policies
 from graph.content.types import Lesson, Problem
 from graph.context import Context
 from graph.ids import encode
@@ -111,7 +112,10 @@ class Submission(EncodedNode):
     ) -> list[Submission | None]:
         viewer_id = info.context.viewer_id
         return await load_nodes(
-            info.context.loaders.submission_by_id, node_ids, cls.from_model, lambda row: row.user_id == viewer_id
+            info.context.loaders.submission_by_id,
+            node_ids,
+            cls.from_model,
+            lambda row: policies.can_view_submission(viewer_id, row),
         )
 
     @strawberry.field

@@ -55,7 +55,10 @@ class WebSocketView(GraphQL[Context, None]):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         websocket = WebSocket(scope, receive=receive, send=send)
         headers = websocket.headers
-        context = Context(self.services, headers.get("authorization"), headers.get("x-request-id"))
+        client = scope.get("client")
+        context = Context(
+            self.services, headers.get("authorization"), headers.get("x-request-id"), client[0] if client else None
+        )
         try:
             await self.run(websocket, context=context)
         finally:

@@ -14,7 +14,7 @@ from typing import Any, cast
 import strawberry
 from strawberry.types import Info
 
-from domain import models as m
+from domain import policies
 from domain.errors import NotFound
 from domain.infra.broker import Gap
 from domain.realtime import events
@@ -23,7 +23,7 @@ from domain.realtime.events import JobStatus
 from domain.realtime.leaderboards import Scope
 from graph import ids
 from graph.context import Context
-from graph.jobs.types import Job
+from graph.jobs.types import Job, may_view
 from graph.learning.types import Submission
 from graph.realtime.live import Snapshot
 from graph.realtime.resolvers import board_size, checked_scope
@@ -76,7 +76,7 @@ async def _submissions(context: Context, viewer_id: int) -> AsyncIterator[Submis
             if isinstance(message, Gap):
                 continue
             row = await context.loaders.submission_by_id.load(int(message["submission"]))
-            if row is not None and row.user_id == viewer_id:
+            if row is not None and policies.can_view_submission(viewer_id, row):
                 yield Submission.from_model(row)
             await context.release()
 
@@ -140,7 +140,7 @@ class RealtimeSubscription:
         context = info.context
         viewer = await context.require_viewer()
         job = await context.loaders.job_by_id.load(ids.decode(job_id, "Job", ["jobId"]))
-        if job is None or not (job.created_by == viewer.id or viewer.role == m.Role.ADMIN.value):
+        if job is None or not await may_view(context, viewer, job):
             raise NotFound("No such job.", field=["jobId"])  # someone else's job looks like a missing one
         await context.release()
         return _jobs(context, job.id or 0)  # type: ignore[return-value]

@@ -102,7 +102,6 @@ class ReviewMutation:
             outcome = await context.run(scheduling.review, viewer, input.to_domain(), context.now())
         except DomainError as error:
             return ReviewCardPayload(errors=UserError.from_domain(error))
-        await context.commit()
         return ReviewCardPayload.from_outcome(outcome)
 
     @strawberry.mutation(description="Change the viewer's review settings; invalid values come back in errors.")
@@ -116,5 +115,4 @@ class ReviewMutation:
             updated = await context.run(review_settings.update, viewer.id, input.to_domain(), context.now())
         except DomainError as error:
             return ReviewSettingsPayload(errors=UserError.from_domain(error))
-        await context.commit()
         return ReviewSettingsPayload(settings=ReviewSettings.from_domain(updated))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 from enum import Enum
+from functools import partial
 from typing import Any
 
 import fsrs
@@ -13,7 +14,10 @@ from strawberry import relay
 from strawberry.types import Info
 
 from domain import models as m
+from domain import policies
+from domain.keyset import Window
 from domain.reviews import scheduling
+from domain.reviews.history import ReviewPageKey
 from domain.reviews.preferences import Preferences
 from domain.reviews.queue import NextPick
 from domain.reviews.stats import ReviewStats as Stats
@@ -22,6 +26,17 @@ from graph.context import Context
 from graph.errors import UserError
 from graph.ids import encode
 from graph.nodes import EncodedNode, load_nodes
+from graph.pagination import (
+    Connection,
+    Cursor,
+    decode_position,
+    empty_connection,
+    encode_position,
+    page_request,
+    requested,
+)
+
+REVIEW_CURSOR = "r"
 
 
 @strawberry.enum(description="How well the learner recalled a card.")
@@ -88,7 +103,10 @@ class ReviewCard(EncodedNode):
     ) -> list[ReviewCard | None]:
         viewer_id = info.context.viewer_id
         return await load_nodes(
-            info.context.loaders.review_card_by_id, node_ids, cls.from_model, lambda row: row.user_id == viewer_id
+            info.context.loaders.review_card_by_id,
+            node_ids,
+            cls.from_model,
+            lambda row: policies.can_view_review_card(viewer_id, row),
         )
 
     @strawberry.field(description="Predicted probability of recalling the card now (0..1); null while NEW.")
@@ -100,6 +118,23 @@ class ReviewCard(EncodedNode):
         problem = await info.context.loaders.problem_by_id.load(self.model.problem_id)
         assert problem is not None
         return Problem.from_model(problem)
+
+    @strawberry.field(description="The card's review log, newest first: every review and the schedule it made.")
+    async def reviews(
+        self, info: Info[Context, Any], first: int | None = None, after: Cursor = None
+    ) -> Connection[CardReview]:
+        request = page_request(first, after, None, None, info.context.settings.max_page_size)
+        start = decode_position(request.cursor, kind=REVIEW_CURSOR)
+        if not policies.can_view_review_card(info.context.viewer_id, self.model):
+            return empty_connection()  # cards reach only their owner; this keeps it so wherever one appears
+        rows = await info.context.loaders.review_page_by_card.load(ReviewPageKey(self.id, Window(request.size, start)))
+        return requested(
+            rows,
+            request,
+            lambda log: encode_position(log.reviewed_at, log.id, kind=REVIEW_CURSOR),
+            CardReview.from_model,
+            partial(info.context.loaders.review_count_by_card.load, self.id),
+        )
 
 
 @strawberry.type(description="One logged review of a card and the schedule it produced.")

@@ -1,4 +1,4 @@
-"""UserQuery / UserMutation: viewer, register, login."""
+"""UserQuery / UserMutation: viewer, register, login (logout and password changes: graph/users/tokens.py)."""
 
 from __future__ import annotations
 
@@ -46,25 +46,34 @@ class UserQuery:
 
 @strawberry.type
 class UserMutation:
-    @strawberry.mutation(description="Sign up as a learner and receive a bearer token.")
+    @strawberry.mutation(
+        description="Sign up as a learner and receive a bearer token. Limited per client address "
+        "(RATE_LIMITED, HTTP 429 with Retry-After, past the limit)."
+    )
     async def register(self, info: Info[Context, Any], input: RegisterInput) -> AuthPayload:
         context = info.context
         registration = auth.Registration(input.email, input.password, input.display_name, input.timezone)
         try:
-            user = await context.run(auth.register, context.settings, registration, context.now())
+            user = await context.run(
+                auth.register, context.settings, context.limiter, registration, context.now(), context.client
+            )
         except DomainError as error:
             return AuthPayload(errors=UserError.from_domain(error))
-        await context.commit()
         return AuthPayload(
             token=auth.issue_token(context.settings, user, context.now()),
             user=User.from_model(user),
         )
 
-    @strawberry.mutation(description="Exchange email and password for a bearer token.")
+    @strawberry.mutation(
+        description="Exchange email and password for a bearer token. After too many failed logins for "
+        "the account or from the client's address, answers LOGIN_THROTTLED with `retryAfter` seconds."
+    )
     async def login(self, info: Info[Context, Any], input: LoginInput) -> AuthPayload:
         context = info.context
         try:
-            user = await context.run(auth.login, context.settings, input.email, input.password)
+            user = await context.run(
+                auth.login, context.settings, context.limiter, input.email, input.password, context.client
+            )
         except DomainError as error:
             return AuthPayload(errors=UserError.from_domain(error))
         return AuthPayload(

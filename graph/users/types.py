@@ -12,10 +12,15 @@ from strawberry import relay
 from strawberry.types import Info
 
 from domain import models as m
+from domain import policies
 from domain.learning.rules import Streak as StreakRule
 from domain.learning.rules import current_streak, local_day
 from graph.context import Context
+from graph.learning import history
+from graph.learning.history import XpEvent
+from graph.learning.types import Submission, SubmissionStatus
 from graph.nodes import EncodedNode, load_nodes
+from graph.pagination import BeforeCursor, Connection, Cursor
 
 
 @strawberry.enum
@@ -82,7 +87,7 @@ class User(EncodedNode):
 
     @strawberry.field(description="Only visible to the user themselves.")
     def email(self, info: Info[Context, Any]) -> str | None:
-        return self.model.email if info.context.viewer_id == self.id else None
+        return self.model.email if policies.can_see_email(info.context.viewer_id, self.model) else None
 
     @strawberry.field
     def streak(self, info: Info[Context, Any]) -> Streak:
@@ -108,3 +113,46 @@ class User(EncodedNode):
             answers_correct=stats.answers_correct,
             accuracy=stats.accuracy,
         )
+
+    @strawberry.field(
+        description="The user's submissions, newest first; only your own: on any other user the list is "
+        "empty (totalCount 0). Filters combine: `courseId`, `lessonId` (both also match answers to single "
+        "problems of the lesson or course), `status`, and `since` (inclusive) / `until` (exclusive) on "
+        "`createdAt`. Page forward with `first`/`after` (older) or backward with `last`/`before` (newer); "
+        "cursors stay valid while new submissions arrive."
+    )
+    async def submissions(
+        self,
+        info: Info[Context, Any],
+        first: int | None = None,
+        after: Cursor = None,
+        last: int | None = None,
+        before: BeforeCursor = None,
+        course_id: strawberry.ID | None = None,
+        lesson_id: strawberry.ID | None = None,
+        status: SubmissionStatus | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> Connection[Submission]:
+        return await history.submissions(
+            info,
+            self.id,
+            first=first,
+            after=after,
+            last=last,
+            before=before,
+            course_id=course_id,
+            lesson_id=lesson_id,
+            status=status,
+            since=since,
+            until=until,
+        )
+
+    @strawberry.field(
+        description="The XP the user was given, newest first; only your own: on any other user the list is "
+        "empty (totalCount 0)."
+    )
+    async def xp_events(
+        self, info: Info[Context, Any], first: int | None = None, after: Cursor = None
+    ) -> Connection[XpEvent]:
+        return await history.xp_events(info, self.id, first, after)

@@ -15,8 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from domain.accounts import auth
 from domain.models import User
 from domain.settings import Settings
-from graph.app import create_app
 from graph.context import Services
+from learnql.composition import create_app
 
 
 @dataclass

@@ -15,7 +15,7 @@ from domain.settings import Settings
 from graph.ids import encode
 from tests.factories import CourseFixture
 from tests.graph.conftest import Api
-from tests.graph.test_submissions import (
+from tests.graph.learning.test_submissions import (
     SUBMIT,
     SUBMIT_ONE,
     correct_answers,

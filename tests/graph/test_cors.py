@@ -14,8 +14,8 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.settings import Settings
-from graph.app import create_app
 from graph.cors import OriginPolicy
+from learnql.composition import create_app
 
 LOCAL = "http://localhost:5173"
 APP = "https://app.example.org"

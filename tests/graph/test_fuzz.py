@@ -1,5 +1,7 @@
 """Schema-driven fuzzing: hypothesis-graphql writes valid queries and mutations for every root field,
-sent as an anonymous client, a learner and an instructor, on SQLite and on PostgreSQL.
+sent as an anonymous client, a learner and an instructor, on SQLite and on PostgreSQL. The root
+fields are read from the schema, so every new one (games, tokens, ...) is fuzzed; history lists are
+fields of `viewer` and `user`, reached through them.
 
 The values are hostile: strings with NUL characters and unpaired surrogates, strings just over the
 documented maxima, IDs of real objects beside IDs at and past the 32- and 64-bit limits and garbage,
@@ -24,11 +26,13 @@ from hypothesis import strategies as st
 from hypothesis_graphql import from_schema, nodes
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.games.lifecycle import create_game
+from domain.games.rules import GameSettings
 from domain.models import Role
 from domain.settings import Settings
 from graph.ids import encode
 from graph.schema import create_schema
-from tests.factories import make_class, make_course, make_review_card, make_user
+from tests.factories import make_class, make_course, make_job, make_review_card, make_user
 from tests.graph.conftest import Api
 
 SCHEMA = create_schema()._schema
@@ -39,12 +43,17 @@ ROOT_FIELDS = [
 EXAMPLES = int(os.environ.get("LEARNQL_FUZZ_EXAMPLES", "3"))  # per root field and role
 pytestmark = pytest.mark.timeout(60 + 40 * EXAMPLES)
 KEYS = [0, -1, 1, 2**31 - 1, 2**31, 2**63 - 1, 2**63, 2**64, 10**20]
-TYPES = ["Course", "Lesson", "Problem", "Option", "User", "Class", "ReviewCard", "Job", "Topic", "Submission"]
+TYPES = [
+    *("Course", "Lesson", "Problem", "Option", "User", "Class", "ReviewCard", "Job", "Topic", "Submission"),
+    *("Game", "GamePlayer"),
+]
 
 # Text: anything, NUL and unpaired surrogates included, and lengths just past the documented maxima.
 TEXT = st.one_of(
     st.text(st.characters(codec=None, min_codepoint=0), max_size=20),
-    st.sampled_from(["", " ", "\x00", "a\x00b", "\ud800", "x\udfffy", "2026-W09", "Europe/Paris", "password"]),
+    st.sampled_from(
+        ["", " ", "\x00", "a\x00b", "\ud800", "x\udfffy", "2026-W09", "Europe/Paris", "password", "123456"]
+    ),
     st.sampled_from([65, 101, 201, 257, 10_001]).map(lambda n: "x" * n),
 )
 
@@ -105,13 +114,16 @@ def operations(field: str, known: list[str]) -> st.SearchStrategy[str]:
 
 
 async def populate(session: AsyncSession, settings: Settings, now: datetime) -> tuple[dict[str, str], list[str]]:
-    """A learner in an instructor's class, a course of every problem kind, a review card: real IDs to aim at."""
+    """A learner in an instructor's class, a course of every problem kind, a review card, a job, a game in
+    its lobby: real IDs (and the game's PIN) to aim at."""
     learner = await make_user(session, settings, now)
     teacher = await make_user(session, settings, now, role=Role.INSTRUCTOR)
     fixture = await make_course(session, now, owner=teacher, lessons=2)
     class_ = await make_class(session, teacher, now, courses=(fixture.course,), students=(learner,))
     problems = [problem for lesson in fixture.lessons for problem in fixture.problems[lesson.id]]  # type: ignore[index]
     card = await make_review_card(session, learner, problems[0], now)
+    job = await make_job(session, teacher, now, lesson=fixture.lessons[0])
+    game = (await create_game(session, teacher, fixture.lessons[0].id, GameSettings(), now)).game  # type: ignore[arg-type]
     await session.commit()
     known = [
         encode("Course", fixture.course.id),
@@ -123,6 +135,9 @@ async def populate(session: AsyncSession, settings: Settings, now: datetime) -> 
         encode("Class", class_.id),
         encode("ReviewCard", card.id),
         class_.join_code,
+        encode("Job", job.id),
+        encode("Game", game.id),
+        game.pin,
     ]
     return {"learner": learner, "instructor": teacher}, known  # type: ignore[return-value]
 

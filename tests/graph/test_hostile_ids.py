@@ -15,7 +15,7 @@ from domain.settings import Settings
 from graph.ids import MAX_KEY, decode, encode, key_of
 from tests.factories import make_course, make_user
 from tests.graph.conftest import Api
-from tests.graph.test_submissions import count
+from tests.graph.learning.test_submissions import count
 
 # At and past the INTEGER columns' range (32-bit on PostgreSQL) and past 64 bits (SQLite's range).
 KEYS = [MAX_KEY + 1, 2**63 - 1, 2**63, 2**64, 10**20]

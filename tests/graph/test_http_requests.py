@@ -13,10 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.models import User
 from domain.settings import Settings
-from graph.app import create_app
 from graph.http import NOT_AN_OBJECT, UNSAFE_MULTIPART, USE_A_WEBSOCKET
+from learnql.composition import create_app
 from tests.graph.conftest import Api
-from tests.graph.test_submissions import count
+from tests.graph.learning.test_submissions import count
 
 JSON = {"Content-Type": "application/json"}
 REGISTER = (

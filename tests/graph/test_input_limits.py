@@ -18,9 +18,10 @@ from graph.context import Context
 from graph.ids import encode
 from graph.input_limits import MAX_ID_LENGTH, MAX_JSON_DEPTH, declared_maximum
 from graph.schema import create_schema
+from learnql.composition import create_app
 from tests.factories import make_course, make_user
 from tests.graph.conftest import Api
-from tests.graph.test_submissions import count
+from tests.graph.learning.test_submissions import count
 
 REGISTER = "mutation($i: RegisterInput!) { register(input: $i) { token errors { code field } } }"
 LOGIN = "mutation($i: LoginInput!) { login(input: $i) { token errors { code field } } }"
@@ -160,7 +161,6 @@ async def test_an_answer_text_over_its_maximum_stores_nothing(
 async def test_the_source_text_maximum_follows_the_setting(
     settings: Settings, engine: AsyncEngine, session: AsyncSession, now: datetime
 ) -> None:
-    from graph.app import create_app
 
     teacher, lesson = await staff_and_lesson(session, settings, now)
     app = create_app(settings.model_copy(update={"generation_max_source_chars": 50}), engine)
@@ -215,7 +215,6 @@ async def test_json_is_nested_at_most_the_limit_and_holds_no_nul(
 @pytest.mark.parametrize("text", ["\ud800", "a\udfffb"])
 async def test_an_unpaired_surrogate_is_refused(text: str, settings: Settings, engine: AsyncEngine) -> None:
     """JSON decoding already refuses them on HTTP and WebSocket; the check holds for any other caller."""
-    from graph.app import create_app
 
     app = create_app(settings, engine)
     context = Context(app.state.services, None)
@@ -233,8 +232,6 @@ async def test_an_unpaired_surrogate_is_refused(text: str, settings: Settings, e
 
 async def test_surrogates_are_refused_by_both_json_decoders(settings: Settings, engine: AsyncEngine) -> None:
     import httpx
-
-    from graph.app import create_app
 
     body = json.dumps({"query": REGISTER, "variables": registration(displayName="\ud800")})  # ASCII: \ud800 escaped
     for orjson in (True, False):

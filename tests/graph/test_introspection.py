@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.settings import Settings
-from graph.app import create_app
+from learnql.composition import create_app
 
 GUESSES = {
     "field": ("{ viewr { id } }", None),

@@ -1,16 +1,26 @@
-"""A nested query costs the same number of SQL statements for 1 lesson as for 50."""
+"""A nested query costs the same number of SQL statements for 1 lesson as for 50, and a history query
+the same for 1 item as for 12."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from domain.models import ProblemKind
 from domain.settings import Settings
-from tests.factories import make_course, make_user
+from tests.factories import (
+    give_xp,
+    make_course,
+    make_job,
+    make_review_card,
+    make_review_log,
+    make_submission,
+    make_user,
+)
 from tests.graph.conftest import Api
 
 NESTED = """
@@ -81,8 +91,8 @@ LESSON_PAGE_LIMIT = 100  # the page of workload 4 asks for up to 100 lessons
 async def test_lesson_page_statement_count_is_the_same_for_10_and_100_lessons(
     lessons: int, api: Api, session: AsyncSession, settings: Settings, now: datetime, engine: AsyncEngine
 ) -> None:
+    from bench.shape import LESSON_PAGE, bulk_course
     from graph.ids import encode
-    from tests.bench.shape import LESSON_PAGE, bulk_course
 
     learner = await make_user(session, settings, now)
     await session.commit()
@@ -125,3 +135,47 @@ async def test_options_asked_for_directly_or_in_a_fragment_read_the_same_in_the_
     lessons = direct_data["courses"]["edges"][0]["node"]["lessons"]["edges"]
     assert any(problem["options"] for lesson in lessons for problem in lesson["node"]["problems"])
     assert direct_count == fragment_count  # both read ahead: one statement for all options
+
+
+HISTORY = """
+{
+  viewer {
+    submissions(first: 50) { totalCount edges { node { id lesson { title } answers { correct } } } }
+    xpEvents(first: 50) { totalCount edges { node { amount course { title } } } }
+  }
+  reviewQueue(limit: 50) { id reviews(first: 5) { totalCount edges { node { rating reviewedAt } } } }
+  jobs(first: 50) { totalCount edges { node { kind lesson { title course { title } } } } }
+}"""
+
+
+@pytest.mark.parametrize("items", [1, 12])
+async def test_history_lists_cost_the_same_statements_for_1_and_12_items(
+    items: int, api: Api, session: AsyncSession, settings: Settings, now: datetime, engine: AsyncEngine
+) -> None:
+    learner = await make_user(session, settings, now)
+    fixture = await make_course(session, now, lessons=items, kinds=(ProblemKind.NUMERIC,))
+    for index, lesson in enumerate(fixture.lessons):
+        at = now - timedelta(hours=index)
+        await make_submission(session, learner, at, lesson=lesson)
+        card = await make_review_card(session, learner, fixture.problems[lesson.id][0], at)  # type: ignore[index]
+        for minutes in (1, 2):  # days ago: today's new-card limit stays untouched
+            await make_review_log(session, card, at - timedelta(days=2, minutes=minutes))
+        await give_xp(session, learner, 5, at, course=fixture.course)
+        await make_job(session, learner, at, lesson=lesson)
+    await session.commit()
+
+    counter = StatementCounter(engine)
+    try:
+        data = await api.data(HISTORY, token=api.token(learner, now))
+    finally:
+        counter.close()
+
+    assert data["viewer"]["submissions"]["totalCount"] == len(data["viewer"]["submissions"]["edges"]) == items
+    assert data["viewer"]["xpEvents"]["totalCount"] == items
+    assert len(data["reviewQueue"]) == items
+    assert all(card["reviews"]["totalCount"] == len(card["reviews"]["edges"]) == 2 for card in data["reviewQueue"])
+    assert data["jobs"]["totalCount"] == items
+    # viewer, review queue, and a page and a count each of submissions, XP events, jobs and (for all
+    # cards at once) reviews; then lessons (of submissions and jobs together), answers and courses:
+    # thirteen statements whatever the number of items
+    assert len(counter.statements) == 13

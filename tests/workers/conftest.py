@@ -14,11 +14,10 @@ import pytest
 import uvicorn
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from domain.infra.cache import MemoryCache
-from domain.infra.database import session_factory
-from domain.realtime.dispatch import Realtime
+from bench.chat_server import Script
+from bench.chat_server import create_app as create_chat_app
+from domain.backends import Backends
 from domain.settings import Settings
-from tests.workers.chat_server import Script, create_app
 from workers.ai.base import Provider
 from workers.ai.local import LocalProvider
 from workers.runtime import Runtime
@@ -34,7 +33,7 @@ class ChatServer:
 async def chat() -> AsyncIterator[ChatServer]:
     """A real HTTP server on 127.0.0.1 speaking chat completions, in the test's event loop."""
     script = Script()
-    config = uvicorn.Config(create_app(script), host="127.0.0.1", port=0, log_level="warning", lifespan="off")
+    config = uvicorn.Config(create_chat_app(script), host="127.0.0.1", port=0, log_level="warning", lifespan="off")
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
     while not server.started:
@@ -65,19 +64,20 @@ def openai_settings(settings: Settings, chat: ChatServer, **changes: object) -> 
 
 @pytest.fixture
 async def make_runtime(engine: AsyncEngine, now: datetime) -> AsyncIterator[Callable[..., Runtime]]:
-    """Runtimes over the test database (in-process broker, memory cache) with the provider given."""
+    """Runtimes over the test database (the embedded backends: in-process broker, memory cache, no
+    job queue) with the provider given."""
     made: list[Runtime] = []
 
     def make(settings: Settings, provider: Provider | None = None) -> Runtime:
-        realtime = Realtime(settings, session_factory(engine), lambda: now)
-        runtime = Runtime(settings, engine, realtime, MemoryCache(), provider or LocalProvider(), clock=lambda: now)
+        backends = Backends(settings=settings, engine=engine, clock=lambda: now)
+        runtime = Runtime(backends, provider or LocalProvider())
         made.append(runtime)
         return runtime
 
     yield make
     for runtime in made:
         await runtime.close()
-        await runtime.realtime.close()
+        await runtime.backends.close()
 
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -22,19 +22,19 @@ from redis.asyncio import Redis
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from bench.texts import lesson_text
 from domain.accounts import auth
 from domain.infra.job_queue import ArqJobQueue, Enqueue
 from domain.models import Job, Problem, ProblemKind, Role, Submission, XpEvent
 from domain.realtime.dispatch import submissions_channel
 from domain.settings import Settings
-from graph.app import create_app
 from graph.context import Services
 from graph.ids import encode
+from learnql.composition import create_app
 from tests.conftest import Database
 from tests.factories import make_course, make_user
 from tests.services import REDIS_URL, require
 from tests.workers.conftest import ChatServer, openai_settings, run_burst_worker, start_worker, worker_env
-from tests.workers.texts import lesson_text
 
 pytestmark = pytest.mark.timeout(120)
 

@@ -92,7 +92,7 @@ async def test_the_sweep_resends_lost_requests_and_fails_jobs_whose_worker_died(
     session.add_all(rows.values())
     await session.commit()
     runtime = make_runtime(settings)
-    runtime.queue = queue = runner([], autostart=False)
+    runtime.backends.jobs = queue = runner([], autostart=False)
 
     swept = await jobs_sweep({"runtime": runtime})
 

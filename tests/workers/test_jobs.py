@@ -11,6 +11,7 @@ from arq.worker import Retry
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bench.texts import lesson_text
 from domain.ai import evaluation, generation
 from domain.ai.evaluation import Evaluated, EvaluationItem
 from domain.ai.generation import Generated, GenerationInput
@@ -20,7 +21,6 @@ from domain.realtime.dispatch import job_channel
 from domain.settings import Settings
 from tests.factories import make_course, make_user
 from tests.workers.conftest import ChatServer, openai_settings
-from tests.workers.texts import lesson_text
 from workers.ai.base import Provider, ProviderError, ProviderUnavailable
 from workers.ai.local import LocalProvider
 from workers.ai.openai import OpenAIProvider
@@ -102,7 +102,7 @@ async def test_generation_stores_draft_problems_and_reports_progress(
     )
     runtime = make_runtime(settings.model_copy(update={"ai_generation_batch_size": 4}))
 
-    async with runtime.realtime.broker.subscribe(job_channel(job_id)) as messages:
+    async with runtime.backends.realtime.broker.subscribe(job_channel(job_id)) as messages:
         outcome = await generation_run(ctx(runtime), job_id)
         updates = [await anext(messages) for _ in range(messages.pending)]
 

@@ -1,0 +1,148 @@
+"""Rate limits: named limits counted per key in a moving window, through the `limits` package.
+
+Two storages, one code path: `async+memory://` in this process on the embedded default, and Redis
+(`async+redis://`, shared by every API process) when LEARNQL_REDIS_URL is set. Every limit is a
+setting `limit_<name>` (domain/settings.py) and a row of docs/security-limits.md.
+
+A moving window counts exactly the hits of the last period: no burst of twice the limit across a
+window boundary, as a fixed window would allow, at the price of one entry per hit (the limits here
+are small). Keys are hashed, so no email address or IP is stored in Redis in the clear, and an
+address containing "/" cannot run into another limit's key.
+
+When the store cannot be reached the request goes through and the failure is logged: an outage of
+Redis must not lock every user out of logging in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+import logging
+import math
+import time
+from functools import lru_cache
+from typing import Any, Literal, get_args
+
+from limits import RateLimitItem, parse
+from limits.aio.storage import MemoryStorage, RedisStorage, Storage
+from limits.aio.strategies import MovingWindowRateLimiter
+from limits.errors import StorageError
+from redis.asyncio import ConnectionPool
+
+from domain.errors import RateLimited
+from domain.settings import Settings
+
+__all__ = ["LIMIT_NAMES", "LimitName", "Limiter", "client_key", "create_limiter"]
+
+log = logging.getLogger("learnql.limiter")
+
+LimitName = Literal[
+    "login_failures_per_account",
+    "login_failures_per_ip",
+    "register_per_ip",
+    "generate_problems_per_user",
+    "import_problems_per_user",
+    "ai_evaluations_per_user",
+]
+LIMIT_NAMES: tuple[LimitName, ...] = get_args(LimitName)
+
+
+@lru_cache(maxsize=64)
+def _item(text: str) -> RateLimitItem:
+    return parse(text)
+
+
+def _hashed(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
+def client_key(address: str | None) -> str:
+    """The key of a client address: IPv6 clients by their /64 (one host gets a whole /64 to rotate
+    through), IPv4 by address; "unknown" when the server did not say."""
+    if not address:
+        return "unknown"
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
+
+
+class Limiter:
+    """Counts hits of the named limits per key; `settings` says how many per period."""
+
+    def __init__(self, settings: Settings, storage: Storage, pool: ConnectionPool | None = None) -> None:
+        self._settings = settings
+        self._storage = storage
+        self._strategy = MovingWindowRateLimiter(storage)
+        self._pool = pool
+
+    def setting(self, name: LimitName) -> str:
+        """The limit as configured, e.g. "10 per 15 minutes"."""
+        text: str = getattr(self._settings, f"limit_{name}")
+        return text
+
+    def limit(self, name: LimitName) -> RateLimitItem:
+        return _item(self.setting(name))
+
+    async def _wait(self, item: RateLimitItem, name: str, key: str) -> int:
+        stats = await self._strategy.get_window_stats(item, name, key)
+        return max(1, math.ceil(stats.reset_time - time.time()))
+
+    async def retry_after(self, name: LimitName, key: str) -> int:
+        """Seconds until `key` may spend one more of `name` (0: now); spends nothing."""
+        item, hashed = self.limit(name), _hashed(key)
+        try:
+            if await self._strategy.test(item, name, hashed):
+                return 0
+            return await self._wait(item, name, hashed)
+        except StorageError as error:
+            log.warning("rate limit %s not checked: the limiter's store is unavailable (%s)", name, error)
+            return 0
+
+    async def hit(self, name: LimitName, key: str) -> int:
+        """Spend one of `name` for `key`: 0 when it could, else the seconds to wait (nothing spent)."""
+        item, hashed = self.limit(name), _hashed(key)
+        try:
+            if await self._strategy.hit(item, name, hashed):
+                return 0
+            return await self._wait(item, name, hashed)
+        except StorageError as error:
+            log.warning("rate limit %s not counted: the limiter's store is unavailable (%s)", name, error)
+            return 0
+
+    async def acquire(self, name: LimitName, key: str, what: str) -> None:
+        """Spend one, or refuse the whole request with RATE_LIMITED; `what` names the refused action."""
+        wait = await self.hit(name, key)
+        if wait:
+            raise RateLimited(f"Too many {what} (at most {self.setting(name)}); try again in {wait} seconds.", wait)
+
+    async def clear(self, name: LimitName, key: str) -> None:
+        await self._strategy.clear(self.limit(name), name, _hashed(key))
+
+    async def close(self) -> None:
+        if isinstance(self._storage, MemoryStorage) and self._storage.timer is not None:
+            self._storage.timer.cancel()  # its expiry sweep
+        if self._pool is not None:
+            await self._pool.aclose()
+
+
+def create_limiter(settings: Settings) -> Limiter:
+    """Redis when LEARNQL_REDIS_URL is set (keys under `<redis_prefix>limits:`), else this process's memory."""
+    url = settings.redis_url
+    if not url:
+        return Limiter(settings, MemoryStorage("async+memory://", wrap_exceptions=True))
+    pool = ConnectionPool.from_url(url)
+    options: dict[str, Any] = {"connection_pool": pool}  # ours, so that close() can release it
+    storage = RedisStorage(
+        f"async+{url}",
+        wrap_exceptions=True,
+        implementation="redispy",
+        key_prefix=f"{settings.redis_prefix}limits",
+        **options,
+    )
+    return Limiter(settings, storage, pool)

@@ -1,0 +1,69 @@
+"""GameSubscription: gameUpdated (players and onlookers) and gameHostUpdated (the host).
+
+Both check the seat before returning the stream (a bad request is the protocol's `error` message),
+then yield the game from the process's shared feed (graph/games/feeds.py) as it changes, releasing
+the connection's database session between updates. A stream completes after the game has ended.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator, AsyncIterator
+from typing import Any
+
+import strawberry
+from strawberry.types import Info
+
+from domain.errors import Forbidden, NotFound
+from domain.games import views
+from domain.games.models import GameState
+from graph import ids
+from graph.context import Context
+from graph.games.seats import Seat, seat_of
+from graph.games.types import Game
+
+ENDED = {GameState.FINISHED.value, GameState.CANCELLED.value}
+
+
+async def _seat(context: Context, game_id: strawberry.ID) -> tuple[int, Seat]:
+    key = ids.decode(game_id, "Game", ["gameId"])
+    view = await context.run(views.load_view, key, context.now())
+    if view is None:
+        raise NotFound("No such game.", field=["gameId"], code="GAME_NOT_FOUND")
+    seat = await seat_of(context, view.game, view.course)
+    await context.release()
+    return key, seat
+
+
+async def _games(context: Context, game_id: int, seat: Seat) -> AsyncIterator[Game]:
+    feeds = context.services.game_feeds
+    watch = await feeds.watch(game_id, host=seat.host)
+    try:
+        async for view in watch:
+            yield Game.from_view(view, seat)
+            await context.release()
+            if view.game.state in ENDED:
+                return
+    finally:
+        await feeds.unwatch(watch)
+
+
+@strawberry.type
+class GameSubscription:
+    @strawberry.subscription(
+        description="The game now, then on every change players see: the lobby roster, a question opening "
+        "(without its answer key, with its deadline), its reveal (key, answer counts, the viewer's own result), "
+        "the standings, the end. Send the player token (guests) or your account token in connection_init."
+    )
+    async def game_updated(self, info: Info[Context, Any], game_id: strawberry.ID) -> AsyncGenerator[Game, None]:
+        key, seat = await _seat(info.context, game_id)
+        return _games(info.context, key, seat)  # type: ignore[return-value]
+
+    @strawberry.subscription(
+        description="For the host: the game now, then on every change, with live answer counts per option "
+        "(coalesced to about ten updates a second) and players joining and leaving."
+    )
+    async def game_host_updated(self, info: Info[Context, Any], game_id: strawberry.ID) -> AsyncGenerator[Game, None]:
+        key, seat = await _seat(info.context, game_id)
+        if not seat.host:
+            raise Forbidden("Only the game's host and the course's staff follow it as host.")
+        return _games(info.context, key, seat)  # type: ignore[return-value]
