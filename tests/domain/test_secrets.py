@@ -62,7 +62,7 @@ def test_serve_refuses_to_start_with_one_line(secret: str) -> None:
     env |= {"LEARNQL_DATABASE_URL": PRODUCTION, "LEARNQL_JWT_SECRET": secret}
 
     finished = subprocess.run(
-        [sys.executable, "-m", "graph.cli", "serve", "--port", "1"],
+        [sys.executable, "-m", "learnql.cli", "serve", "--port", "1"],
         env=env,
         capture_output=True,
         text=True,
