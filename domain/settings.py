@@ -5,12 +5,47 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from limits import parse
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_JWT_SECRET = "learnql-embedded-default-secret-change-me"  # noqa: S105
+# Secrets printed in our own files (the one above, compose.yaml's): public, so never secret.
+PLACEHOLDER_SECRETS = frozenset({DEFAULT_JWT_SECRET, "change-me-to-a-long-random-secret"})
+MIN_SECRET_BYTES, MIN_SECRET_CHARACTERS = 32, 16
+GENERATE_SECRET = 'python -c "import secrets; print(secrets.token_urlsafe(48))"'  # noqa: S105  (a command)
+
+
+def weak_secret(secret: str) -> str | None:
+    """Why `secret` cannot sign production tokens, or None. A guessable HS256 secret lets anyone mint a
+    token for any account, so beside length it needs variety: 32 bytes of one repeated character, or of
+    a few, are guessed long before random ones."""
+    lowered = secret.lower()
+    if secret in PLACEHOLDER_SECRETS or any(word in lowered for word in ("change-me", "changeme", "change_me")):
+        return "is a placeholder from the documentation"
+    if len(secret.encode()) < MIN_SECRET_BYTES:
+        return f"has {len(secret.encode())} bytes; it needs at least {MIN_SECRET_BYTES}"
+    if len(set(secret)) < MIN_SECRET_CHARACTERS:
+        return f"has {len(set(secret))} different characters; it needs at least {MIN_SECRET_CHARACTERS}"
+    return None
+
+
+def normalize_origin(origin: str) -> str:
+    """An origin as browsers send it in `Origin` (lowercase scheme and host, no default port), or "*"."""
+    if origin == "*":
+        return origin
+    parts = urlsplit(origin)
+    try:
+        port = parts.port
+    except ValueError as error:
+        raise ValueError(f"{origin!r} has an invalid port") from error
+    if parts.scheme not in {"http", "https"} or not parts.hostname or parts.path not in {"", "/"} or parts.query:
+        raise ValueError(f"{origin!r} is not an origin such as https://app.example.org (or *)")
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    default = {"http": 80, "https": 443}[parts.scheme]
+    return f"{parts.scheme}://{host}" + (f":{port}" if port is not None and port != default else "")
 
 
 class Settings(BaseSettings):
@@ -41,6 +76,8 @@ class Settings(BaseSettings):
     max_query_tokens: int = Field(default=5000, ge=1)
     max_query_aliases: int = Field(default=30, ge=1)
     max_page_size: int = Field(default=100, ge=1)
+    # The schema readable through __schema/__type (and GraphiQL); off: neither, nor "Did you mean" hints.
+    introspection: bool = True
 
     # Query cost (graph/cost.py) and per-client budgets (domain/infra/budget.py); query_cost=False turns
     # both off, with `extensions.cost`. Costs count objects: a list of n objects costs n.
@@ -74,6 +111,12 @@ class Settings(BaseSettings):
     worker_metrics_port: int | None = Field(default=None, ge=0, le=65535)
     otel_enabled: bool = False
     otel_service_name: str = "learnql"
+
+    # Browser pages allowed to call the API (CORS) and to open its WebSocket: exact origins such as
+    # https://app.example.org, comma-separated, or "*" for any. Unset: on the embedded default any port of
+    # http(s)://localhost and 127.0.0.1 (local development), in production none; "" allows none anywhere.
+    cors_origins: Annotated[list[str] | None, NoDecode] = None
+    cors_max_age_seconds: int = Field(default=600, ge=0, le=86_400)  # how long browsers may cache a preflight
 
     # Performance switches, on by default; the benchmark turns them off to measure what each buys.
     orjson: bool = True
@@ -161,6 +204,18 @@ class Settings(BaseSettings):
             return [key.strip() for key in text.split(",") if key.strip()]
         return value
 
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [origin.strip() for origin in value.split(",") if origin.strip()]
+        return value
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _normalize_origins(cls, value: list[str] | None) -> list[str] | None:
+        return None if value is None else [normalize_origin(origin) for origin in value]
+
     @property
     def jobs_queue(self) -> str:
         return self.job_queue_name or f"{self.redis_prefix}jobs"
@@ -175,15 +230,19 @@ class Settings(BaseSettings):
         return self.database_url.startswith("sqlite")
 
     @property
+    def production(self) -> bool:
+        """Production backends (PostgreSQL): the embedded default's conveniences are off."""
+        return not self.is_sqlite
+
+    @property
     def load_demo_content(self) -> bool:
         return self.is_sqlite if self.demo_content is None else self.demo_content
 
     def check_production(self) -> None:
-        """Refuse to run on production backends with the default JWT secret."""
-        if not self.is_sqlite and self.jwt_secret == DEFAULT_JWT_SECRET:
-            raise RuntimeError(
-                "LEARNQL_JWT_SECRET must be set when LEARNQL_DATABASE_URL points at a production database"
-            )
+        """Refuse to run on production backends with a JWT secret that is not a real one (one line)."""
+        problem = weak_secret(self.jwt_secret) if self.production else None
+        if problem is not None:
+            raise RuntimeError(f"LEARNQL_JWT_SECRET {problem}: generate one with {GENERATE_SECRET}")
 
 
 @lru_cache

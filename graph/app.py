@@ -1,7 +1,8 @@
 """FastAPI app factory: /graphql (HTTP + WebSocket, GraphiQL), /health, /ready, /metrics.
 
-HTTP operations run through `RetryingGraphQLRouter` (graph/retries.py): transient failures rerun,
-what still fails is UNAVAILABLE / HTTP 503. `/ready` probes each backend and names its state.
+HTTP operations run through `LearnQLRouter` (graph/http.py: strict JSON, CSRF and subscription
+checks), a `RetryingGraphQLRouter` (graph/retries.py): transient failures rerun, what still fails is
+UNAVAILABLE / HTTP 503. CORS (graph/cors.py) covers both HTTP and the WebSocket handshake. `/ready` probes each backend and names its state.
 """
 
 from __future__ import annotations
@@ -11,16 +12,15 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any, cast
 
-import orjson
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from prometheus_client.multiprocess import mark_process_dead
 from redis.asyncio import Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
+from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
-from strawberry.fastapi import GraphQLRouter
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from domain.games.ticker import GameTicker
@@ -30,24 +30,15 @@ from domain.infra.job_queue import InProcessJobQueue
 from domain.jobs import records as jobs
 from graph import exports
 from graph.context import Context, Services
+from graph.cors import OriginPolicy
 from graph.disconnect import CancelOnDisconnect
+from graph.http import LearnQLRouter
 from graph.observability.exposition import metrics_endpoint, multiprocess
 from graph.observability.requests import RequestLog
 from graph.realtime.endpoint import WebSocketView
-from graph.retries import RetryingGraphQLRouter
 from graph.schema import create_schema
 
 REQUEST_OVERHEAD = 1024 * 1024  # bytes a request may carry besides an uploaded document
-
-
-class OrjsonGraphQLRouter(RetryingGraphQLRouter[None]):
-    """Encodes and decodes JSON with orjson (several times faster than the standard library)."""
-
-    def encode_json(self, data: object) -> bytes:
-        return orjson.dumps(data)
-
-    def decode_json(self, data: str | bytes) -> object:
-        return orjson.loads(data)
 
 
 class LearnQL(FastAPI):
@@ -109,13 +100,13 @@ def build_app(services: Services) -> LearnQL:
         finally:
             await context.release()  # after any loader batch still using the session (a cancelled request)
 
-    router_class = OrjsonGraphQLRouter if settings.orjson else RetryingGraphQLRouter
     schema = create_schema(settings)
-    router: GraphQLRouter[Context, None] = router_class(
+    router = LearnQLRouter(
         schema,
         context_getter=cast(Any, get_context),
-        graphql_ide="graphiql",
+        graphql_ide="graphiql" if settings.introspection else None,  # GraphiQL reads the schema by introspection
         multipart_uploads_enabled=True,
+        fast_json=settings.orjson,
     )
 
     ticker = GameTicker(
@@ -151,7 +142,11 @@ def build_app(services: Services) -> LearnQL:
     app.state.services = services
     app.state.game_ticker = ticker
     app.add_middleware(CancelOnDisconnect)  # a request whose client hung up stops running
-    app.websocket_view = WebSocketView(schema, services)
+    # CORS answers preflights and marks responses inside FastAPI; the WebSocket, which passes no
+    # middleware, checks the same policy at its handshake.
+    origins = OriginPolicy.of(settings)
+    app.add_middleware(CORSMiddleware, **origins.middleware_options(settings.cors_max_age_seconds))
+    app.websocket_view = WebSocketView(schema, services, origins)
     app.proxy_headers = cast(ASGIApp, ProxyHeadersMiddleware(cast(Any, app._dispatch), settings.trusted_proxies))
     app.include_router(router, prefix="/graphql")
     app.include_router(exports.router)

@@ -78,6 +78,16 @@ class UserErrorCode(Enum):
     )
     RATE_LIMITED = strawberry.enum_value("RATE_LIMITED", description="A rate limit refused the request; retry later.")
     ACCOUNT_DEACTIVATED = strawberry.enum_value("ACCOUNT_DEACTIVATED", description="The account is deactivated.")
+    PASSWORD_TOO_COMMON = strawberry.enum_value(
+        "PASSWORD_TOO_COMMON",
+        description="The new password is among the first an attacker tries: a common one, a run or sequence, "
+        "or the account's own email or name.",
+    )
+    # hostile input (normally GraphQL errors with this extensions.code, refused before execution)
+    INVALID_CHARACTER = strawberry.enum_value(
+        "INVALID_CHARACTER", description="A text holds a NUL character or an unpaired surrogate."
+    )
+    TOO_DEEP = strawberry.enum_value("TOO_DEEP", description="A JSON value is nested deeper than its limit.")
     # live games
     GAME_NOT_FOUND = strawberry.enum_value("GAME_NOT_FOUND", description="No open game has this PIN or id.")
     GAME_FULL = strawberry.enum_value("GAME_FULL", description="The game has as many players as it takes.")

@@ -96,13 +96,19 @@ class Schema(strawberry.Schema):
         context = execution_context.context if execution_context is not None else None
         for error in errors:
             original = error.original_error
-            if original is None or isinstance(original, DomainError | GraphQLError):
+            if original is None or isinstance(original, DomainError | GraphQLError) or refused_input(error):
                 continue
             transient = classify(original)
             if transient is not None:
                 observe(getattr(getattr(context, "services", None), "health", None), transient, original)
             else:
                 log.error("unexpected error in request %s", getattr(context, "request_id", None), exc_info=original)
+
+
+def refused_input(error: GraphQLError) -> bool:
+    """A literal or variable that a scalar's parser refused (e.g. a DateTime without an offset): the
+    client's input, found before execution (no path), not a bug."""
+    return error.path is None and isinstance(error.original_error, ValueError | TypeError)
 
 
 class ErrorPolicy(SchemaExtension):
@@ -147,6 +153,10 @@ class ErrorPolicy(SchemaExtension):
             )
         if original is None or isinstance(original, GraphQLError):
             return error
+        if refused_input(error):
+            return GraphQLError(
+                error.message, error.nodes, error.source, error.positions, None, None, {"code": "INVALID"}
+            )
         transient = classify(original)
         if transient is not None:
             return unavailable(error, transient, request_id)

@@ -9,7 +9,7 @@ import strawberry
 from aiodataloader import DataLoader
 from strawberry import relay
 
-from graph.ids import encode
+from graph.ids import encode, key_of
 
 R = TypeVar("R")
 N = TypeVar("N")
@@ -22,7 +22,7 @@ async def load_nodes(
     visible: Callable[[R], bool] | None = None,
 ) -> list[N | None]:
     """One entry per id, in order: the converted row, or None when missing, malformed or not visible."""
-    keys = [int(key) if key.isdigit() else None for key in node_ids]
+    keys = [key_of(key) for key in node_ids]
     rows = iter(await loader.load_many([key for key in keys if key is not None]))
     nodes: list[N | None] = []
     for key in keys:

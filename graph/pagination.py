@@ -15,13 +15,15 @@ import binascii
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 import strawberry
 from strawberry import relay
 
 from domain.errors import Invalid
 from domain.keyset import Position
+from graph.ids import MAX_KEY
+from graph.input_limits import text_argument
 
 N = TypeVar("N")
 R = TypeVar("R")
@@ -30,8 +32,12 @@ T = TypeVar("T")
 DEFAULT_PAGE = 20
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MICROSECOND = timedelta(microseconds=1)
+MAX_CURSOR = 200  # ours have under 50 characters
 
 Count = Callable[[], Awaitable[int]]
+# The types of `after` and `before` arguments: the schema says what a cursor is and how long it may be.
+Cursor = Annotated[str | None, text_argument(MAX_CURSOR, "The `endCursor` of the previous page.")]
+BeforeCursor = Annotated[str | None, text_argument(MAX_CURSOR, "The `startCursor` of the next page.")]
 
 
 @strawberry.type(name="Edge", description="An edge in a connection.")
@@ -68,7 +74,11 @@ def encode_cursor(*parts: int, kind: str = "c") -> str:
     return base64.urlsafe_b64encode((kind + ":" + ":".join(map(str, parts))).encode()).decode()
 
 
-def decode_cursor(cursor: str | None, size: int, *, kind: str = "c", field: str = "after") -> tuple[int, ...] | None:
+def decode_cursor(
+    cursor: str | None, size: int, *, kind: str = "c", field: str = "after", times: int = 0
+) -> tuple[int, ...] | None:
+    """The integers of a cursor of this list; its first `times` parts are times in microseconds (the
+    caller bounds them), the others keys and positions."""
     if cursor is None:
         return None
     try:
@@ -77,7 +87,8 @@ def decode_cursor(cursor: str | None, size: int, *, kind: str = "c", field: str 
         values = tuple(int(part) for part in parts)
     except (binascii.Error, UnicodeError, ValueError):
         values, prefix = (), ""
-    if prefix != kind or len(values) != size:
+    # Keys and positions are INTEGER columns: beyond their range they only make the driver raise.
+    if prefix != kind or len(values) != size or not all(-MAX_KEY - 1 <= value <= MAX_KEY for value in values[times:]):
         raise Invalid(
             f"The cursor is malformed; pass a cursor from a previous page of this list to `{field}`.",
             field=[field],
@@ -91,7 +102,7 @@ def encode_position(at: datetime, key: int | None, *, kind: str) -> str:
 
 
 def decode_position(cursor: str | None, *, kind: str, field: str = "after") -> Position | None:
-    values = decode_cursor(cursor, 2, kind=kind, field=field)
+    values = decode_cursor(cursor, 2, kind=kind, field=field, times=1)
     if values is None:
         return None
     micros, key = values

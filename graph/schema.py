@@ -21,6 +21,7 @@ from strawberry.tools import merge_types
 from strawberry.types import Info
 
 from domain.settings import Settings, get_settings
+from graph import ids
 from graph.analytics.resolvers import AnalyticsQuery
 from graph.budget import budget_extensions, executor_class
 from graph.classes.resolvers import ClassMutation, ClassQuery
@@ -33,6 +34,8 @@ from graph.errors import ErrorPolicy, Schema
 from graph.games.resolvers import GameMutation, GameQuery
 from graph.games.subscriptions import GameSubscription
 from graph.games.types import Game
+from graph.input_limits import InputChecker, InputLimits
+from graph.introspection import HideSuggestions, introspection_rules
 from graph.jobs.resolvers import JobMutation, JobQuery
 from graph.jobs.types import Job
 from graph.learning.resolvers import LearningMutation
@@ -82,9 +85,10 @@ class NodeQuery:
         except relay.GlobalIDValueError:
             return None
         node_type = NODE_TYPES.get(global_id.type_name)
-        if node_type is None:
+        key = ids.key_of(global_id.node_id)
+        if node_type is None or key is None:
             return None
-        nodes = node_type.resolve_nodes(info=info, node_ids=[global_id.node_id])
+        nodes = node_type.resolve_nodes(info=info, node_ids=[str(key)])
         found: Iterable[relay.Node | None] = await nodes if inspect.isawaitable(nodes) else nodes
         return next(iter(found), None)
 
@@ -132,7 +136,9 @@ def create_schema(settings: Settings | None = None) -> strawberry.Schema:
     limits = [
         *QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules,
         *MaxAliasesLimiter(max_alias_count=settings.max_query_aliases).validation_rules,
+        *introspection_rules(settings),
     ]
+    inputs = InputChecker(settings)
     return Schema(
         query=Query,
         mutation=Mutation,
@@ -141,6 +147,8 @@ def create_schema(settings: Settings | None = None) -> strawberry.Schema:
         scalar_overrides=SCALAR_OVERRIDES,  # DateTime, Date, JSON, Upload with their exact formats
         extensions=[
             Observability,  # first: it sees the errors as ErrorPolicy left them
+            # Before the others' on_execute: it may refuse the request there, before their hooks begin.
+            lambda: InputLimits(inputs),
             ErrorPolicy,
             TooManyRequests,  # after ErrorPolicy: reads the codes it set
             PersistedQueries,
@@ -151,6 +159,7 @@ def create_schema(settings: Settings | None = None) -> strawberry.Schema:
             lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
             *budget_extensions(settings),  # after the validation cache: they read its outcome
             *([OpenTelemetryExtension] if settings.otel_enabled else []),  # spans per operation and resolver
+            *([] if settings.introspection else [HideSuggestions]),
         ],
     )
 

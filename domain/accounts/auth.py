@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
+from importlib import resources
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from argon2 import PasswordHasher
@@ -24,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from domain.accounts import tokens
+from domain.accounts.passwords import check_password
 from domain.accounts.tokens import decode_token, issue_token
 from domain.errors import Conflict, Invalid, InvalidErrors, LoginThrottled
 from domain.infra.limiter import Limiter, LimitName, client_key
@@ -44,6 +46,7 @@ __all__ = [
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD, MAX_PASSWORD = 8, 256
+MAX_EMAIL, MAX_DISPLAY_NAME, MAX_TIMEZONE = 320, 100, 64
 
 
 @dataclass(frozen=True)
@@ -84,31 +87,43 @@ def verify_password(settings: Settings, password_hash: str, password: str) -> bo
         return False
 
 
+@lru_cache(maxsize=1)
+def _known_timezones() -> frozenset[str]:
+    """The IANA names the tzdata package ships: the same on every machine."""
+    return frozenset(resources.files("tzdata").joinpath("zones").read_text(encoding="utf-8").split())
+
+
 def validate_timezone(name: str) -> str:
+    """An IANA name from the tz database. Not whatever ZoneInfo opens: that also reads the server's own
+    files, such as /usr/share/zoneinfo/localtime, whose meaning changes with the machine."""
     try:
+        if name not in _known_timezones():
+            raise ZoneInfoNotFoundError(name)
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as error:
         raise Invalid(f"Unknown IANA time zone {name!r}.", field=["timezone"]) from error
     return name
 
 
-def password_problem(password: str, field: list[str]) -> Invalid | None:
-    """What is wrong with a new password, if anything."""
+def password_problem(password: str, field: list[str], *, email: str = "", display_name: str = "") -> Invalid | None:
+    """What is wrong with a new password, if anything: its length, or the policy of domain/accounts/passwords.py."""
     if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
         return Invalid(f"The password must have {MIN_PASSWORD} to {MAX_PASSWORD} characters.", field=field)
-    return None
+    return check_password(password, email=email, display_name=display_name, field=field)
 
 
 def _validate(registration: Registration) -> Registration:
     errors: list[Invalid] = []
     email = normalize_email(registration.email)
-    if len(email) > 320 or not EMAIL.match(email):
+    if len(email) > MAX_EMAIL or not EMAIL.match(email):
         errors.append(Invalid("Enter a valid email address.", field=["email"]))
-    if problem := password_problem(registration.password, ["password"]):
+    if problem := password_problem(
+        registration.password, ["password"], email=email, display_name=registration.display_name
+    ):
         errors.append(problem)
     display_name = registration.display_name.strip()
-    if not 1 <= len(display_name) <= 100:
-        errors.append(Invalid("The display name must have 1 to 100 characters.", field=["displayName"]))
+    if not 1 <= len(display_name) <= MAX_DISPLAY_NAME:
+        errors.append(Invalid(f"The display name must have 1 to {MAX_DISPLAY_NAME} characters.", field=["displayName"]))
     try:
         validate_timezone(registration.timezone)
     except Invalid as error:
@@ -215,7 +230,7 @@ async def change_password(
     if not verify_password(settings, user.password_hash, current):
         await _count_failure(limiter, user.email, client)
         raise Invalid("The current password is wrong.", field=["currentPassword"], code="INVALID_CREDENTIALS")
-    if problem := password_problem(new, ["newPassword"]):
+    if problem := password_problem(new, ["newPassword"], email=user.email, display_name=user.display_name):
         raise problem
     user.password_hash = hash_password(settings, new)
     await tokens.end_all(session, user)

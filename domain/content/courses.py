@@ -23,7 +23,8 @@ from domain.errors import Conflict, DomainError, Forbidden, Invalid, InvalidErro
 from domain.infra.database import dialect_insert
 from domain.models import Course, Lesson, ProblemKind, User
 
-SLUG = re.compile(r"^[a-z0-9-]{1,100}$")
+MAX_SLUG = 100
+SLUG = re.compile(rf"^[a-z0-9-]{{1,{MAX_SLUG}}}$")
 SEGMENT = re.compile(r"^[a-z0-9]+(?:_[a-z0-9]+)*$")
 MAX_TOPIC_DEPTH, MAX_PATH, MAX_NAME = 8, 400, 200
 MAX_TITLE, MAX_DESCRIPTION, MAX_BODY = 200, 10_000, 200_000
@@ -146,7 +147,7 @@ async def create_course(session: AsyncSession, viewer: User, draft: CourseDraft,
     errors = check_text(draft.title, "title", MAX_TITLE)
     errors += check_text(draft.description, "description", MAX_DESCRIPTION, False)
     if not SLUG.match(slug):
-        message = "The slug has 1 to 100 characters of a-z, 0-9 and -."
+        message = f"The slug has 1 to {MAX_SLUG} characters of a-z, 0-9 and -."
         errors.insert(0, invalid(message, ["slug"]))
     fail_if(errors)
     statement = (

@@ -9,11 +9,14 @@ import strawberry
 from domain.classes import grades, membership
 from domain.errors import NotFound
 from graph import ids
+from graph.input_limits import text
+
+MAX_JOIN_CODE_INPUT = 64  # codes have 8 characters; room for the spaces and dashes people type
 
 
 @strawberry.input
 class ClassCreateInput:
-    name: str
+    name: str = text(membership.MAX_NAME_LENGTH)
     course_ids: list[strawberry.ID] = strawberry.field(
         default_factory=list,
         description="Courses the class follows: grades in their lessons count for the class (none: every lesson).",
@@ -25,17 +28,17 @@ class ClassCreateInput:
 
 @strawberry.input
 class JoinClassInput:
-    join_code: str = strawberry.field(description="Case-insensitive; spaces and dashes are ignored.")
+    join_code: str = text(MAX_JOIN_CODE_INPUT, "Case-insensitive; spaces and dashes are ignored.")
 
 
 @strawberry.input(description="One external grade.")
 class GradeRowInput:
     student_id: strawberry.ID = strawberry.field(description="A student of the class.")
-    subject: str = strawberry.field(description="Subject or assessment name, e.g. `Midterm`.")
+    subject: str = text(grades.MAX_TEXT, "Subject or assessment name, e.g. `Midterm`.")
     score: float = strawberry.field(description="0 <= score <= maxScore.")
     max_score: float = strawberry.field(description="Greater than 0.")
-    external_id: str = strawberry.field(
-        description="Your id of this grade, unique within the class: sending it again updates the grade."
+    external_id: str = text(
+        grades.MAX_TEXT, "Your id of this grade, unique within the class: sending it again updates the grade."
     )
     date: Date | None = strawberry.field(default=None, description="When it was graded; today (UTC) if left out.")
 

@@ -18,7 +18,7 @@ from domain.classes.membership import StudentPageKey
 from graph.content.types import Course
 from graph.context import Context
 from graph.nodes import EncodedNode
-from graph.pagination import Connection, connection, decode_cursor, encode_cursor, page_size
+from graph.pagination import Connection, Cursor, connection, decode_cursor, encode_cursor, page_size
 from graph.users.types import User
 
 
@@ -82,7 +82,7 @@ class Class(EncodedNode):
         self,
         info: Info[Context, Any],
         first: int | None = None,
-        after: str | None = None,
+        after: Cursor = None,
     ) -> Connection[User] | None:
         if not policies.can_manage_class(await info.context.viewer(), self.model):
             return None

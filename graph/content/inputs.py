@@ -7,7 +7,10 @@ from typing import Any, TypeVar
 import strawberry
 from strawberry.scalars import JSON
 
+from domain.content import courses
 from graph.content.types import ProblemKind, ProblemStatus
+from graph.input_limits import text
+from graph.input_limits import text as limited  # OptionInput has a field named `text`
 
 T = TypeVar("T")
 
@@ -19,31 +22,31 @@ def given(value: T | None | Any) -> T | None:
 
 @strawberry.input
 class CourseCreateInput:
-    slug: str
-    title: str
-    description: str = ""
+    slug: str = text(courses.MAX_SLUG, "a-z, 0-9 and -.")
+    title: str = text(courses.MAX_TITLE)
+    description: str = text(courses.MAX_DESCRIPTION, default="")
 
 
 @strawberry.input
 class CourseUpdateInput:
     id: strawberry.ID
-    title: str | None = strawberry.UNSET
-    description: str | None = strawberry.UNSET
+    title: str | None = text(courses.MAX_TITLE, default=strawberry.UNSET)
+    description: str | None = text(courses.MAX_DESCRIPTION, default=strawberry.UNSET)
 
 
 @strawberry.input
 class LessonCreateInput:
     course_id: strawberry.ID
-    title: str
-    body: str = ""
+    title: str = text(courses.MAX_TITLE)
+    body: str = text(courses.MAX_BODY, default="")
     position: int | None = strawberry.field(default=None, description="Defaults to after the last lesson.")
 
 
 @strawberry.input
 class LessonUpdateInput:
     id: strawberry.ID
-    title: str | None = strawberry.UNSET
-    body: str | None = strawberry.UNSET
+    title: str | None = text(courses.MAX_TITLE, default=strawberry.UNSET)
+    body: str | None = text(courses.MAX_BODY, default=strawberry.UNSET)
     position: int | None = strawberry.UNSET
 
 
@@ -55,7 +58,7 @@ class PublishLessonInput:
 
 @strawberry.input
 class OptionInput:
-    text: str
+    text: str = limited(courses.MAX_TEXT)
     correct: bool = False
 
 
@@ -63,50 +66,50 @@ class OptionInput:
 class ProblemCreateInput:
     lesson_id: strawberry.ID
     kind: ProblemKind
-    prompt: str
-    explanation: str = ""
+    prompt: str = text(courses.MAX_PROMPT)
+    explanation: str = text(courses.MAX_TEXT, default="")
     difficulty: int = 1
     options: list[OptionInput] = strawberry.field(default_factory=list)
     numeric_answer: float | None = None
     tolerance: float = 0.0
-    accepted_answers: list[str] = strawberry.field(default_factory=list)
-    reference_answer: str | None = None
-    rubric: list[str] = strawberry.field(default_factory=list)
-    tags: list[str] = strawberry.field(default_factory=list)
+    accepted_answers: list[str] = text(courses.MAX_TEXT, each=True, default_factory=list)
+    reference_answer: str | None = text(courses.MAX_TEXT, default=None)
+    rubric: list[str] = text(courses.MAX_TEXT, each=True, default_factory=list)
+    tags: list[str] = text(courses.MAX_TAG, each=True, default_factory=list)
     topic_ids: list[strawberry.ID] = strawberry.field(default_factory=list)
     status: ProblemStatus = ProblemStatus.PUBLISHED
-    external_id: str | None = None
+    external_id: str | None = text(courses.MAX_EXTERNAL_ID, default=None)
 
 
 @strawberry.input
 class ProblemUpdateInput:
     id: strawberry.ID
-    prompt: str | None = strawberry.UNSET
-    explanation: str | None = strawberry.UNSET
+    prompt: str | None = text(courses.MAX_PROMPT, default=strawberry.UNSET)
+    explanation: str | None = text(courses.MAX_TEXT, default=strawberry.UNSET)
     difficulty: int | None = strawberry.UNSET
     options: list[OptionInput] | None = strawberry.field(
         default=strawberry.UNSET, description="Replaces all options when sent."
     )
     numeric_answer: float | None = strawberry.UNSET
     tolerance: float | None = strawberry.UNSET
-    accepted_answers: list[str] | None = strawberry.UNSET
-    reference_answer: str | None = strawberry.UNSET
-    rubric: list[str] | None = strawberry.UNSET
-    tags: list[str] | None = strawberry.UNSET
+    accepted_answers: list[str] | None = text(courses.MAX_TEXT, each=True, default=strawberry.UNSET)
+    reference_answer: str | None = text(courses.MAX_TEXT, default=strawberry.UNSET)
+    rubric: list[str] | None = text(courses.MAX_TEXT, each=True, default=strawberry.UNSET)
+    tags: list[str] | None = text(courses.MAX_TAG, each=True, default=strawberry.UNSET)
     topic_ids: list[strawberry.ID] | None = strawberry.UNSET
     status: ProblemStatus | None = strawberry.UNSET
 
 
 @strawberry.input
 class TopicCreateInput:
-    name: str
+    name: str = text(courses.MAX_NAME)
     parent_id: strawberry.ID | None = None
 
 
 @strawberry.input
 class TopicUpdateInput:
     id: strawberry.ID
-    name: str | None = strawberry.UNSET
+    name: str | None = text(courses.MAX_NAME, default=strawberry.UNSET)
     parent_id: strawberry.ID | None = strawberry.UNSET
 
 

@@ -13,7 +13,7 @@ from domain.content import catalog, counts
 from graph import ids
 from graph.content.types import Course, Lesson, Problem, Topic, lesson_cursor
 from graph.context import Context
-from graph.pagination import Connection, connection, decode_cursor, encode_cursor, page_size
+from graph.pagination import Connection, Cursor, connection, decode_cursor, encode_cursor, page_size
 
 
 @strawberry.type
@@ -23,7 +23,7 @@ class ContentQuery:
         self,
         info: Info[Context, Any],
         first: int | None = None,
-        after: str | None = None,
+        after: Cursor = None,
     ) -> Connection[Course]:
         size = page_size(first, info.context.settings.max_page_size)
         cursor = decode_cursor(after, 1)
@@ -37,7 +37,7 @@ class ContentQuery:
         info: Info[Context, Any],
         course_id: strawberry.ID | None = None,
         first: int | None = None,
-        after: str | None = None,
+        after: Cursor = None,
     ) -> Connection[Lesson]:
         size = page_size(first, info.context.settings.max_page_size)
         cursor = decode_cursor(after, 3)
@@ -64,4 +64,6 @@ class ContentQuery:
 
     @strawberry.field(description="The roots of the topic tree; walk down with `children`.")
     async def topics(self, info: Info[Context, Any]) -> list[Topic]:
-        return [Topic.from_model(t) for t in await info.context.loaders.topics_by_parent.load(None)]
+        # Not through the loader: DataLoaders refuse None as a key, and the roots are one query anyway.
+        roots = await info.context.run(catalog.topics_by_parent, [None])
+        return [Topic.from_model(t) for t in roots.get(None, [])]

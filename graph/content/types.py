@@ -18,7 +18,7 @@ from domain.content.counts import LessonCountKey
 from graph.context import Context
 from graph.ids import encode
 from graph.nodes import EncodedNode, load_nodes
-from graph.pagination import Connection, connection, decode_cursor, encode_cursor, page_size
+from graph.pagination import Connection, Cursor, connection, decode_cursor, encode_cursor, page_size
 from graph.selection import selects
 
 if TYPE_CHECKING:
@@ -72,7 +72,7 @@ class Course(EncodedNode):
         self,
         info: Info[Context, Any],
         first: int | None = None,
-        after: str | None = None,
+        after: Cursor = None,
     ) -> Connection[Lesson]:
         size = page_size(first, info.context.settings.max_page_size)
         cursor = decode_cursor(after, 3)

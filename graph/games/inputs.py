@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import strawberry
 
+from domain.games import players, rules
 from domain.games.rules import GameSettings
 from graph import ids
+from graph.input_limits import text
 from graph.learning.resolvers import AnswerInput
+
+MAX_PIN = 16  # PINs have 6 or 7 digits
+MAX_NICKNAME = 4 * rules.NICKNAME_MAX
 
 
 @strawberry.input
@@ -33,8 +38,9 @@ class CreateGameInput:
 
 @strawberry.input
 class JoinGameInput:
-    pin: str
-    nickname: str = strawberry.field(description="Unique in the game (ignoring case), at most 24 characters.")
+    pin: str = text(MAX_PIN, "The game's PIN, as shown on the host's screen.")
+    # Room for the spaces the rule trims (domain/games/rules.py): the rule's own limit is 24 characters.
+    nickname: str = text(MAX_NICKNAME, "Unique in the game (ignoring case), 24 characters once trimmed.")
 
 
 @strawberry.input
@@ -59,4 +65,4 @@ class AnswerGameQuestionInput:
     game_id: strawberry.ID
     question_index: int
     answer: AnswerInput
-    idempotency_key: str = strawberry.field(description="A retry with the same key and answer replays it.")
+    idempotency_key: str = text(players.MAX_KEY_LENGTH, "A retry with the same key and answer replays it.")

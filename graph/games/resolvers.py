@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.types import Info
@@ -14,10 +14,18 @@ from domain.games.tokens import issue_player_token
 from domain.models import User
 from graph.context import Context
 from graph.errors import UserError
-from graph.games.inputs import AnswerGameQuestionInput, CreateGameInput, GameIdInput, JoinGameInput, KickGamePlayerInput
+from graph.games.inputs import (
+    MAX_PIN,
+    AnswerGameQuestionInput,
+    CreateGameInput,
+    GameIdInput,
+    JoinGameInput,
+    KickGamePlayerInput,
+)
 from graph.games.seats import Seat, require_player, seat_of
 from graph.games.types import Game, GameAnswer, GamePlayer, GameReport
 from graph.ids import encode
+from graph.input_limits import text_argument
 
 MAX_HISTORY = 100
 
@@ -85,7 +93,9 @@ async def _host(info: Info[Context, Any], action: HostAction, game_id: int, *arg
 @strawberry.type
 class GameQuery:
     @strawberry.field(description="The open game with this PIN (lobby, question or reveal); null when none.")
-    async def game(self, info: Info[Context, Any], pin: str) -> Game | None:
+    async def game(
+        self, info: Info[Context, Any], pin: Annotated[str, text_argument(MAX_PIN, "The game's PIN.")]
+    ) -> Game | None:
         game_id = await info.context.run(views.game_id_by_pin, pin)
         return await game_for(info.context, game_id) if game_id is not None else None
 

@@ -6,6 +6,7 @@ import strawberry
 from strawberry.file_uploads import Upload
 
 from graph.content.types import ProblemKind
+from graph.input_limits import text
 
 
 @strawberry.input(
@@ -14,7 +15,7 @@ from graph.content.types import ProblemKind
 )
 class GenerateProblemsInput:
     lesson_id: strawberry.ID
-    source_text: str | None = strawberry.field(default=None, description="The material, as plain text.")
+    source_text: str | None = text("generation_max_source_chars", "The material, as plain text.", default=None)
     document: Upload | None = strawberry.field(
         default=None, description="The material as a PDF with a text layer (scanned images cannot be read)."
     )

@@ -22,7 +22,7 @@ from graph.context import Context
 from graph.errors import UserError
 from graph.jobs.inputs import GenerateProblemsInput
 from graph.jobs.types import Job, JobKind, JobPayload, JobStatus
-from graph.pagination import Connection, decode_position, encode_position, page_request, requested
+from graph.pagination import Connection, Cursor, decode_position, encode_position, page_request, requested
 
 JOB_CURSOR = "j"
 
@@ -74,7 +74,7 @@ class JobQuery:
         self,
         info: Info[Context, Any],
         first: int | None = None,
-        after: str | None = None,
+        after: Cursor = None,
         kind: JobKind | None = None,
         status: JobStatus | None = None,
         lesson_id: strawberry.ID | None = None,

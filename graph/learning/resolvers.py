@@ -8,10 +8,11 @@ import strawberry
 from strawberry.types import Info
 
 from domain.errors import DomainError, Invalid
-from domain.learning import submissions
+from domain.learning import answer_checks, submissions
 from graph import ids
 from graph.context import Context
 from graph.errors import UserError
+from graph.input_limits import text as limited
 from graph.learning.types import Submission
 
 
@@ -20,7 +21,7 @@ class AnswerInput:
     problem_id: strawberry.ID
     option_ids: list[strawberry.ID] | None = None
     number: float | None = None
-    text: str | None = None
+    text: str | None = limited(answer_checks.MAX_TEXT_LENGTH, default=None)
 
     def to_domain(self, field: list[str]) -> submissions.AnswerInput:
         return submissions.AnswerInput(
@@ -36,7 +37,7 @@ class AnswerInput:
 @strawberry.input
 class SubmitAnswersInput:
     lesson_id: strawberry.ID
-    idempotency_key: str = strawberry.field(description="Unique per user; a retry with the same key replays.")
+    idempotency_key: str = limited(submissions.MAX_KEY_LENGTH, "Unique per user; a retry with the same key replays.")
     answers: list[AnswerInput]
 
     def to_domain(self) -> submissions.SubmissionRequest:
@@ -50,7 +51,7 @@ class SubmitAnswersInput:
 @strawberry.input
 class SubmitAnswerInput:
     problem_id: strawberry.ID
-    idempotency_key: str
+    idempotency_key: str = limited(submissions.MAX_KEY_LENGTH, "Unique per user; a retry with the same key replays.")
     answer: AnswerInput
 
     def to_domain(self) -> submissions.SubmissionRequest:

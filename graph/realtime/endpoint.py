@@ -9,6 +9,10 @@ the schema and the context.
 
 Authentication: browsers cannot set headers on a WebSocket, so the token arrives in the
 `connection_init` payload (graph/realtime/transport.py `authorization_of`).
+
+Origins: a page on any site may open a WebSocket (CORS does not apply to it), so a handshake whose
+Origin the CORS policy does not allow is refused with 403 before it is accepted (graph/cors.py);
+strawberry lets same-origin pages and clients without an Origin header (not browsers) through.
 """
 
 from __future__ import annotations
@@ -29,6 +33,8 @@ from domain.errors import Unauthenticated
 from domain.infra import metrics
 from domain.infra.logs import get_logger
 from graph.context import Context, Services
+from graph.cors import OriginPolicy
+from graph.http import decode_json
 from graph.observability.requests import request_id_from
 from graph.realtime.transport import LegacyHandler, OperationAwareHandler, TextFrames, authorization_of
 
@@ -40,16 +46,20 @@ class WebSocketView(GraphQL[Context, None]):
     graphql_transport_ws_handler_class = OperationAwareHandler
     graphql_ws_handler_class = LegacyHandler
 
-    def __init__(self, schema: BaseSchema, services: Services) -> None:
+    def __init__(self, schema: BaseSchema, services: Services, origins: OriginPolicy) -> None:
         limit = services.settings.max_subscriptions_per_connection
         super().__init__(schema, graphql_ide=None, max_subscriptions_per_connection=limit)
         self.services = services
+        self.origins = origins
+
+    def is_websocket_origin_allowed(self, request: WebSocket, origin: str) -> bool:
+        return self.origins.allows(origin)
 
     def encode_json(self, data: object) -> str | bytes:
         return orjson.dumps(data) if self.services.settings.orjson else super().encode_json(data)
 
     def decode_json(self, data: str | bytes) -> object:
-        return orjson.loads(data) if self.services.settings.orjson else super().decode_json(data)
+        return decode_json(data, self.services.settings.orjson)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Serves one connection, logged as `ws.connect` and `ws.close` (with the close code, from

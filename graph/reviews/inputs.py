@@ -9,6 +9,7 @@ import strawberry
 from domain.errors import DomainError, Invalid, InvalidErrors
 from domain.reviews import scheduling
 from graph import ids
+from graph.input_limits import text
 from graph.reviews.types import Rating
 
 
@@ -16,7 +17,7 @@ from graph.reviews.types import Rating
 class ReviewCardInput:
     card_id: strawberry.ID
     rating: Rating
-    idempotency_key: str = strawberry.field(description="Unique per user; a retry with the same key replays.")
+    idempotency_key: str = text(scheduling.MAX_KEY_LENGTH, "Unique per user; a retry with the same key replays.")
     duration_ms: int | None = strawberry.field(default=None, description="How long the review took, in ms.")
 
     def to_domain(self) -> scheduling.ReviewRequest:

@@ -26,7 +26,15 @@ from graph.context import Context
 from graph.errors import UserError
 from graph.ids import encode
 from graph.nodes import EncodedNode, load_nodes
-from graph.pagination import Connection, decode_position, empty_connection, encode_position, page_request, requested
+from graph.pagination import (
+    Connection,
+    Cursor,
+    decode_position,
+    empty_connection,
+    encode_position,
+    page_request,
+    requested,
+)
 
 REVIEW_CURSOR = "r"
 
@@ -113,7 +121,7 @@ class ReviewCard(EncodedNode):
 
     @strawberry.field(description="The card's review log, newest first: every review and the schedule it made.")
     async def reviews(
-        self, info: Info[Context, Any], first: int | None = None, after: str | None = None
+        self, info: Info[Context, Any], first: int | None = None, after: Cursor = None
     ) -> Connection[CardReview]:
         request = page_request(first, after, None, None, info.context.settings.max_page_size)
         start = decode_position(request.cursor, kind=REVIEW_CURSOR)

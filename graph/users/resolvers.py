@@ -11,21 +11,22 @@ from domain.accounts import auth
 from domain.errors import DomainError
 from graph.context import Context
 from graph.errors import UserError
+from graph.input_limits import text
 from graph.users.types import User
 
 
 @strawberry.input
 class RegisterInput:
-    email: str
-    password: str
-    display_name: str
-    timezone: str = strawberry.field(default="UTC", description="IANA time zone; streak days are its local days.")
+    email: str = text(auth.MAX_EMAIL)
+    password: str = text(auth.MAX_PASSWORD, f"At least {auth.MIN_PASSWORD} characters, not a common password.")
+    display_name: str = text(auth.MAX_DISPLAY_NAME)
+    timezone: str = text(auth.MAX_TIMEZONE, "IANA time zone; streak days are its local days.", default="UTC")
 
 
 @strawberry.input
 class LoginInput:
-    email: str
-    password: str
+    email: str = text(auth.MAX_EMAIL)
+    password: str = text(auth.MAX_PASSWORD)
 
 
 @strawberry.type

@@ -11,14 +11,15 @@ from domain.accounts import auth, tokens
 from domain.errors import DomainError
 from graph.context import Context
 from graph.errors import UserError
+from graph.input_limits import text
 from graph.users.resolvers import AuthPayload
 from graph.users.types import User
 
 
 @strawberry.input
 class ChangePasswordInput:
-    current_password: str
-    new_password: str
+    current_password: str = text(auth.MAX_PASSWORD)
+    new_password: str = text(auth.MAX_PASSWORD, f"At least {auth.MIN_PASSWORD} characters, not a common password.")
 
 
 @strawberry.type

@@ -20,7 +20,7 @@ from graph.learning import history
 from graph.learning.history import XpEvent
 from graph.learning.types import Submission, SubmissionStatus
 from graph.nodes import EncodedNode, load_nodes
-from graph.pagination import Connection
+from graph.pagination import BeforeCursor, Connection, Cursor
 
 if TYPE_CHECKING:
     from graph.tutor.types import TutorThread
@@ -136,9 +136,9 @@ class User(EncodedNode):
         self,
         info: Info[Context, Any],
         first: int | None = None,
-        after: str | None = None,
+        after: Cursor = None,
         last: int | None = None,
-        before: str | None = None,
+        before: BeforeCursor = None,
         course_id: strawberry.ID | None = None,
         lesson_id: strawberry.ID | None = None,
         status: SubmissionStatus | None = None,
@@ -164,6 +164,6 @@ class User(EncodedNode):
         "empty (totalCount 0)."
     )
     async def xp_events(
-        self, info: Info[Context, Any], first: int | None = None, after: str | None = None
+        self, info: Info[Context, Any], first: int | None = None, after: Cursor = None
     ) -> Connection[XpEvent]:
         return await history.xp_events(info, self.id, first, after)

@@ -65,10 +65,6 @@ CASES = {
         lambda f, a: [*a[:3], dict(a[3], text="   "), a[4]],
         [("MISSING_ANSWER", ["answers", "3", "text"])],
     ),
-    "100 KB text": (
-        lambda f, a: [*a[:4], dict(a[4], text="x" * 100_000)],
-        [("TOO_LONG", ["answers", "4", "text"])],
-    ),
     "unknown problem id": (
         lambda f, a: [dict(a[0], problemId=encode("Problem", 99999)), *a[1:]],
         [("NOT_FOUND", ["answers", "0", "problemId"]), ("MISSING_ANSWER", ["answers"])],
@@ -114,7 +110,7 @@ async def test_bad_answers_are_refused_and_store_nothing(
     await assert_nothing_changed(engine)
 
 
-@pytest.mark.parametrize(("key", "expected"), [("", "INVALID"), ("k" * 256, "INVALID")])
+@pytest.mark.parametrize(("key", "expected"), [("", "INVALID"), ("   ", "INVALID")])
 async def test_bad_idempotency_keys_are_refused(
     key: str,
     expected: str,

@@ -12,7 +12,7 @@ from graph.nodes import EncodedNode
 from graph.schema import NODE_TYPES
 
 
-@pytest.mark.parametrize(("type_name", "key"), [("Problem", 1), ("Option", 12345), ("ReviewCard", 10**12)])
+@pytest.mark.parametrize(("type_name", "key"), [("Problem", 1), ("Option", 12345), ("ReviewCard", 2**31 - 1)])
 def test_encode_writes_strawberrys_global_id_and_decode_reads_it(type_name: str, key: int) -> None:
     encoded = encode(type_name, key)
 

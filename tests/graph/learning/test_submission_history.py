@@ -219,3 +219,11 @@ async def test_xp_events_list_each_award_with_its_course_newest_first(
     ]
     assert nodes[0]["at"] == (now + timedelta(hours=2)).isoformat()
     assert (first["totalCount"], first["pageInfo"]["hasNextPage"], rest["pageInfo"]["hasNextPage"]) == (3, True, False)
+
+
+async def test_a_date_time_literal_that_is_not_rfc_3339_is_refused_as_invalid_not_as_a_bug(api: Api) -> None:
+    body = await api.post('{ viewer { submissions(since: "yesterday") { totalCount } } }')
+
+    [error] = body["errors"]
+    assert error["extensions"]["code"] == "INVALID"
+    assert "RFC 3339" in error["message"]

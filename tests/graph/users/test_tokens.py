@@ -93,6 +93,24 @@ async def test_change_password_needs_the_current_one_and_changes_nothing_without
     assert (await login(api, "ada@example.org"))["errors"] == []
 
 
+async def test_a_new_password_must_pass_the_password_policy_and_the_old_one_stays(
+    api: Api, session: AsyncSession, settings: Settings, now: datetime
+) -> None:
+    user = await make_user(session, settings, now, email="ada@example.org")
+    await session.commit()
+    token = api.token(user, now)
+
+    common = await api.data(CHANGE, {"input": {"currentPassword": PASSWORD, "newPassword": "iloveyou"}}, token)
+    own = await api.data(CHANGE, {"input": {"currentPassword": PASSWORD, "newPassword": "ada@example.org"}}, token)
+
+    for body in (common, own):
+        assert [(e["field"], e["code"]) for e in body["changePassword"]["errors"]] == [
+            (["newPassword"], "PASSWORD_TOO_COMMON")
+        ]
+        assert body["changePassword"]["token"] is None
+    assert (await login(api, "ada@example.org"))["errors"] == []
+
+
 async def test_change_password_returns_a_new_token_and_ends_the_others(
     api: Api, session: AsyncSession, settings: Settings, now: datetime
 ) -> None:
