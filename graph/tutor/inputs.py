@@ -6,6 +6,7 @@ import strawberry
 
 from domain.tutor.threads import AskInput
 from graph import ids
+from graph.input_limits import text
 
 
 @strawberry.input(
@@ -13,8 +14,8 @@ from graph import ids
     "one. `clientMessageId` (new for every message, at most 100 characters) makes the send safe to retry."
 )
 class AskTutorInput:
-    message: str = strawberry.field(description="At most the configured length (2,000 characters by default).")
-    client_message_id: str
+    message: str = text("tutor_max_message_chars", "What the learner asks.")
+    client_message_id: str = text(100, "New for every message; a retry with the same id returns the same message.")
     problem_id: strawberry.ID | None = None
     thread_id: strawberry.ID | None = None
     submission_id: strawberry.ID | None = strawberry.field(

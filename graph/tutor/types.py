@@ -21,7 +21,16 @@ from graph.content.types import Problem
 from graph.context import Context
 from graph.errors import UserError
 from graph.nodes import EncodedNode
-from graph.pagination import Connection, Count, connection, decode_cursor, encode_cursor, encode_position, page_size
+from graph.pagination import (
+    Connection,
+    Count,
+    Cursor,
+    connection,
+    decode_cursor,
+    encode_cursor,
+    encode_position,
+    page_size,
+)
 
 THREAD_CURSOR = "t"  # (updated at, id), newest first
 MESSAGE_CURSOR = "m"  # the id, oldest first
@@ -115,7 +124,7 @@ class TutorThread(EncodedNode):
 
     @strawberry.field(description="The messages in the order they were written.")
     async def messages(
-        self, info: Info[Context, Any], first: int | None = None, after: str | None = None
+        self, info: Info[Context, Any], first: int | None = None, after: Cursor = None
     ) -> Connection[TutorMessage]:
         context = info.context
         size = page_size(first, context.settings.max_page_size)

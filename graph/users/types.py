@@ -90,7 +90,7 @@ class User(EncodedNode):
 
     @strawberry.field(description="The user's AI tutor threads, most recently active first (only your own).")
     async def tutor_threads(
-        self, info: Info[Context, Any], first: int | None = None, after: str | None = None
+        self, info: Info[Context, Any], first: int | None = None, after: Cursor = None
     ) -> Connection[Annotated[TutorThread, strawberry.lazy("graph.tutor.types")]]:
         from graph.tutor.resolvers import user_tutor_threads
 

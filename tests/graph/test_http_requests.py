@@ -109,7 +109,7 @@ async def test_queries_over_get_still_work(api: Api) -> None:
     response = await api.http.get("/graphql", params={"query": "{ viewer { id } }"})
 
     assert response.status_code == 200
-    assert response.json() == {"data": {"viewer": None}}
+    assert response.json()["data"] == {"viewer": None}
 
 
 def multipart(query: str) -> dict[str, tuple[None, str]]:
@@ -131,7 +131,7 @@ async def test_a_multipart_request_with_a_preflight_header_is_served(header: str
     response = await api.http.post("/graphql", files=multipart("{ __typename }"), headers={header: value})
 
     assert response.status_code == 200
-    assert response.json() == {"data": {"__typename": "Query"}}
+    assert response.json()["data"] == {"__typename": "Query"}
 
 
 async def test_an_empty_preflight_header_does_not_count(api: Api) -> None:

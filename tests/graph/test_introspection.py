@@ -48,7 +48,7 @@ async def test_introspection_and_suggestions_are_on_by_default(settings: Setting
         guess = await post(http, "{ viewr { id } }")
         ide = await http.get("/graphql", headers={"Accept": "text/html"})
 
-    assert schema == {"data": {"__schema": {"queryType": {"name": "Query"}}}}
+    assert schema["data"] == {"__schema": {"queryType": {"name": "Query"}}}
     assert guess["errors"][0]["message"] == "Cannot query field 'viewr' on type 'Query'. Did you mean 'viewer'?"
     assert ide.status_code == 200
 
@@ -64,7 +64,7 @@ async def test_without_introspection_the_schema_cannot_be_read(
 
     assert body["data"] is None
     assert "introspection has been disabled" in body["errors"][0]["message"]
-    assert typename == {"data": {"__typename": "Query"}}
+    assert typename["data"] == {"__typename": "Query"}
     assert ide.status_code == 404
 
 

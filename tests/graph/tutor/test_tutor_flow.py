@@ -211,13 +211,24 @@ async def test_bad_questions_are_refused_each_with_its_reason(
     thread = (await _ask(tutor_server, token, problemId=problem_id, message="Hi", clientMessageId="c1"))["thread"]
 
     empty = await _ask(tutor_server, token, problemId=problem_id, message="  ", clientMessageId="c2")
-    long = await _ask(tutor_server, token, problemId=problem_id, message="x" * 2001, clientMessageId="c3")
+    long = (
+        await tutor_server.http.post(
+            "/graphql",
+            json={
+                "query": ASK,
+                "variables": {"input": {"problemId": problem_id, "message": "x" * 2001, "clientMessageId": "c3"}},
+            },
+            headers={"Authorization": f"Bearer {token}"},
+        )
+    ).json()
     hidden = await _ask(tutor_server, token, problemId=draft_problem, message="Hi", clientMessageId="c4")
     busy = await _ask(tutor_server, token, threadId=thread["id"], message="More", clientMessageId="c5")
     foreign = await _ask(tutor_server, stranger_token, threadId=thread["id"], message="Hi", clientMessageId="c6")
 
     assert empty["errors"] == [{"code": "REQUIRED", "field": ["message"]}]
-    assert long["errors"] == [{"code": "TOO_LONG", "field": ["message"]}]
+    # refused before execution, like every text over its declared maximum (graph/input_limits.py)
+    assert [error["extensions"] for error in long["errors"]] == [{"code": "TOO_LONG", "field": ["input", "message"]}]
+    assert long["data"] is None
     assert hidden["errors"] == [{"code": "NOT_FOUND", "field": ["problemId"]}]
     assert busy["errors"] == [{"code": "CONFLICT", "field": ["threadId"]}]  # the first reply is still STREAMING
     assert foreign["errors"] == [{"code": "NOT_FOUND", "field": ["threadId"]}]
