@@ -115,6 +115,10 @@ BROKER_DROPPED = Counter(
     "Messages dropped for slow subscribers (their queue was full: the oldest went), by channel kind.",
     ["channel"],
 )
+LEADERBOARD_SQL_FALLBACKS = Counter(
+    "learnql_leaderboard_sql_fallbacks_total",
+    "Leaderboard reads answered by the database because Redis could not be reached.",
+)
 LEADERBOARD_SKIPPED = Counter(
     "learnql_leaderboard_states_skipped_total",
     "Leaderboard states a slow subscriber skipped (it is sent the newest state instead).",
