@@ -1,26 +1,31 @@
 """PostgreSQL goes away while learners submit: every client that retries with its idempotency key
-ends with exactly one submission, and the XP books balance (nothing lost, nothing doubled).
+ends with exactly one submission, the XP books balance (nothing lost, nothing doubled), and the API
+recovers without a restart.
 
-The database sits behind a `Gate` (a TCP forwarder): shutting it refuses new connections and drops
-the open ones, which is what the API sees when PostgreSQL stops or fails over."""
+Two kinds of outage: a private PostgreSQL server (tests/pg_cluster.py) stopped with a fast shutdown
+and started again, twice (sessions end with 57P01, then connections are refused); and the network
+(a `Gate`, a TCP forwarder, shut then cut: refused, then dropped connections as in a failover)."""
 
 from __future__ import annotations
 
 import asyncio
+import os
 from collections import Counter
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.pool import NullPool
 from sqlmodel import col
 
 from domain.accounts import auth
 from domain.clock import utcnow
 from domain.infra.database import session_factory
+from domain.infra.migrations import upgrade
 from domain.models import ProblemKind, Submission, User, XpEvent
 from domain.settings import Settings
 from graph.context import Services
@@ -28,7 +33,7 @@ from graph.ids import encode
 from learnql.composition import create_app
 from tests.factories import CourseFixture, make_course, make_user
 from tests.gate import Gate
-from tests.services import POSTGRES_URL, require
+from tests.pg_cluster import Cluster, binaries
 
 pytestmark = pytest.mark.timeout(90)
 
@@ -42,9 +47,50 @@ LESSONS = 4
 SECRET = "test-secret-0123456789abcdef0123456789"
 
 
+class Outage(Protocol):
+    url: str  # what the API connects to
+    direct_url: str  # the same database, for the test's own setup and checks
+
+    async def first(self) -> None: ...  # PostgreSQL goes away and comes back
+    async def second(self) -> None: ...
+
+
+class Stop:
+    """A private PostgreSQL server, stopped and started."""
+
+    def __init__(self, cluster: Cluster) -> None:
+        self.cluster = cluster
+        self.url = self.direct_url = cluster.url
+
+    async def first(self) -> None:
+        await asyncio.to_thread(self.cluster.stop)
+        await asyncio.sleep(0.3)
+        await asyncio.to_thread(self.cluster.start)
+
+    async def second(self) -> None:
+        await self.first()
+
+
+class Network:
+    """The shared test server behind a gate: shut for a while, then every open connection cut."""
+
+    def __init__(self, gate: Gate, database_url: str) -> None:
+        self.gate = gate
+        self.direct_url = database_url
+        self.url = database_url.replace(":5432", f":{gate.port}")
+
+    async def first(self) -> None:
+        await self.gate.shut()
+        await asyncio.sleep(0.3)
+        await self.gate.open()
+
+    async def second(self) -> None:
+        self.gate.cut()
+
+
 @dataclass
 class Setup:
-    gate: Gate
+    outage: Outage
     http: httpx.AsyncClient
     fixture: CourseFixture
     learners: list[User]
@@ -52,24 +98,42 @@ class Setup:
     engine: AsyncEngine
 
 
+@pytest.fixture(params=["stop", "network"])
+async def outage(request: pytest.FixtureRequest, postgres_database: str) -> AsyncIterator[Outage]:
+    if request.param == "network":
+        gate = Gate()
+        await gate.open()
+        yield Network(gate, postgres_database)
+        await gate.shut()
+        return
+    if binaries() is None:
+        if os.environ.get("LEARNQL_REQUIRE_SERVICES") == "1":
+            pytest.fail("PostgreSQL's server programs (initdb, pg_ctl) are required")
+        pytest.skip("PostgreSQL's server programs (initdb, pg_ctl) are not installed")
+    with Cluster.in_temporary_folder() as cluster:
+        await asyncio.to_thread(cluster.create)
+        await asyncio.to_thread(cluster.start)
+        try:
+            await asyncio.to_thread(upgrade, cluster.url)
+            yield Stop(cluster)
+        finally:
+            await asyncio.to_thread(cluster.stop)
+
+
 @pytest.fixture
-async def setup(postgres_database: str) -> AsyncIterator[Setup]:
-    require("PostgreSQL", POSTGRES_URL, 5432)
-    direct = create_async_engine(postgres_database)
-    settings = Settings(database_url=postgres_database, jwt_secret=SECRET, demo_content=False, jobs_autostart=False)
+async def setup(outage: Outage) -> AsyncIterator[Setup]:
+    direct = create_async_engine(outage.direct_url, poolclass=NullPool)  # no pooled connection to lose
+    settings = Settings(database_url=outage.direct_url, jwt_secret=SECRET, demo_content=False, jobs_autostart=False)
     now = utcnow()
     async with session_factory(direct, write=True)() as session:
         learners = [await make_user(session, settings, now) for _ in range(LEARNERS)]
         fixture = await make_course(session, now, lessons=LESSONS, kinds=KINDS)
         await session.commit()
-    gate = Gate()
-    await gate.open()
-    app = create_app(settings.model_copy(update={"database_url": postgres_database.replace(":5432", f":{gate.port}")}))
+    app = create_app(settings.model_copy(update={"database_url": outage.url}))
     services: Services = app.state.services
     tokens = {user.id: auth.issue_token(settings, user, now) for user in learners if user.id is not None}
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as http:
-        yield Setup(gate, http, fixture, learners, tokens, direct)
-    await gate.shut()
+        yield Setup(outage, http, fixture, learners, tokens, direct)
     if services.jobs is not None:
         await services.jobs.close()
     await services.engine.dispose()
@@ -135,14 +199,12 @@ async def _submit_until_answered(setup: Setup, user: User, lesson_index: int, ou
     raise AssertionError("the API never came back")
 
 
-async def _outages(gate: Gate, outcomes: Outcomes) -> None:
+async def _outages(outage: Outage, outcomes: Outcomes) -> None:
     """Two outages while submissions are in flight: a stop, then a failover that cuts connections."""
     await outcomes.written(3)
-    await gate.shut()
-    await asyncio.sleep(0.3)
-    await gate.open()
+    await outage.first()
     await outcomes.written(10)
-    gate.cut()
+    await outage.second()
 
 
 async def test_submissions_retried_through_an_outage_are_stored_once_with_balanced_xp(setup: Setup) -> None:
@@ -152,7 +214,7 @@ async def test_submissions_retried_through_an_outage_are_stored_once_with_balanc
         return [await _submit_until_answered(setup, user, lesson, outcomes) for lesson in range(LESSONS)]
 
     awarded, _ = await asyncio.gather(
-        asyncio.gather(*(learner_session(user) for user in setup.learners)), _outages(setup.gate, outcomes)
+        asyncio.gather(*(learner_session(user) for user in setup.learners)), _outages(setup.outage, outcomes)
     )
 
     ids = [user.id for user in setup.learners]
