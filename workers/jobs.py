@@ -27,7 +27,8 @@ from domain.infra.job_queue import JobFunction
 from domain.infra.logs import get_logger
 from domain.jobs import records as jobs
 from domain.jobs.records import FINAL, Usage
-from domain.models import Job, JobStatus, ProblemKind
+from domain.models import Job, JobStatus, ProblemKind, User
+from domain.reviews import fitting, personal
 from domain.tutor import replies
 from workers.ai import ProviderError, ProviderUnavailable
 from workers.runtime import Runtime
@@ -128,9 +129,23 @@ async def jobs_sweep(ctx: dict[str, Any]) -> int:
     return len(overdue)
 
 
+async def review_parameters_fit(ctx: dict[str, Any], job_id: int, trace: dict[str, str] | None = None) -> str:
+    """Fit the FSRS parameters of the job's learner to their review log; adopt them when better."""
+    with tracing.job_span("job review_parameters_fit", trace, **{"learnql.job_id": job_id}):
+        return await _run(ctx, job_id, _fit_parameters)
+
+
+async def review_parameters_refit(ctx: dict[str, Any]) -> int:
+    """Periodic: queue a fit for learners whose log grew enough since their last one."""
+    rt = runtime(ctx)
+    async with rt.unit_of_work() as session:
+        return await personal.queue_refits(session, rt.settings, rt.now())
+
+
 FUNCTIONS: dict[str, JobFunction] = {
     "generation_run": generation_run,
     "evaluation_run": evaluation_run,
+    "review_parameters_fit": review_parameters_fit,
     "tutor_reply": tutor_reply,
 }
 
@@ -273,6 +288,37 @@ async def _generate(rt: Runtime, job: Job) -> None:
             "rejections": rejected[:20],
         }
         await jobs.finish(session, locked, rt.now(), result=result)
+
+
+# -- review parameters ---------------------------------------------------------------------------
+
+
+async def _fit_parameters(rt: Runtime, job: Job) -> None:
+    assert job.id is not None
+    async with rt.reading() as session:
+        user = await session.get(User, job.created_by)
+        reviews = await personal.review_log(session, job.created_by)
+    timezone = user.timezone if user is not None else "UTC"
+    try:  # CPU work (FSRS-rs): off the event loop
+        fit = await asyncio.to_thread(fitting.fit, reviews, timezone, rt.settings.review_parameters_holdout)
+    except fitting.NotEnoughReviews as error:
+        await _write(rt, jobs.fail, job.id, str(error))
+        return
+    async with rt.unit_of_work() as session:
+        locked = await jobs.lock(session, job.id)
+        if locked is None or locked.status in FINAL:
+            return
+        adopted = await personal.store(session, job.created_by, fit, rt.now())
+        result = {
+            "adopted": adopted,
+            "defaultLogLoss": fit.default_log_loss,
+            "fittedLogLoss": fit.fitted_log_loss,
+            "reviewCount": fit.review_count,
+            "trainingItems": fit.training_items,
+            "heldOutItems": fit.held_out_items,
+        }
+        await jobs.finish(session, locked, rt.now(), result=result)
+    metrics.REVIEW_PARAMETER_FITS.labels("adopted" if adopted else "rejected").inc()  # committed
 
 
 # -- evaluation ----------------------------------------------------------------------------------
