@@ -4,20 +4,23 @@ in-process job runner, on simulated review logs (domain/reviews/simulation.py)."
 from __future__ import annotations
 
 import random
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy.ext.asyncio import AsyncSession
+from prometheus_client import REGISTRY
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from domain.models import JobStatus, Problem, ProblemKind, User
-from domain.reviews import simulation
+from domain.reviews import personal, simulation
+from domain.reviews.fitting import DEFAULT_PARAMETERS, Fit, LoggedReview
 from domain.settings import Settings
 from graph.context import Services
 from graph.ids import encode
 from tests.factories import make_course, make_review_card, make_review_history, make_user
 from tests.graph.conftest import Api
 from tests.graph.jobs.test_jobs import queue
+from tests.graph.test_n_plus_one import StatementCounter
 from workers.ai import create_provider
 from workers.jobs import review_parameters_refit
 from workers.runtime import Runtime
@@ -74,6 +77,10 @@ async def _optimized(api: Api, token: str) -> dict[str, Any]:
     return job
 
 
+def _fits(outcome: str) -> float:
+    return REGISTRY.get_sample_value("learnql_review_parameter_fits_total", {"outcome": outcome}) or 0.0
+
+
 async def _parameters(api: Api, token: str) -> dict[str, Any]:
     found: dict[str, Any] = (await api.data(STATS, token=token))["reviewStats"]["parameters"]
     return found
@@ -84,11 +91,13 @@ async def test_a_fit_that_predicts_held_out_reviews_better_is_adopted_and_schedu
 ) -> None:
     learner = await _learner(session, settings, now, ADOPTED_SEED)
     token = api.token(learner, now)
+    adopted_before = _fits("adopted")
 
     job = await _optimized(api, token)
     parameters = await _parameters(api, token)
 
     assert (job["status"], job["error"]) == ("SUCCEEDED", None)
+    assert _fits("adopted") == adopted_before + 1
     assert parameters["personalised"] is True
     assert parameters["fittedLogLoss"] < parameters["defaultLogLoss"]
     assert parameters["reviewCount"] > 150
@@ -103,16 +112,47 @@ async def test_a_fit_that_predicts_held_out_reviews_better_is_adopted_and_schedu
     assert reviewed["card"]["stability"] == pytest.approx(parameters["values"][2])  # GOOD's initial stability
 
 
+async def test_a_review_costs_the_same_statements_with_personal_parameters_as_without(
+    api: Api, session: AsyncSession, settings: Settings, now: datetime, engine: AsyncEngine
+) -> None:
+    personalised = await _learner(session, settings, now, None)
+    default = await _learner(session, settings, now, None)
+    assert personalised.id is not None
+    slower = tuple(value * 0.5 if index < 4 else value for index, value in enumerate(DEFAULT_PARAMETERS))
+    await personal.store(session, personalised.id, Fit(slower, 0.5, 0.4, 200, 100, 40), now)
+    fresh = await make_course(session, now, lessons=1, kinds=(ProblemKind.NUMERIC,))
+    problem = fresh.problems[fresh.lessons[0].id][0]  # type: ignore[index]
+    cards = [await make_review_card(session, learner, problem, now) for learner in (personalised, default)]
+    await session.commit()
+
+    counts, stabilities = [], []
+    for learner, card in zip((personalised, default), cards, strict=True):
+        review = {"input": {"cardId": encode("ReviewCard", card.id), "rating": "GOOD", "idempotencyKey": "k"}}
+        counter = StatementCounter(engine)
+        try:
+            reviewed = (await api.data(REVIEW, review, api.token(learner, now)))["reviewCard"]
+        finally:
+            counter.close()
+        assert reviewed["errors"] == []
+        counts.append(len(counter.statements))
+        stabilities.append(reviewed["card"]["stability"])
+
+    assert counts[0] == counts[1]
+    assert stabilities == [pytest.approx(slower[2]), pytest.approx(DEFAULT_PARAMETERS[2])]
+
+
 async def test_a_fit_that_predicts_no_better_is_recorded_but_not_adopted(
     api: Api, session: AsyncSession, settings: Settings, now: datetime
 ) -> None:
     learner = await _learner(session, settings, now, REJECTED_SEED)
     token = api.token(learner, now)
+    rejected_before = _fits("rejected")
 
     job = await _optimized(api, token)
     parameters = await _parameters(api, token)
 
     assert job["status"] == "SUCCEEDED"
+    assert _fits("rejected") == rejected_before + 1
     assert parameters["personalised"] is False
     assert parameters["values"] is None
     assert parameters["fittedLogLoss"] >= parameters["defaultLogLoss"]
@@ -146,6 +186,23 @@ async def test_too_few_reviews_are_refused_with_a_code(
     assert [error["code"] for error in asked["errors"]] == ["NOT_ENOUGH_REVIEWS"]
     assert "150" in asked["errors"][0]["message"]
     assert queue(api).waiting == []
+
+
+async def test_a_log_of_same_day_reviews_fails_the_job_with_the_reason(
+    api: Api, session: AsyncSession, settings: Settings, now: datetime
+) -> None:
+    learner = await make_user(session, settings, now)
+    same_day = [LoggedReview(index % CARDS, now + timedelta(seconds=index), 3) for index in range(160)]
+    await make_review_history(session, learner, await _problems(session, now), same_day, now)
+    await session.commit()
+    token = api.token(learner, now)
+
+    job = await _optimized(api, token)
+    parameters = await _parameters(api, token)
+
+    assert job["status"] == "FAILED"
+    assert "later days" in job["error"]
+    assert parameters["fittedAt"] is None
 
 
 async def test_reset_returns_to_the_defaults_and_keeps_the_figures(
@@ -199,6 +256,7 @@ async def test_the_periodic_refit_queues_learners_with_enough_new_reviews_once(
     again = await review_parameters_refit(ctx)  # the first fit is still waiting
     await queue(api).drain()
     after_fit = await review_parameters_refit(ctx)  # no new reviews since
+    await ctx["runtime"].provider.close()
 
     assert (queued, again, after_fit) == (1, 0, 0)
     parameters = await _parameters(api, api.token(ready, now))
