@@ -56,7 +56,8 @@ def main() -> None:
     )
     print(
         f"mean held-out log loss: default {statistics.mean(f.default_log_loss for f in fits):.4f}, "
-        f"fitted {statistics.mean(f.fitted_log_loss for f in fits):.4f}"
+        f"fitted {statistics.mean(f.fitted_log_loss for f in fits):.4f}, "
+        f"true parameters {statistics.mean(true for _, _, true in rows):.4f}"
     )
     print(
         f"median relative gain {statistics.median(g for _, g, _ in rows):.1%}; "

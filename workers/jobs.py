@@ -35,6 +35,8 @@ from workers.runtime import Runtime
 from workers.tutor import tutor_reply
 
 log = get_logger("learnql.jobs")
+# A job's work; it returns "failed" when it failed the job itself (a refusal that no retry changes).
+Body = Callable[[Runtime, Job], Awaitable[str | None]]
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -150,7 +152,7 @@ FUNCTIONS: dict[str, JobFunction] = {
 }
 
 
-async def _run(ctx: dict[str, Any], job_id: int, body: Callable[[Runtime, Job], Awaitable[None]]) -> str:
+async def _run(ctx: dict[str, Any], job_id: int, body: Body) -> str:
     """One run of a job, logged as `job.start` and `job.finish` (or `job.retry`) with the job's id and
     kind bound to every line in between, and measured in learnql_jobs_total / _duration_seconds."""
     rt = runtime(ctx)
@@ -168,9 +170,7 @@ async def _run(ctx: dict[str, Any], job_id: int, body: Callable[[Runtime, Job], 
             return await _observed(rt, job, job_try, body, started)
 
 
-async def _observed(
-    rt: Runtime, job: Job, job_try: int, body: Callable[[Runtime, Job], Awaitable[None]], started: float
-) -> str:
+async def _observed(rt: Runtime, job: Job, job_try: int, body: Body, started: float) -> str:
     log.info("job.start", lesson_id=job.lesson_id)
     try:
         outcome = await _attempt(rt, job, job_try, body)
@@ -202,10 +202,10 @@ def _measure(kind: str, outcome: str, started: float) -> float:
     return duration
 
 
-async def _attempt(rt: Runtime, job: Job, job_try: int, body: Callable[[Runtime, Job], Awaitable[None]]) -> str:
+async def _attempt(rt: Runtime, job: Job, job_try: int, body: Body) -> str:
     job_id = job.id or 0
     try:
-        await body(rt, job)
+        failed = await body(rt, job)
     except ProviderUnavailable as error:
         await _spent(rt, job_id, error.usage)
         if job_try < rt.settings.job_max_tries:
@@ -224,7 +224,7 @@ async def _attempt(rt: Runtime, job: Job, job_try: int, body: Callable[[Runtime,
             raise Retry(defer=rt.settings.ai_backoff_max_seconds * job_try) from error
         await _write(rt, jobs.fail, job_id, f"Internal error: {error.__class__.__name__}.")
         return "failed"
-    return "succeeded"
+    return failed or "succeeded"
 
 
 async def _write(rt: Runtime, change: Callable[..., Awaitable[None]], job_id: int, error: str) -> None:
@@ -293,7 +293,7 @@ async def _generate(rt: Runtime, job: Job) -> None:
 # -- review parameters ---------------------------------------------------------------------------
 
 
-async def _fit_parameters(rt: Runtime, job: Job) -> None:
+async def _fit_parameters(rt: Runtime, job: Job) -> str | None:
     assert job.id is not None
     async with rt.reading() as session:
         user = await session.get(User, job.created_by)
@@ -303,11 +303,11 @@ async def _fit_parameters(rt: Runtime, job: Job) -> None:
         fit = await asyncio.to_thread(fitting.fit, reviews, timezone, rt.settings.review_parameters_holdout)
     except fitting.NotEnoughReviews as error:
         await _write(rt, jobs.fail, job.id, str(error))
-        return
+        return "failed"
     async with rt.unit_of_work() as session:
         locked = await jobs.lock(session, job.id)
         if locked is None or locked.status in FINAL:
-            return
+            return None
         adopted = await personal.store(session, job.created_by, fit, rt.now())
         result = {
             "adopted": adopted,
@@ -319,6 +319,7 @@ async def _fit_parameters(rt: Runtime, job: Job) -> None:
         }
         await jobs.finish(session, locked, rt.now(), result=result)
     metrics.REVIEW_PARAMETER_FITS.labels("adopted" if adopted else "rejected").inc()  # committed
+    return None
 
 
 # -- evaluation ----------------------------------------------------------------------------------

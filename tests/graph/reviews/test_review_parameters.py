@@ -81,6 +81,10 @@ def _fits(outcome: str) -> float:
     return REGISTRY.get_sample_value("learnql_review_parameter_fits_total", {"outcome": outcome}) or 0.0
 
 
+def _jobs(kind: str, outcome: str) -> float:
+    return REGISTRY.get_sample_value("learnql_jobs_total", {"kind": kind, "outcome": outcome}) or 0.0
+
+
 async def _parameters(api: Api, token: str) -> dict[str, Any]:
     found: dict[str, Any] = (await api.data(STATS, token=token))["reviewStats"]["parameters"]
     return found
@@ -196,12 +200,14 @@ async def test_a_log_of_same_day_reviews_fails_the_job_with_the_reason(
     await make_review_history(session, learner, await _problems(session, now), same_day, now)
     await session.commit()
     token = api.token(learner, now)
+    failed_before = _jobs("REVIEW_PARAMETERS", "failed")
 
     job = await _optimized(api, token)
     parameters = await _parameters(api, token)
 
     assert job["status"] == "FAILED"
     assert "later days" in job["error"]
+    assert _jobs("REVIEW_PARAMETERS", "failed") == failed_before + 1
     assert parameters["fittedAt"] is None
 
 
