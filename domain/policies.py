@@ -21,6 +21,7 @@ from domain.models import (
     Problem,
     ProblemStatus,
     ReviewCard,
+    ReviewParameters,
     Role,
     Submission,
     TutorThread,
@@ -111,6 +112,11 @@ def can_view_learning_history(viewer_id: int | None, user_id: int) -> bool:
 def can_view_review_card(viewer_id: int | None, card: ReviewCard) -> bool:
     """Also who may review it: a card one cannot see is not found."""
     return is_owner(viewer_id, card.user_id)
+
+
+def can_view_review_parameters(viewer_id: int | None, parameters: ReviewParameters) -> bool:
+    """A learner's fitted FSRS parameters and losses reach only that learner (reviewStats is the viewer's)."""
+    return is_owner(viewer_id, parameters.user_id)
 
 
 def can_see_email(viewer_id: int | None, user: User) -> bool:

@@ -121,9 +121,10 @@ def build_app(services: Services) -> LearnQL:
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         await services.realtime.start()
         ticker.start()
-        if isinstance(services.jobs, InProcessJobQueue):  # arq workers have their own sweep
+        if isinstance(services.jobs, InProcessJobQueue):  # arq workers have their own sweep and cron
             async with services.reading() as session:
                 await services.jobs.send(await jobs.unfinished(session))
+            services.jobs.start_periodic()
         yield
         await ticker.close()
         await services.live.close()  # open subscriptions complete

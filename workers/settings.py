@@ -4,7 +4,8 @@
 The worker reads the same LEARNQL_* settings as the API: database, Redis (queue, pub/sub, cache),
 and the AI provider. Jobs are retried up to LEARNQL_JOB_MAX_TRIES times (provider outages, a killed
 worker) and time out after LEARNQL_JOB_TIMEOUT_SECONDS; a cron sweep every minute re-sends QUEUED
-jobs whose request was lost and fails RUNNING jobs whose worker died. Logs are structured like the
+jobs whose request was lost and fails RUNNING jobs whose worker died, and an hourly one queues FSRS
+parameter fits for learners whose review log grew enough (domain/reviews/personal.py). Logs are structured like the
 API's (LEARNQL_LOG_FORMAT); with LEARNQL_WORKER_METRICS_PORT the worker serves its Prometheus metrics
 (jobs, AI requests, tokens and cost, database pool) at http://<host>:<port>/metrics.
 
@@ -26,7 +27,7 @@ from domain.infra.logs import configure_logging
 from domain.infra.tracing import configure_tracing, shutdown_tracing
 from domain.settings import Settings, get_settings
 from domain.tutor.threads import REPLY_FUNCTION
-from workers.jobs import FUNCTIONS, jobs_sweep
+from workers.jobs import FUNCTIONS, jobs_sweep, review_parameters_refit
 from workers.runtime import Runtime
 
 log = logging.getLogger("learnql.worker")
@@ -70,7 +71,16 @@ def worker_settings(settings: Settings) -> dict[str, Any]:
                 run_at_startup=True,
                 unique=True,
                 timeout=60,
-            )
+            ),
+            # hourly; what is due is read from the database, so a missed hour is caught up by the next
+            cron(
+                review_parameters_refit,
+                name=f"cron:{settings.redis_prefix}review_parameters_refit",
+                minute={23},
+                second={30},
+                unique=True,
+                timeout=120,
+            ),
         ],
         "on_startup": _startup(settings),
         "on_shutdown": shutdown,

@@ -131,6 +131,12 @@ JOBS = Counter(
     "Job runs by kind and outcome (succeeded, failed, retried, skipped: nothing left to do).",
     ["kind", "outcome"],
 )
+REVIEW_PARAMETER_FITS = Counter(
+    "learnql_review_parameter_fits_total",
+    "FSRS parameter fits of a learner's review log by outcome (adopted: lower held-out log loss than the "
+    "defaults; rejected: not lower, the learner keeps what they had).",
+    ["outcome"],
+)
 JOB_DURATION = Histogram(
     "learnql_job_duration_seconds",
     "Time of one job run by kind and outcome.",

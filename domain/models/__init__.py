@@ -21,7 +21,7 @@ from domain.learning.models import (
     SubmissionStatus,
     XpEvent,
 )
-from domain.reviews.models import CardState, ReviewCard, ReviewLog, ReviewSettings
+from domain.reviews.models import CardState, ReviewCard, ReviewLog, ReviewParameters, ReviewSettings
 from domain.tutor.models import TutorMessage, TutorMessageStatus, TutorRole, TutorThread
 
 __all__ = [
@@ -50,6 +50,7 @@ __all__ = [
     "ProblemTopic",
     "ReviewCard",
     "ReviewLog",
+    "ReviewParameters",
     "ReviewSettings",
     "RevokedToken",
     "Role",

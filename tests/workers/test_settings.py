@@ -36,7 +36,10 @@ def test_the_worker_settings_follow_the_settings_they_are_built_from() -> None:
 
     assert (built["queue_name"], built["max_tries"]) == ("tenant-a:jobs", 5)
     assert built["redis_settings"].database == 5
-    assert [job.name for job in built["cron_jobs"]] == ["cron:tenant-a:jobs_sweep"]
+    assert [job.name for job in built["cron_jobs"]] == [
+        "cron:tenant-a:jobs_sweep",
+        "cron:tenant-a:review_parameters_refit",
+    ]
     assert built["cron_jobs"][0].coroutine is jobs_sweep
 
 
