@@ -203,7 +203,9 @@ async def test_tutor_threads_with_their_messages_cost_the_same_statements_for_1_
     for index, lesson in enumerate(fixture.lessons):
         problem = fixture.problems[lesson.id][0]  # type: ignore[index]
         at = now - timedelta(minutes=index)
-        assert learner.id is not None and problem.id is not None and fixture.course.id is not None
+        assert learner.id is not None
+        assert problem.id is not None
+        assert fixture.course.id is not None
         thread = TutorThread(
             user_id=learner.id, problem_id=problem.id, course_id=fixture.course.id, created_at=at, updated_at=at
         )
