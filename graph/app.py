@@ -101,12 +101,14 @@ def build_app(services: Services) -> LearnQL:
             await context.release()  # after any loader batch still using the session (a cancelled request)
 
     schema = create_schema(settings)
+    origins = OriginPolicy.of(settings)
     router = LearnQLRouter(
         schema,
         context_getter=cast(Any, get_context),
         graphql_ide="graphiql" if settings.introspection else None,  # GraphiQL reads the schema by introspection
         multipart_uploads_enabled=True,
         fast_json=settings.orjson,
+        origins=origins,
     )
 
     ticker = GameTicker(
@@ -144,7 +146,6 @@ def build_app(services: Services) -> LearnQL:
     app.add_middleware(CancelOnDisconnect)  # a request whose client hung up stops running
     # CORS answers preflights and marks responses inside FastAPI; the WebSocket, which passes no
     # middleware, checks the same policy at its handshake.
-    origins = OriginPolicy.of(settings)
     app.add_middleware(CORSMiddleware, **origins.middleware_options(settings.cors_max_age_seconds))
     app.websocket_view = WebSocketView(schema, services, origins)
     app.proxy_headers = cast(ASGIApp, ProxyHeadersMiddleware(cast(Any, app._dispatch), settings.trusted_proxies))
