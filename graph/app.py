@@ -28,7 +28,7 @@ from domain.infra import tracing
 from domain.infra.health import probe_database, probe_redis, watch_engine
 from domain.infra.job_queue import InProcessJobQueue
 from domain.jobs import records as jobs
-from graph import exports
+from graph import exports, graphiql
 from graph.context import Context, Services
 from graph.cors import OriginPolicy
 from graph.disconnect import CancelOnDisconnect
@@ -150,6 +150,8 @@ def build_app(services: Services) -> LearnQL:
     app.websocket_view = WebSocketView(schema, services, origins)
     app.proxy_headers = cast(ASGIApp, ProxyHeadersMiddleware(cast(Any, app._dispatch), settings.trusted_proxies))
     app.include_router(router, prefix="/graphql")
+    if settings.introspection:  # GraphiQL's own assets (graph/graphiql.py)
+        graphiql.mount(app)
     app.include_router(exports.router)
 
     @app.get("/health")

@@ -33,6 +33,7 @@ from typing import Any, cast
 import orjson
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from fastapi import Request, Response
+from fastapi.responses import HTMLResponse
 from starlette.websockets import WebSocket
 from strawberry.exceptions import MissingQueryError
 from strawberry.fastapi import GraphQLRouter
@@ -43,7 +44,7 @@ from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UNSET
 
-from graph import streams
+from graph import graphiql, streams
 from graph.context import Context
 from graph.cors import OriginPolicy
 from graph.http_responses import (
@@ -182,6 +183,9 @@ class LearnQLRouter(RetryingGraphQLRouter[None], StrictExecution):
             return self.request_error(error, media_type)
         finally:
             _exchange.reset(token)
+
+    async def render_graphql_ide(self, request: Request) -> HTMLResponse:
+        return graphiql.response()
 
     def request_error(self, error: HTTPException, media_type: str, allow: str | None = None) -> Response:
         headers = {"Allow": allow} if allow else None

@@ -17,9 +17,9 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.test_serve import server
+from tests.graph.live import live_server
 
-__all__ = ["server"]  # the module's live server (tests/test_serve.py)
+__all__ = ["live_server"]  # the module's live server (tests/graph/live.py)
 
 PACKAGE = Path(__file__).resolve().parents[1] / "http_audit"
 DEMO_LEARNER = ("learner@demo.learnql.dev", "learnql-demo")  # README's demo accounts
@@ -46,15 +46,15 @@ def node(script: str, *arguments: str) -> dict[str, Any]:
     return result
 
 
-def test_the_graphql_over_http_audit_passes_every_check(server: str) -> None:
-    report = node("audit.mjs", f"{server}/graphql")
+def test_the_graphql_over_http_audit_passes_every_check(live_server: str) -> None:
+    report = node("audit.mjs", f"{live_server}/graphql")
 
     assert report["notOk"] == []
     assert report["ok"] == report["total"] >= 60
 
 
-def test_the_graphql_sse_client_receives_subscription_events(server: str) -> None:
-    received = node("sse_client.mjs", f"{server}/graphql", *DEMO_LEARNER)
+def test_the_graphql_sse_client_receives_subscription_events(live_server: str) -> None:
+    received = node("sse_client.mjs", f"{live_server}/graphql", *DEMO_LEARNER)
 
     [refused] = received["refused"]
     assert [error["extensions"]["code"] for error in refused["errors"]] == ["UNAUTHENTICATED"]
@@ -66,13 +66,13 @@ def test_the_graphql_sse_client_receives_subscription_events(server: str) -> Non
     assert received["answers"] >= 1
 
 
-def test_a_multipart_subscription_streams_parts_until_the_client_leaves(server: str) -> None:
+def test_a_multipart_subscription_streams_parts_until_the_client_leaves(live_server: str) -> None:
     query = "subscription { leaderboardUpdated(scope: {kind: ALL_TIME}, first: 3) { entries { rank } } }"
     accept = 'multipart/mixed;boundary="graphql";subscriptionSpec="1.0",application/json'
     parts: list[dict[str, Any]] = []
 
     with httpx.stream(
-        "POST", f"{server}/graphql", json={"query": query}, headers={"Accept": accept}, timeout=10
+        "POST", f"{live_server}/graphql", json={"query": query}, headers={"Accept": accept}, timeout=10
     ) as response:
         assert response.status_code == 200
         assert response.headers["content-type"].startswith("multipart/mixed;boundary=graphql;subscriptionSpec=1.0")
