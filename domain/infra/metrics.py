@@ -89,6 +89,12 @@ WEBSOCKET_CONNECTIONS = Gauge(
     "Open WebSocket connections on /graphql.",
     multiprocess_mode="livesum",
 )
+HTTP_STREAMS = Gauge(
+    "learnql_http_streams",
+    "Open subscription streams over HTTP on /graphql (GraphQL over SSE, multipart/mixed), by protocol.",
+    ["protocol"],
+    multiprocess_mode="livesum",
+)
 WEBSOCKET_CLOSES = Counter(
     "learnql_websocket_closes_total",
     "Closed WebSocket connections by close code (1000 normal, 1001 going away, 1012 restart, 4403 refused, ...).",
