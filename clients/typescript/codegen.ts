@@ -4,12 +4,14 @@
 import type { CodegenConfig } from "@graphql-codegen/cli";
 
 // How the API's custom scalars look on the wire (docs/api/clients.md): DateTime is an RFC 3339 string with an
-// offset, Date an ISO 8601 calendar date (YYYY-MM-DD), JSON any JSON value, Upload a file sent as multipart.
+// offset, Date an ISO 8601 calendar date (YYYY-MM-DD), JSON any JSON value, Upload a file sent as multipart, ID an
+// opaque string.
 export const scalars = {
   DateTime: "string",
   Date: "string",
   JSON: "unknown",
   Upload: "File",
+  ID: "string",
 } as const;
 
 const config: CodegenConfig = {

@@ -6,7 +6,7 @@ export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' |
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
 export type AnswerGameQuestionInput = {
   answer: AnswerInput;
-  gameId: string | number;
+  gameId: string;
   /** A retry with the same key and answer replays it. At most 255 characters. */
   idempotencyKey: string;
   questionIndex: number;
@@ -15,8 +15,8 @@ export type AnswerGameQuestionInput = {
 /** An answer to one problem: optionIds for choice kinds, number or text otherwise. */
 export type AnswerInput = {
   number?: number | null | undefined;
-  optionIds?: Array<string | number> | null | undefined;
-  problemId: string | number;
+  optionIds?: Array<string> | null | undefined;
+  problemId: string;
   /** At most 10,000 characters. */
   text?: string | null | undefined;
 };
@@ -27,10 +27,10 @@ export type AskTutorInput = {
   clientMessageId: string;
   /** What the learner asks. At most LEARNQL_TUTOR_MAX_MESSAGE_CHARS characters (2,000 by default). */
   message: string;
-  problemId?: string | number | null | undefined;
+  problemId?: string | null | undefined;
   /** One of your submissions the new thread is about (optional). */
-  submissionId?: string | number | null | undefined;
-  threadId?: string | number | null | undefined;
+  submissionId?: string | null | undefined;
+  threadId?: string | null | undefined;
 };
 
 /** Why a student is flagged at risk (thresholds in the README). */
@@ -47,7 +47,7 @@ export type CardState =
 
 export type ClassCreateInput = {
   /** Courses the class follows: grades in their lessons count for the class (none: every lesson). */
-  courseIds?: Array<string | number>;
+  courseIds?: Array<string>;
   /** At most 200 characters. */
   name: string;
 };
@@ -64,14 +64,14 @@ export type CourseCreateInput = {
 export type CourseUpdateInput = {
   /** At most 10,000 characters. */
   description?: string | null | undefined;
-  id: string | number;
+  id: string;
   /** At most 200 characters. */
   title?: string | null | undefined;
 };
 
 export type CreateGameInput = {
   /** Its published choice, numeric and short-text problems. */
-  lessonId: string | number;
+  lessonId: string;
   /** 1 to 5000. */
   maxPlayers?: number;
   /** 0 to 10000. */
@@ -100,7 +100,7 @@ export type GenerateProblemsInput = {
   document?: File | null | undefined;
   /** Which kinds, taking turns: SINGLE_CHOICE, MULTIPLE_CHOICE, SHORT_TEXT, FREE_TEXT (NUMERIC cannot be generated). Left out: all four. */
   kinds?: Array<ProblemKind> | null | undefined;
-  lessonId: string | number;
+  lessonId: string;
   /** The material, as plain text. At most LEARNQL_GENERATION_MAX_SOURCE_CHARS characters (2,000,000 by default). */
   sourceText?: string | null | undefined;
 };
@@ -108,7 +108,7 @@ export type GenerateProblemsInput = {
 /** Bulk import: `items` is the JSON list of the import format (see README). */
 export type ImportProblemsInput = {
   items: unknown;
-  lessonId: string | number;
+  lessonId: string;
 };
 
 /** What a job does. */
@@ -150,14 +150,14 @@ export type LeaderboardKind =
 /** A leaderboard: its kind and, for COURSE and CLASS, whose; WEEKLY may name a week. */
 export type LeaderboardScopeInput = {
   /** COURSE: a Course ID; CLASS: a Class ID; WEEKLY: an ISO week such as `2026-W09` (left out: the current week, following it as weeks change); ALL_TIME: left out. */
-  id?: string | number | null | undefined;
+  id?: string | null | undefined;
   kind: LeaderboardKind;
 };
 
 export type LessonCreateInput = {
   /** At most 200,000 characters. */
   body?: string;
-  courseId: string | number;
+  courseId: string;
   /** Defaults to after the last lesson. */
   position?: number | null | undefined;
   /** At most 200 characters. */
@@ -167,7 +167,7 @@ export type LessonCreateInput = {
 export type LessonUpdateInput = {
   /** At most 200,000 characters. */
   body?: string | null | undefined;
-  id: string | number;
+  id: string;
   position?: number | null | undefined;
   /** At most 200 characters. */
   title?: string | null | undefined;
@@ -205,7 +205,7 @@ export type ProblemCreateInput = {
   /** At most 200 characters. */
   externalId?: string | null | undefined;
   kind: ProblemKind;
-  lessonId: string | number;
+  lessonId: string;
   numericAnswer?: number | null | undefined;
   options?: Array<OptionInput>;
   /** At most 10,000 characters. */
@@ -218,7 +218,7 @@ export type ProblemCreateInput = {
   /** At most 50 characters each. */
   tags?: Array<string>;
   tolerance?: number;
-  topicIds?: Array<string | number>;
+  topicIds?: Array<string>;
 };
 
 /** How a problem is answered and graded. */
@@ -239,7 +239,7 @@ export type ProblemUpdateInput = {
   difficulty?: number | null | undefined;
   /** At most 10,000 characters. */
   explanation?: string | null | undefined;
-  id: string | number;
+  id: string;
   numericAnswer?: number | null | undefined;
   /** Replaces all options when sent. */
   options?: Array<OptionInput> | null | undefined;
@@ -253,11 +253,11 @@ export type ProblemUpdateInput = {
   /** At most 50 characters each. */
   tags?: Array<string> | null | undefined;
   tolerance?: number | null | undefined;
-  topicIds?: Array<string | number> | null | undefined;
+  topicIds?: Array<string> | null | undefined;
 };
 
 export type PublishLessonInput = {
-  id: string | number;
+  id: string;
   published?: boolean;
 };
 
@@ -280,7 +280,7 @@ export type RegisterInput = {
 };
 
 export type ReviewCardInput = {
-  cardId: string | number;
+  cardId: string;
   /** How long the review took, in ms. */
   durationMs?: number | null | undefined;
   /** Unique per user; a retry with the same key replays. At most 255 characters. */
@@ -301,14 +301,14 @@ export type SubmitAnswerInput = {
   answer: AnswerInput;
   /** Unique per user; a retry with the same key replays. At most 255 characters. */
   idempotencyKey: string;
-  problemId: string | number;
+  problemId: string;
 };
 
 export type SubmitAnswersInput = {
   answers: Array<AnswerInput>;
   /** Unique per user; a retry with the same key replays. At most 255 characters. */
   idempotencyKey: string;
-  lessonId: string | number;
+  lessonId: string;
 };
 
 /** Where a tutor message is. */
@@ -449,14 +449,14 @@ export type GameFieldsFragment = { id: string, pin: string, state: GameState, pl
 export type TutorMessageFieldsFragment = { id: string, role: TutorRole, text: string, status: TutorMessageStatus, createdAt: string, error: string | null };
 
 export type ClassAnalyticsQueryVariables = Exact<{
-  classId: string | number;
+  classId: string;
 }>;
 
 
 export type ClassAnalyticsQuery = { classAnalytics: { studentCount: number, gradedStudentCount: number, mean: number | null, median: number | null, standardDeviation: number | null, atRiskCount: number, percentiles: { p10: number | null, p25: number | null, p50: number | null, p75: number | null, p90: number | null }, histogram: Array<{ lower: number, upper: number, count: number }>, lessons: Array<{ mean: number | null, grades: number, students: number, completionRate: number | null, cronbachAlpha: number | null, lesson: { id: string, title: string } }>, items: Array<{ attempts: number, facilityIndex: number, discriminationIndex: number | null, problem: { id: string, prompt: string } }> } };
 
 export type StudentAnalyticsQueryVariables = Exact<{
-  userId?: string | number | null | undefined;
+  userId?: string | null | undefined;
 }>;
 
 
@@ -543,35 +543,35 @@ export type CreateGameMutationVariables = Exact<{
 export type CreateGameMutation = { createGame: { skippedProblemIds: Array<string>, game: { id: string, pin: string, state: GameState, playerCount: number, questionCount: number, secondsPerQuestion: number, serverTime: string | null, viewerIsHost: boolean, currentQuestion: { index: number, kind: ProblemKind, prompt: string, deadline: string | null, closed: boolean, skipped: boolean, correctOptionIds: Array<string> | null, correctAnswer: string | null, answerCounts: Array<number> | null, options: Array<{ id: string, text: string }> } | null, standings: Array<{ rank: number, score: number, correctCount: number, player: { id: string, nickname: string } }>, viewerStanding: { rank: number, score: number } | null, viewerAnswer: { correct: boolean, points: number, elapsedMs: number } | null } | null, errors: Array<{ field: Array<string> | null, code: UserErrorCode, message: string, retryAfter: number | null }> } };
 
 export type StartGameMutationVariables = Exact<{
-  gameId: string | number;
+  gameId: string;
 }>;
 
 
 export type StartGameMutation = { startGame: { game: { id: string, pin: string, state: GameState, playerCount: number, questionCount: number, secondsPerQuestion: number, serverTime: string | null, viewerIsHost: boolean, currentQuestion: { index: number, kind: ProblemKind, prompt: string, deadline: string | null, closed: boolean, skipped: boolean, correctOptionIds: Array<string> | null, correctAnswer: string | null, answerCounts: Array<number> | null, options: Array<{ id: string, text: string }> } | null, standings: Array<{ rank: number, score: number, correctCount: number, player: { id: string, nickname: string } }>, viewerStanding: { rank: number, score: number } | null, viewerAnswer: { correct: boolean, points: number, elapsedMs: number } | null } | null, errors: Array<{ field: Array<string> | null, code: UserErrorCode, message: string, retryAfter: number | null }> } };
 
 export type NextGameQuestionMutationVariables = Exact<{
-  gameId: string | number;
+  gameId: string;
 }>;
 
 
 export type NextGameQuestionMutation = { nextGameQuestion: { game: { id: string, pin: string, state: GameState, playerCount: number, questionCount: number, secondsPerQuestion: number, serverTime: string | null, viewerIsHost: boolean, currentQuestion: { index: number, kind: ProblemKind, prompt: string, deadline: string | null, closed: boolean, skipped: boolean, correctOptionIds: Array<string> | null, correctAnswer: string | null, answerCounts: Array<number> | null, options: Array<{ id: string, text: string }> } | null, standings: Array<{ rank: number, score: number, correctCount: number, player: { id: string, nickname: string } }>, viewerStanding: { rank: number, score: number } | null, viewerAnswer: { correct: boolean, points: number, elapsedMs: number } | null } | null, errors: Array<{ field: Array<string> | null, code: UserErrorCode, message: string, retryAfter: number | null }> } };
 
 export type RevealGameQuestionMutationVariables = Exact<{
-  gameId: string | number;
+  gameId: string;
 }>;
 
 
 export type RevealGameQuestionMutation = { revealGameQuestion: { game: { id: string, pin: string, state: GameState, playerCount: number, questionCount: number, secondsPerQuestion: number, serverTime: string | null, viewerIsHost: boolean, currentQuestion: { index: number, kind: ProblemKind, prompt: string, deadline: string | null, closed: boolean, skipped: boolean, correctOptionIds: Array<string> | null, correctAnswer: string | null, answerCounts: Array<number> | null, options: Array<{ id: string, text: string }> } | null, standings: Array<{ rank: number, score: number, correctCount: number, player: { id: string, nickname: string } }>, viewerStanding: { rank: number, score: number } | null, viewerAnswer: { correct: boolean, points: number, elapsedMs: number } | null } | null, errors: Array<{ field: Array<string> | null, code: UserErrorCode, message: string, retryAfter: number | null }> } };
 
 export type EndGameMutationVariables = Exact<{
-  gameId: string | number;
+  gameId: string;
 }>;
 
 
 export type EndGameMutation = { endGame: { game: { id: string, pin: string, state: GameState, playerCount: number, questionCount: number, secondsPerQuestion: number, serverTime: string | null, viewerIsHost: boolean, currentQuestion: { index: number, kind: ProblemKind, prompt: string, deadline: string | null, closed: boolean, skipped: boolean, correctOptionIds: Array<string> | null, correctAnswer: string | null, answerCounts: Array<number> | null, options: Array<{ id: string, text: string }> } | null, standings: Array<{ rank: number, score: number, correctCount: number, player: { id: string, nickname: string } }>, viewerStanding: { rank: number, score: number } | null, viewerAnswer: { correct: boolean, points: number, elapsedMs: number } | null } | null, errors: Array<{ field: Array<string> | null, code: UserErrorCode, message: string, retryAfter: number | null }> } };
 
 export type GameHostUpdatedSubscriptionVariables = Exact<{
-  gameId: string | number;
+  gameId: string;
 }>;
 
 
@@ -585,14 +585,14 @@ export type GenerateProblemsMutationVariables = Exact<{
 export type GenerateProblemsMutation = { generateProblems: { deduplicated: boolean, job: { id: string, kind: JobKind, status: JobStatus, progress: number, error: string | null, attempts: number, totalTokens: number, cost: number, createdAt: string, finishedAt: string | null, requestedCount: number | null, rejectedCount: number, lesson: { id: string, title: string } | null, problems: Array<{ id: string, status: ProblemStatus, prompt: string }> } | null, errors: Array<{ field: Array<string> | null, code: UserErrorCode, message: string, retryAfter: number | null }> } };
 
 export type JobProgressSubscriptionVariables = Exact<{
-  jobId: string | number;
+  jobId: string;
 }>;
 
 
 export type JobProgressSubscription = { jobProgress: { id: string, kind: JobKind, status: JobStatus, progress: number, error: string | null, attempts: number, totalTokens: number, cost: number, createdAt: string, finishedAt: string | null, requestedCount: number | null, rejectedCount: number, lesson: { id: string, title: string } | null, problems: Array<{ id: string, status: ProblemStatus, prompt: string }> } };
 
 export type JobQueryVariables = Exact<{
-  id: string | number;
+  id: string;
 }>;
 
 
@@ -603,7 +603,7 @@ export type JobsQueryVariables = Exact<{
   after?: string | null | undefined;
   kind?: JobKind | null | undefined;
   status?: JobStatus | null | undefined;
-  lessonId?: string | number | null | undefined;
+  lessonId?: string | null | undefined;
 }>;
 
 
@@ -650,7 +650,7 @@ export type CoursesQueryVariables = Exact<{
 export type CoursesQuery = { courses: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, slug: string, title: string, description: string } }> } };
 
 export type LessonsQueryVariables = Exact<{
-  courseId?: string | number | null | undefined;
+  courseId?: string | null | undefined;
   first?: number | null | undefined;
   after?: string | null | undefined;
 }>;
@@ -659,7 +659,7 @@ export type LessonsQueryVariables = Exact<{
 export type LessonsQuery = { lessons: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string, title: string, body: string, position: number, published: boolean, course: { id: string, title: string }, viewerProgress: { bestScore: number, attempts: number, completed: boolean, lastSubmittedAt: string } | null } }> } };
 
 export type LessonQueryVariables = Exact<{
-  id: string | number;
+  id: string;
 }>;
 
 
@@ -687,7 +687,7 @@ export type AnswerGameQuestionMutationVariables = Exact<{
 export type AnswerGameQuestionMutation = { answerGameQuestion: { replayed: boolean, answer: { id: string, questionIndex: number, correct: boolean, points: number, elapsedMs: number } | null, errors: Array<{ field: Array<string> | null, code: UserErrorCode, message: string, retryAfter: number | null }> } };
 
 export type GameUpdatedSubscriptionVariables = Exact<{
-  gameId: string | number;
+  gameId: string;
 }>;
 
 
@@ -724,8 +724,8 @@ export type SubmitAnswerMutationVariables = Exact<{
 export type SubmitAnswerMutation = { submitAnswer: { replayed: boolean, submission: { id: string, status: SubmissionStatus, score: number | null, maxScore: number, xpAwarded: number, createdAt: string, gradedAt: string | null, lesson: { id: string, title: string } | null, answers: Array<{ id: string, status: SubmissionStatus, correct: boolean | null, score: number | null, feedback: string | null, problem: { id: string, explanation: string | null } }> } | null, errors: Array<{ field: Array<string> | null, code: UserErrorCode, message: string, retryAfter: number | null }> } };
 
 export type NextProblemQueryVariables = Exact<{
-  courseId?: string | number | null | undefined;
-  lessonId?: string | number | null | undefined;
+  courseId?: string | null | undefined;
+  lessonId?: string | null | undefined;
 }>;
 
 
@@ -736,8 +736,8 @@ export type MySubmissionsQueryVariables = Exact<{
   after?: string | null | undefined;
   last?: number | null | undefined;
   before?: string | null | undefined;
-  courseId?: string | number | null | undefined;
-  lessonId?: string | number | null | undefined;
+  courseId?: string | null | undefined;
+  lessonId?: string | null | undefined;
   status?: SubmissionStatus | null | undefined;
 }>;
 
@@ -751,7 +751,7 @@ export type SubmissionGradedSubscription = { submissionGraded: { id: string, sta
 
 export type ReviewQueueQueryVariables = Exact<{
   limit?: number | null | undefined;
-  courseId?: string | number | null | undefined;
+  courseId?: string | null | undefined;
 }>;
 
 
@@ -777,14 +777,14 @@ export type AskTutorMutationVariables = Exact<{
 export type AskTutorMutation = { askTutor: { replayed: boolean, thread: { id: string } | null, message: { id: string, role: TutorRole, text: string, status: TutorMessageStatus, createdAt: string, error: string | null } | null, reply: { id: string, role: TutorRole, text: string, status: TutorMessageStatus, createdAt: string, error: string | null } | null, errors: Array<{ field: Array<string> | null, code: UserErrorCode, message: string, retryAfter: number | null }> } };
 
 export type TutorReplySubscriptionVariables = Exact<{
-  threadId: string | number;
+  threadId: string;
 }>;
 
 
 export type TutorReplySubscription = { tutorReply: { messageId: string, delta: string, text: string, status: TutorMessageStatus, done: boolean } };
 
 export type CancelTutorReplyMutationVariables = Exact<{
-  threadId: string | number;
+  threadId: string;
 }>;
 
 
