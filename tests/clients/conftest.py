@@ -6,17 +6,14 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 import pytest
 
 from tests.services import REQUIRED
-from tests.test_serve import free_port
+from tests.test_serve import free_port, serving
 
 ROOT = Path(__file__).resolve().parents[2]
 TYPESCRIPT = ROOT / "clients" / "typescript"
@@ -59,32 +56,9 @@ def run(command: list[str], cwd: Path, timeout: float = 180, env: dict[str, str]
 @pytest.fixture(scope="package")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """`learnql serve` in a fresh directory, as the README starts it. CLIENTS_TEST_PORT picks its port."""
-    workdir = tmp_path_factory.mktemp("clients-serve")
     port = int(os.environ.get("CLIENTS_TEST_PORT") or free_port())
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LEARNQL_")}
-    env |= {"LEARNQL_PASSWORD_TIME_COST": "1", "LEARNQL_PASSWORD_MEMORY_KIB": "64"}
-    command = [sys.executable, "-m", "learnql.cli", "serve", "--port", str(port)]
-    log_path = workdir / "server.log"
-    with log_path.open("w") as log:
-        process = subprocess.Popen(command, cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
-        url = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 120
-            while True:
-                if process.poll() is not None:
-                    pytest.fail(f"serve exited early:\n{log_path.read_text()}")
-                if time.monotonic() > deadline:
-                    pytest.fail(f"serve did not become ready:\n{log_path.read_text()}")
-                try:
-                    if httpx.get(f"{url}/ready", timeout=1).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                time.sleep(0.2)
-            yield LiveServer(url)
-        finally:
-            process.terminate()
-            process.wait(timeout=20)
+    with serving(tmp_path_factory.mktemp("clients-serve"), port) as url:
+        yield LiveServer(url)
 
 
 @pytest.fixture(scope="package")
