@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,24 @@ pytestmark = pytest.mark.timeout(300)
 
 def test_the_committed_generated_code_is_fresh_and_every_operation_validates(npm: str) -> None:
     run([npm, "run", "--silent", "codegen:check"], TYPESCRIPT)
+
+
+def test_the_check_fails_when_the_committed_generated_code_is_stale(npm: str, tmp_path: Path) -> None:
+    """codegen:check against a copy of src/gql/ with one generated line changed, as a forgotten regeneration leaves it."""
+    shutil.copytree(TYPESCRIPT / "src" / "gql", tmp_path / "gql")
+    generated = tmp_path / "gql" / "graphql.ts"
+    stale = generated.read_text().replace("'ACCOUNT_DEACTIVATED'", "'ACCOUNT_DISABLED'")
+    assert stale != generated.read_text()
+    generated.write_text(stale)
+    (tmp_path / "codegen.ts").write_text(
+        f"import config from {json.dumps(str(TYPESCRIPT / 'codegen.ts'))};\n"
+        f'const output = config.generates["src/gql/"];\n'
+        f"export default {{ ...config, generates: {{ {json.dumps(str(tmp_path / 'gql') + '/')}: output }} }};\n"
+    )
+    codegen = TYPESCRIPT / "node_modules" / ".bin" / "graphql-codegen"
+
+    with pytest.raises(pytest.fail.Exception, match="stale files were detected"):
+        run([str(codegen), "--config", str(tmp_path / "codegen.ts"), "--check"], TYPESCRIPT)
 
 
 def test_the_client_typechecks_under_tsc_strict(npm: str) -> None:
