@@ -160,6 +160,10 @@ class Settings(BaseSettings):
     job_queue_name: str | None = None  # arq queue; None: "<redis_prefix>jobs"
     jobs_autostart: bool = True  # in-process runner: start jobs at once (tests run them explicitly instead)
 
+    # Instructor alerts (docs/api/alerts.md): how often every class's students are evaluated again (the only
+    # way INACTIVE alerts open); 0 turns the sweep off in the API process and in arq workers.
+    alerts_sweep_minutes: int = Field(default=60, ge=0, le=1440)
+
     # The AI tutor (docs/tutor.md): limits, the size of what it reads, how its replies are streamed.
     tutor_max_message_chars: int = Field(default=2000, ge=1, le=100_000)
     tutor_tokens_per_user_per_day: int = Field(default=200_000, ge=1)  # prompt + completion, last 24 hours
