@@ -10,13 +10,12 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.alerts.requests import EVALUATE_FUNCTION
-from domain.infra.job_queue import InProcessJobQueue
 from domain.models import Class, ProblemKind, Role, User
 from domain.settings import Settings
-from graph.context import Services
 from graph.ids import encode
 from tests.factories import make_class, make_course, make_user
 from tests.graph.conftest import Api
+from tests.graph.jobs.test_jobs import queue
 
 SUBMIT = """
 mutation Submit($input: SubmitAnswersInput!) { submitAnswers(input: $input) { errors { code } submission { score } } }"""
@@ -40,12 +39,6 @@ mutation($input: StudentAlertsInput!) { muteStudentAlerts(input: $input) { muted
 UNMUTE = """
 mutation($input: StudentAlertsInput!) { unmuteStudentAlerts(input: $input) { muted errors { field code } } }"""
 READ_SETTINGS = "query($id: ID!) { classAlertSettings(classId: $id) { kinds mutedStudents { id } } }"
-
-
-def queue(api: Api) -> InProcessJobQueue:
-    services: Services = api.app.state.services
-    assert isinstance(services.jobs, InProcessJobQueue)
-    return services.jobs
 
 
 async def setup(session: AsyncSession, settings: Settings, now: datetime) -> dict[str, Any]:
