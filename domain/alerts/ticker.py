@@ -7,8 +7,6 @@ once do no harm: an open episode is never opened twice.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 from collections.abc import Callable
 from datetime import datetime
@@ -17,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from domain import outbox
 from domain.alerts import runs
+from domain.infra.periodic import Periodic
 
 log = logging.getLogger("learnql.alerts")
 
@@ -31,26 +30,14 @@ class AlertSweeper:
         interval_minutes: int,
     ) -> None:
         self._readers, self._writers, self._clock, self._sinks = readers, writers, clock, sinks
-        self.interval = interval_minutes * 60.0
-        self._task: asyncio.Task[None] | None = None
+        # not at start-up: a restart loop must not sweep each time
+        self._periodic = Periodic("learnql-alerts-sweep", self.sweep, interval_minutes * 60.0, log, wait_first=True)
 
     def start(self) -> None:
-        if self._task is None and self.interval > 0:
-            self._task = asyncio.create_task(self._run(), name="learnql-alert-sweeper")
+        self._periodic.start()
 
     async def close(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await self._periodic.close()
 
-    async def _run(self) -> None:
-        while True:
-            await asyncio.sleep(self.interval)  # not at start-up: a restart loop must not sweep each time
-            try:
-                await runs.sweep(self._readers, self._writers, self._sinks, self._clock())
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("the alerts sweep failed; trying again next time")
+    async def sweep(self) -> int:
+        return len(await runs.sweep(self._readers, self._writers, self._sinks, self._clock()))

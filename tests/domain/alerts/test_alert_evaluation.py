@@ -16,9 +16,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from domain.alerts import configuration, evaluation, inbox, runs
 from domain.alerts.requests import EVALUATE_FUNCTION
 from domain.alerts.rules import AlertKind, Thresholds
+from domain.alerts.ticker import AlertSweeper
 from domain.classes import grades
 from domain.classes.grades import GradeRow
 from domain.errors import Forbidden, NotFound
+from domain.infra import metrics
 from domain.infra.database import session_factory
 from domain.infra.job_queue import Enqueue
 from domain.models import Class, ClassMember, InstructorAlert, Role, User
@@ -298,3 +300,36 @@ async def test_a_deleted_class_is_evaluated_as_nothing(session: AsyncSession, no
     assert await evaluation.evaluate_class(session, 999_999, now) == []
     assert await session.get(Class, 999_999) is None
     assert await session.get(User, 999_999) is None
+
+
+async def test_the_api_processs_sweeper_runs_the_sweep(
+    engine: AsyncEngine, session: AsyncSession, roster: dict[str, Any], now: datetime
+) -> None:
+    await only(session, roster, AlertKind.INACTIVE)
+    writers = session_factory(engine, write=True)
+    sweeper = AlertSweeper(session_factory(engine), writers, lambda: now + timedelta(days=30), Sinks(), 60)
+
+    assert await sweeper.sweep() == 1
+    assert await sweeper.sweep() == 0
+
+
+async def test_evaluating_a_class_costs_the_same_statements_whatever_its_size(
+    session: AsyncSession, roster: dict[str, Any], settings: Settings, now: datetime
+) -> None:
+    async def statements() -> int:
+        tally = metrics.start_tally()
+        await evaluate(session, roster, now)
+        return tally.statements
+
+    await grade(session, roster, [10.0, 10.0, 10.0], now)
+    small = await statements()
+    for _ in range(5):
+        student = await make_user(session, settings, now)
+        session.add(ClassMember(class_id=roster["class"].id, user_id=student.id, joined_at=now))
+    await session.commit()
+    large = await statements()
+
+    # members, settings, scope, trends, latest grades, 2 x activity, <= 4 closes (one per kind), mutes,
+    # insert, and the transaction's own: bounded by the kinds, never by the students
+    assert small <= 15
+    assert large <= 15
