@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -93,12 +93,15 @@ async def _signals(
     }
 
 
-async def _latest_grades(session: AsyncSession, grades: Any, count: int) -> dict[int, list[float]]:
-    source = grades.subquery("g")
+async def _latest_grades(session: AsyncSession, grades: Select[Any], count: int) -> dict[int, list[float]]:
+    """The percentages of each student's `count` newest grades, newest first (the id breaks ties of
+    grades recorded for the same day)."""
+    source = grades.add_columns(GRADES.c.id.label("grade_id")).subquery("g")
+    newest_first = (source.c.graded_at.desc(), source.c.grade_id.desc())
     ranked = select(
         source.c.user_id,
         source.c.pct,
-        func.row_number().over(partition_by=source.c.user_id, order_by=source.c.graded_at.desc()).label("rn"),
+        func.row_number().over(partition_by=source.c.user_id, order_by=newest_first).label("rn"),
     ).subquery("r")
     query = select(ranked.c.user_id, ranked.c.pct).where(ranked.c.rn <= count).order_by(ranked.c.user_id, ranked.c.rn)
     latest: dict[int, list[float]] = defaultdict(list)

@@ -142,6 +142,21 @@ async def test_a_failing_streak_raises_failing_streak(
     assert alert.details == {"grades": [45.0, 30.0, 40.0]}
 
 
+async def test_grades_of_the_same_day_count_in_the_order_they_were_recorded(
+    session: AsyncSession, roster: dict[str, Any], now: datetime
+) -> None:
+    await only(session, roster, AlertKind.FAILING_STREAK)
+    await grade(session, roster, [40.0, 30.0, 45.0, 90.0], now, days_apart=0)
+    assert await evaluate(session, roster, now) == []  # the newest one passed
+
+    await grade(session, roster, [20.0, 10.0, 5.0], now, days_apart=0)
+    [raised] = await evaluate(session, roster, now)
+
+    [alert] = await alerts(session)
+    assert alert.details == {"grades": [5.0, 10.0, 20.0]}
+    assert raised.alert_id == alert.id
+
+
 async def test_inactivity_counts_from_the_last_submission_or_from_joining(
     session: AsyncSession, roster: dict[str, Any], settings: Settings, now: datetime
 ) -> None:
