@@ -2,8 +2,8 @@
 
 Per class, a handful of statements whatever the number of students: the trends of the grades that
 count for the class (the analytics' SQL, domain/analytics/sql.py), the latest grades per student,
-and each student's last activity. Then, per kind, one UPDATE closes the open episodes whose
-condition cleared and one INSERT ... ON CONFLICT DO NOTHING opens the new ones: the partial unique
+and each student's last activity. Then one UPDATE per kind closes the open episodes whose condition
+cleared, and one INSERT ... ON CONFLICT DO NOTHING opens the new ones: the partial unique
 index on open episodes (models.py) lets exactly one of two concurrent evaluations open an episode,
 and the other inserts nothing. Muted students get no new episode; theirs still close.
 
@@ -26,7 +26,7 @@ from sqlmodel import col
 from domain import outbox
 from domain.alerts.configuration import thresholds_of
 from domain.alerts.models import AlertMute, InstructorAlert
-from domain.alerts.rules import AlertKind, Signals, Thresholds, findings
+from domain.alerts.rules import AlertKind, Finding, Signals, Thresholds, findings
 from domain.analytics.rules import Trend
 from domain.analytics.sql import GRADES, class_grades, load_scope, trends
 from domain.infra.database import dialect_insert
@@ -131,7 +131,7 @@ async def _last_active(session: AsyncSession, members: list[int]) -> dict[int, d
 
 
 async def _close_cleared(
-    session: AsyncSession, class_id: int, holding: dict[int, dict[AlertKind, Any]], now: datetime
+    session: AsyncSession, class_id: int, holding: dict[int, dict[AlertKind, Finding]], now: datetime
 ) -> None:
     for kind in AlertKind:
         cleared = [student for student, found in holding.items() if kind not in found]
@@ -158,7 +158,7 @@ async def _muted(session: AsyncSession, class_id: int, students: list[int]) -> s
 async def _open(
     session: AsyncSession,
     class_id: int,
-    holding: dict[int, dict[AlertKind, Any]],
+    holding: dict[int, dict[AlertKind, Finding]],
     muted: set[int],
     now: datetime,
 ) -> list[Raised]:
