@@ -22,7 +22,10 @@ from domain.alerts import evaluation
 from domain.alerts.evaluation import Raised
 from domain.classes import membership
 from domain.infra import metrics
+from domain.infra.logs import get_logger
 from domain.unit_of_work import unit_of_work
+
+log = get_logger("learnql.alerts")
 
 
 def _count(raised: Sequence[Raised]) -> None:
@@ -56,4 +59,5 @@ async def sweep(
             opened = await evaluation.evaluate_class(session, class_id, now)
         _count(opened)
         raised += opened
+    log.info("alerts.sweep", classes=len(class_ids), raised=len(raised))
     return raised
