@@ -169,6 +169,12 @@ def can_view_student(viewer: User | None, student_id: int, *, in_viewer_class: b
     return is_owner(viewer.id, student_id) or is_admin(viewer) or (is_instructor(viewer) and in_viewer_class)
 
 
+def can_manage_alerts(viewer: User | None, class_: Class) -> bool:
+    """See, acknowledge and mute the alerts about a class's students and set its thresholds: whoever
+    manages the class. Learners never see alerts, not even about themselves."""
+    return can_manage_class(viewer, class_)
+
+
 # -- live games ----------------------------------------------------------------------------------
 
 

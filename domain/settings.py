@@ -167,6 +167,9 @@ class Settings(BaseSettings):
     review_parameters_holdout: float = Field(default=0.2, gt=0, lt=1)  # share of reviews (the latest) held out
     review_parameters_refit_interval_seconds: int = Field(default=3600, ge=1)  # in-process runner's periodic refit
     review_parameters_refit_batch: int = Field(default=100, ge=1)  # learners queued per periodic run, at most
+    # Instructor alerts (docs/api/alerts.md): how often every class's students are evaluated again (the only
+    # way INACTIVE alerts open); 0 turns the sweep off in the API process and in arq workers.
+    alerts_sweep_minutes: int = Field(default=60, ge=0, le=1440)
 
     # The AI tutor (docs/tutor.md): limits, the size of what it reads, how its replies are streamed.
     tutor_max_message_chars: int = Field(default=2000, ge=1, le=100_000)

@@ -22,6 +22,8 @@ from arq.worker import Retry
 from domain.ai import evaluation, generation
 from domain.ai.evaluation import Evaluated, Verdict
 from domain.ai.generation import Generated
+from domain.alerts import runs as alerts
+from domain.alerts.requests import EVALUATE_FUNCTION
 from domain.infra import metrics, tracing
 from domain.infra.job_queue import JobFunction
 from domain.infra.logs import get_logger
@@ -144,11 +146,27 @@ async def review_parameters_refit(ctx: dict[str, Any]) -> int:
         return await personal.queue_refits(session, rt.settings, rt.now())
 
 
+async def alerts_evaluate(ctx: dict[str, Any], student_id: int, trace: dict[str, str] | None = None) -> int:
+    """Evaluate a student's alerts in each of their classes after their grades changed (domain/alerts/)."""
+    rt = runtime(ctx)
+    with tracing.job_span("job alerts_evaluate", trace, **{"learnql.student_id": student_id}):
+        backends = rt.backends
+        return len(await alerts.evaluate_student(backends.writers, backends, student_id, rt.now()))
+
+
+async def alerts_sweep(ctx: dict[str, Any]) -> int:
+    """Cron: evaluate every student of every class (inactivity, and requests that were dropped)."""
+    rt = runtime(ctx)
+    backends = rt.backends
+    return len(await alerts.sweep(backends.readers, backends.writers, backends, rt.now()))
+
+
 FUNCTIONS: dict[str, JobFunction] = {
     "generation_run": generation_run,
     "evaluation_run": evaluation_run,
     "review_parameters_fit": review_parameters_fit,
     "tutor_reply": tutor_reply,
+    EVALUATE_FUNCTION: alerts_evaluate,
 }
 
 

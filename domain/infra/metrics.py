@@ -183,6 +183,15 @@ OUTBOX_EFFECTS = Counter(
     ["kind", "outcome"],
 )
 
+# -- instructor alerts ------------------------------------------------------------------------------
+
+ALERTS_RAISED = Counter(
+    "learnql_alerts_raised_total",
+    "Instructor alerts opened (one per episode of a student at risk in a class), by kind "
+    "(LOW_MEAN, DECLINING, FAILING_STREAK, INACTIVE); counted once their transaction committed.",
+    ["kind"],
+)
+
 # -- bounded labels ----------------------------------------------------------------------------------
 
 ANONYMOUS = "anonymous"

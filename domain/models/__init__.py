@@ -1,6 +1,7 @@
 """All tables, imported together so that SQLModel.metadata is complete."""
 
 from domain.accounts.models import RevokedToken, Role, User
+from domain.alerts.models import AlertMute, ClassAlertSettings, InstructorAlert
 from domain.classes.models import Class, ClassCourse, ClassMember, Grade
 from domain.content.models import (
     Course,
@@ -26,9 +27,11 @@ from domain.tutor.models import TutorMessage, TutorMessageStatus, TutorRole, Tut
 
 __all__ = [
     "AiCacheEntry",
+    "AlertMute",
     "Answer",
     "CardState",
     "Class",
+    "ClassAlertSettings",
     "ClassCourse",
     "ClassMember",
     "Course",
@@ -38,6 +41,7 @@ __all__ = [
     "GameQuestion",
     "GameState",
     "Grade",
+    "InstructorAlert",
     "Job",
     "JobKind",
     "JobStatus",
