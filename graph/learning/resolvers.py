@@ -22,6 +22,16 @@ class AnswerInput:
     option_ids: list[strawberry.ID] | None = None
     number: float | None = None
     text: str | None = limited(answer_checks.MAX_TEXT_LENGTH, default=None)
+    duration_ms: int | None = strawberry.field(
+        default=None,
+        description=f"Optional: milliseconds the learner spent on the problem, 0..{answer_checks.MAX_DURATION_MS} "
+        "(an hour); out of range is INVALID. Not part of the idempotency fingerprint.",
+    )
+    confidence: int | None = strawberry.field(
+        default=None,
+        description="Optional: how sure the learner was, 1 (guessing) .. 5 (certain); out of range is INVALID. "
+        "Not part of the idempotency fingerprint.",
+    )
 
     def to_domain(self, field: list[str]) -> submissions.AnswerInput:
         return submissions.AnswerInput(
@@ -31,6 +41,8 @@ class AnswerInput:
             else ids.decode_many(self.option_ids, "Option", [*field, "optionIds"]),
             number=self.number,
             text=self.text,
+            duration_ms=self.duration_ms,
+            confidence=self.confidence,
         )
 
 
