@@ -35,14 +35,16 @@ async def test_reported_duration_and_confidence_are_stored_and_shown_back(
     await session.commit()
     token = api.token(learner, now)
 
-    timed = (await api.data(SUBMIT_ONE, _input(numeric.id, "a", durationMs=MAX_DURATION_MS, confidence=5), token))
-    untimed = (await api.data(SUBMIT_ONE, _input(numeric.id, "b"), token))
+    timed = await api.data(SUBMIT_ONE, _input(numeric.id, "a", durationMs=MAX_DURATION_MS, confidence=5), token)
+    untimed = await api.data(SUBMIT_ONE, _input(numeric.id, "b"), token)
 
     assert timed["submitAnswer"]["errors"] == []
     assert timed["submitAnswer"]["submission"]["answers"] == [
         {"durationMs": MAX_DURATION_MS, "confidence": 5, "correct": True}
     ]
-    assert untimed["submitAnswer"]["submission"]["answers"] == [{"durationMs": None, "confidence": None, "correct": True}]
+    assert untimed["submitAnswer"]["submission"]["answers"] == [
+        {"durationMs": None, "confidence": None, "correct": True}
+    ]
 
 
 async def test_a_retry_with_another_measured_duration_replays_the_first(
