@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import pytest
@@ -55,8 +56,16 @@ async def _fix_key(session: AsyncSession, fixture: CourseFixture) -> int:
     return single.id
 
 
+@dataclass
+class World:
+    owner: User
+    fixture: CourseFixture
+    wronged: User
+    lucky: User
+
+
 @pytest.fixture
-async def world(session: AsyncSession, settings: Settings, now: datetime) -> dict[str, object]:
+async def world(session: AsyncSession, settings: Settings, now: datetime) -> World:
     owner = await make_user(session, settings, now, role=Role.INSTRUCTOR)
     fixture = await make_course(session, now, owner=owner, kinds=KINDS)
     wronged, lucky = await make_user(session, settings, now), await make_user(session, settings, now)
@@ -65,7 +74,7 @@ async def world(session: AsyncSession, settings: Settings, now: datetime) -> dic
     await _submit(session, wronged, fixture, "a", options[1], now)  # right, but marked wrong by the bad key
     await _submit(session, lucky, fixture, "b", options[0], now)  # wrong, but marked right
     await _submit(session, wronged, fixture, "c", options[0], now + timedelta(minutes=1))  # after seeing "the key"
-    return {"owner": owner, "fixture": fixture, "wronged": wronged, "lucky": lucky}
+    return World(owner, fixture, wronged, lucky)
 
 
 async def _scores(session: AsyncSession, user: User) -> list[tuple[float | None, int]]:
@@ -74,11 +83,9 @@ async def _scores(session: AsyncSession, user: User) -> list[tuple[float | None,
 
 
 async def test_regrade_rescores_answers_and_moves_scores_grades_progress_and_xp(
-    session: AsyncSession, world: dict[str, object], now: datetime
+    session: AsyncSession, world: World, now: datetime
 ) -> None:
-    owner, fixture, wronged, lucky = world["owner"], world["fixture"], world["wronged"], world["lucky"]
-    assert isinstance(owner, User) and isinstance(wronged, User) and isinstance(lucky, User)
-    assert isinstance(fixture, CourseFixture)
+    owner, fixture, wronged, lucky = world.owner, world.fixture, world.wronged, world.lucky
     problem_id = await _fix_key(session, fixture)
     xp_before = {user.id: user.xp for user in (wronged, lucky)}
 
@@ -109,9 +116,8 @@ async def test_regrade_rescores_answers_and_moves_scores_grades_progress_and_xp(
     }
 
 
-async def test_a_second_regrade_changes_nothing(session: AsyncSession, world: dict[str, object], now: datetime) -> None:
-    owner, fixture = world["owner"], world["fixture"]
-    assert isinstance(owner, User) and isinstance(fixture, CourseFixture)
+async def test_a_second_regrade_changes_nothing(session: AsyncSession, world: World, now: datetime) -> None:
+    owner, fixture = world.owner, world.fixture
     problem_id = await _fix_key(session, fixture)
     await regrade.regrade(session, owner, problem_id, now)
     await session.commit()
@@ -122,10 +128,9 @@ async def test_a_second_regrade_changes_nothing(session: AsyncSession, world: di
 
 
 async def test_regrade_reads_answers_in_batches(
-    session: AsyncSession, world: dict[str, object], now: datetime, monkeypatch: pytest.MonkeyPatch
+    session: AsyncSession, world: World, now: datetime, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    owner, fixture = world["owner"], world["fixture"]
-    assert isinstance(owner, User) and isinstance(fixture, CourseFixture)
+    owner, fixture = world.owner, world.fixture
     problem_id = await _fix_key(session, fixture)
     monkeypatch.setattr(regrade, "BATCH_ANSWERS", 1)
 
@@ -135,16 +140,16 @@ async def test_regrade_reads_answers_in_batches(
 
 
 async def test_only_the_course_staff_may_regrade_and_free_text_is_refused(
-    session: AsyncSession, settings: Settings, now: datetime, world: dict[str, object]
+    session: AsyncSession, settings: Settings, now: datetime, world: World
 ) -> None:
-    fixture, lucky = world["fixture"], world["lucky"]
-    assert isinstance(fixture, CourseFixture) and isinstance(lucky, User)
+    fixture, lucky = world.fixture, world.lucky
     rival = await make_user(session, settings, now, role=Role.INSTRUCTOR)
     admin = await make_user(session, settings, now, role=Role.ADMIN)
     free = await make_course(session, now, owner=rival, kinds=(ProblemKind.FREE_TEXT,))
     problem_id = fixture.problems[fixture.lessons[0].id][0].id  # type: ignore[index]
     free_id = free.problems[free.lessons[0].id][0].id  # type: ignore[index]
-    assert problem_id is not None and free_id is not None
+    assert problem_id is not None
+    assert free_id is not None
 
     for outsider in (rival, lucky):
         with pytest.raises(Forbidden):
