@@ -3,8 +3,8 @@
 What counts: each learner's first graded answer to each problem (however it was submitted), so a
 learner who retries counts once, with the answer they gave before they could see the solution.
 Ability: a learner's mean score (0..1) over their first answers to the problems of the lesson, the
-problem itself included; quartiles split the learners of a lesson by it with NTILE(4) (1 = lowest,
-ties broken by user id). Discrimination: Pearson r of the problem's score with the rest of the
+problem itself included; quartiles split the learners who answered the problem by it with NTILE(4)
+(1 = lowest, ties broken by user id). Discrimination: Pearson r of the problem's score with the rest of the
 learner's lesson score (Moodle's definition, over all learners rather than a class's first attempts).
 
 Everything is aggregated in SQL, a fixed number of statements whatever the number of problems or
@@ -69,10 +69,11 @@ class AnswerAnalysis:
 def _first_answers(lesson_ids: Sequence[int]) -> Select[Any]:
     """Each learner's first graded answer to each problem of the lessons, with the problem's lesson."""
     in_lessons = select(PROBLEMS.c.id).where(PROBLEMS.c.lesson_id.in_(lesson_ids)).scalar_subquery()
+    tried = ANSWERS.alias("tried")  # not the outer `answers`: correlated, this would run once per row
     firsts = (
-        select(func.min(ANSWERS.c.id))
-        .where(ANSWERS.c.status == SubmissionStatus.GRADED.value, ANSWERS.c.problem_id.in_(in_lessons))
-        .group_by(ANSWERS.c.user_id, ANSWERS.c.problem_id)
+        select(func.min(tried.c.id))
+        .where(tried.c.status == SubmissionStatus.GRADED.value, tried.c.problem_id.in_(in_lessons))
+        .group_by(tried.c.user_id, tried.c.problem_id)
     )
     return (
         select(
@@ -92,41 +93,32 @@ def _first_answers(lesson_ids: Sequence[int]) -> Select[Any]:
 
 
 def _scored(lesson_ids: Sequence[int], problem_ids: Sequence[int]) -> Any:
-    """The first answers to `problem_ids`, each with its learner's rest score and ability quartile."""
-    firsts = _first_answers(lesson_ids).cte("firsts")
-    totals = (
-        select(
-            firsts.c.user_id,
-            firsts.c.lesson_id,
-            func.sum(firsts.c.x).label("total"),
-            func.avg(firsts.c.x).label("ability"),
-        )
-        .group_by(firsts.c.user_id, firsts.c.lesson_id)
-        .subquery("totals")
-    )
-    learners = select(
-        totals.c.user_id,
-        totals.c.lesson_id,
-        totals.c.total,
-        func.ntile(QUARTILES)
-        .over(partition_by=totals.c.lesson_id, order_by=(totals.c.ability, totals.c.user_id))
-        .label("quartile"),
-    ).subquery("learners")
-    joined = and_(learners.c.user_id == firsts.c.user_id, learners.c.lesson_id == firsts.c.lesson_id)
+    """The first answers to `problem_ids`, each with its learner's rest score and ability quartile.
+    Window functions only, no join: a learner's lesson total and ability over their first answers to
+    the lesson, then the quartile among the learners who answered the same problem."""
+    firsts = _first_answers(lesson_ids).subquery("firsts")
+    learner = (firsts.c.user_id, firsts.c.lesson_id)
+    with_ability = select(
+        firsts,
+        func.sum(firsts.c.x).over(partition_by=learner).label("total"),
+        func.avg(firsts.c.x).over(partition_by=learner).label("ability"),
+    ).subquery("with_ability")
+    answers = with_ability.c
     return (
         select(
-            firsts.c.problem_id,
-            firsts.c.user_id,
-            firsts.c.x,
-            (learners.c.total - firsts.c.x).label("y"),
-            learners.c.quartile,
-            firsts.c.correct,
-            firsts.c.option_ids,
-            firsts.c.text,
-            firsts.c.duration_ms,
+            answers.problem_id,
+            answers.user_id,
+            answers.x,
+            (answers.total - answers.x).label("y"),
+            func.ntile(QUARTILES)
+            .over(partition_by=answers.problem_id, order_by=(answers.ability, answers.user_id))
+            .label("quartile"),
+            answers.correct,
+            answers.option_ids,
+            answers.text,
+            answers.duration_ms,
         )
-        .select_from(firsts.join(learners, joined))
-        .where(firsts.c.problem_id.in_(problem_ids))
+        .where(answers.problem_id.in_(problem_ids))
         .subquery("scored")
     )
 

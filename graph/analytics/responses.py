@@ -57,8 +57,8 @@ class WrongAnswerCount:
 
 @strawberry.type(
     description="Response analysis of a problem over each learner's first graded answer. Ability is a "
-    "learner's mean score over their first answers to the lesson's problems; quartiles split a lesson's "
-    "learners by it (1 lowest). See the guide, Classes and analytics."
+    "learner's mean score over their first answers to the lesson's problems; quartiles split the learners "
+    "who answered the problem by it (1 lowest). See the guide, Classes and analytics."
 )
 class AnswerAnalysis:
     learners: int = strawberry.field(description="Learners with a graded answer to the problem.")
