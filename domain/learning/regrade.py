@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -39,9 +39,9 @@ from domain.classes import grades
 from domain.content import catalog
 from domain.errors import Forbidden, Invalid, NotFound
 from domain.infra import metrics
+from domain.infra.database import dialect_insert
 from domain.infra.locks import lock_users
 from domain.learning.answer_checks import CHOICE_KINDS, AnswerInput, grade
-from domain.learning.rewards import award_xp
 from domain.learning.rules import PASS_RATIO, xp_for_correct_answer
 from domain.models import (
     Answer,
@@ -54,6 +54,7 @@ from domain.models import (
     Submission,
     SubmissionStatus,
     User,
+    XpEvent,
 )
 from domain.realtime import events
 
@@ -259,20 +260,37 @@ async def _award_missing_xp(
     )
     first_of = dict((await session.execute(firsts)).all())
     newly = {row.id: row.submission_id for row, new in changed if new[0]}
-    gained = 0
-    for user_id in sorted(now_correct):
-        first = first_of.get(user_id)
-        user = users[user_id]
-        if first not in newly or policies.can_see_answer_key(user, answered=False):
-            continue
-        award = [("answer", f"problem:{problem.id}", xp_for_correct_answer(problem.difficulty))]
-        amount = await award_xp(session, user, award, now, course_id=course.id)
-        if amount:
-            gained += amount
-            await session.execute(
-                update(Submission)
-                .where(col(Submission.id) == newly[first])
-                .values(xp_awarded=col(Submission.xp_awarded) + amount)
-                .execution_options(synchronize_session=False)
-            )
-    return gained
+    owed = [
+        user_id
+        for user_id in sorted(now_correct)
+        if first_of.get(user_id) in newly and not policies.can_see_answer_key(users[user_id], answered=False)
+    ]
+    if not owed:
+        return 0
+    amount = xp_for_correct_answer(problem.difficulty)
+    rows = [
+        {"user_id": user_id, "reason": "answer", "ref": f"problem:{problem.id}", "amount": amount,
+         "course_id": course.id, "created_at": now}
+        for user_id in owed
+    ]  # fmt: skip
+    # one statement for the batch, in user order (locks.py step 3); the unique key skips XP given before
+    statement = (
+        dialect_insert(session)(XpEvent)
+        .values(rows)
+        .on_conflict_do_nothing(index_elements=["user_id", "reason", "ref"])
+        .returning(col(XpEvent.user_id), col(XpEvent.amount))
+    )
+    awarded = dict((await session.execute(statement)).all())
+    for user_id, gained in awarded.items():
+        users[user_id].xp += gained
+        outbox.record(session, events.XpAwarded(user_id, gained, now, course.id))
+    if awarded:
+        credited = [{"sid": newly[first_of[user_id]], "gained": gained} for user_id, gained in awarded.items()]
+        submissions = Submission.__table__  # type: ignore[attr-defined]  # Core: an executemany, not ORM bulk
+        await session.execute(
+            update(submissions)
+            .where(submissions.c.id == bindparam("sid"))
+            .values(xp_awarded=submissions.c.xp_awarded + bindparam("gained")),
+            credited,
+        )
+    return sum(awarded.values())
