@@ -161,6 +161,12 @@ def can_join_class(viewer: User | None, class_: Class) -> bool:
     return viewer is not None and class_.instructor_id != viewer.id
 
 
+def can_view_answer_analysis(viewer: User | None, course: Course) -> bool:
+    """How learners answered a problem (Problem.answerAnalysis) and regrading it (regradeProblem): the
+    course's staff, that is an admin or the instructor who owns the course."""
+    return can_author_course(viewer, course)
+
+
 def can_view_student(viewer: User | None, student_id: int, *, in_viewer_class: bool) -> bool:
     """A learner's record (analytics): the learner, an admin, or an instructor with the learner in one
     of the classes they teach (`in_viewer_class`)."""

@@ -100,6 +100,7 @@ class Settings(BaseSettings):
     limit_ai_evaluations_per_user: str = "120 per hour"  # submissions that queue free-text evaluation
     limit_tutor_messages_per_user: str = "60 per hour"  # askTutor messages (an idempotent resend is free)
     limit_optimize_reviews_per_user: str = "10 per day"  # optimizeReviewParameters (each fits a whole log)
+    limit_regrades_per_user: str = "30 per hour"  # regradeProblem calls (each re-scores every answer of a problem)
     # Peers (IPs or CIDR networks, comma-separated) whose X-Forwarded-For names the client; empty: none.
     trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
@@ -200,6 +201,7 @@ class Settings(BaseSettings):
         "limit_ai_evaluations_per_user",
         "limit_tutor_messages_per_user",
         "limit_optimize_reviews_per_user",
+        "limit_regrades_per_user",
     )
     @classmethod
     def _parse_limit(cls, value: str) -> str:

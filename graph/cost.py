@@ -76,6 +76,7 @@ LIST_SIZES: dict[str, int] = {
     "ImportProblemsPayload.created": 1000,  # an import takes at most 1,000 items
     "ImportProblemsPayload.updated": 1000,
     "Leaderboard.entries": 100,  # when no `first` reached it: the most a leaderboard shows
+    "AnswerAnalysis.options": 6,  # like Problem.options
     "ClassAnalytics.histogram": 10,
     "ClassAnalytics.lessons": 50,
     "ClassAnalytics.subjects": 20,

@@ -10,6 +10,7 @@ from aiodataloader import DataLoader
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain import policies
+from domain.analytics import responses
 from domain.classes import membership
 from domain.content import catalog, counts
 from domain.content.catalog import LearningStats, LessonPageKey, OptionRow, ProblemRow
@@ -195,6 +196,10 @@ class Loaders:
     @cached_property
     def student_page_by_class(self) -> DataLoader[membership.StudentPageKey, list[User]]:
         return BatchLoader(self._context, membership.student_pages, list)
+
+    @cached_property
+    def answer_analysis_by_problem(self) -> DataLoader[int, responses.AnswerAnalysis | None]:
+        return BatchLoader(self._context, responses.analyse, _none)
 
     # jobs
     @cached_property

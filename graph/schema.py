@@ -41,7 +41,7 @@ from graph.input_limits import InputChecker, InputLimits
 from graph.introspection import HideSuggestions, introspection_rules
 from graph.jobs.resolvers import JobMutation, JobQuery
 from graph.jobs.types import Job
-from graph.learning.resolvers import LearningMutation
+from graph.learning.resolvers import LearningMutation, RegradeMutation
 from graph.learning.types import Submission
 from graph.observability.operations import Observability
 from graph.persisted_queries import PersistedQueries
@@ -120,6 +120,7 @@ Mutation = with_units_of_work(  # each mutation field a part of its operation's 
             UserMutation,
             TokenMutation,
             LearningMutation,
+            RegradeMutation,
             ContentMutation,
             ReviewMutation,
             ClassMutation,

@@ -3,6 +3,7 @@ and analytics", repeats them)."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -122,3 +123,50 @@ def best_and_worst(items: Sequence[Ranked], top: int = TOP_TOPICS) -> tuple[list
 def histogram_bucket(value: float) -> int:
     """The bucket index of a percentage (the last bucket includes 100)."""
     return min(HISTOGRAM_BUCKETS - 1, max(0, int(value // HISTOGRAM_WIDTH)))
+
+
+# Answer analysis (domain/analytics/responses.py): flags need at least FLAG_MIN_LEARNERS learners.
+FLAG_MIN_LEARNERS = 5
+LOW_DISCRIMINATION = 0.2  # below it (and not negative) Moodle calls a discrimination index "very weak"
+KEY_REJECTED_SHARE = 0.5  # a key fewer than half of the top-quartile learners give is "rejected"
+TOP_QUARTILE = 4  # quartiles run 1 (lowest ability) .. 4 (highest)
+
+
+class AnswerFlag(StrEnum):
+    NEGATIVE_DISCRIMINATION = "NEGATIVE_DISCRIMINATION"
+    LOW_DISCRIMINATION = "LOW_DISCRIMINATION"
+    UNUSED_DISTRACTOR = "UNUSED_DISTRACTOR"
+    KEY_REJECTED_BY_HIGH_SCORERS = "KEY_REJECTED_BY_HIGH_SCORERS"
+
+
+def key_rejected(top_quartile_learners: int, top_quartile_right: float) -> bool:
+    """The top quartile gave the key (picked a correct option, or scored on the problem) less than half
+    the time; `top_quartile_right` is how many of them did (a sum of scores for non-choice kinds)."""
+    return top_quartile_learners > 0 and top_quartile_right < KEY_REJECTED_SHARE * top_quartile_learners
+
+
+def answer_flags(
+    learners: int, discrimination: float | None, unused_distractors: int, keys_rejected: int
+) -> list[AnswerFlag]:
+    """What an author should look at; nothing below FLAG_MIN_LEARNERS learners (too few to tell)."""
+    if learners < FLAG_MIN_LEARNERS:
+        return []
+    flags: list[AnswerFlag] = []
+    if discrimination is not None and discrimination < 0:
+        flags.append(AnswerFlag.NEGATIVE_DISCRIMINATION)
+    elif discrimination is not None and discrimination < LOW_DISCRIMINATION:
+        flags.append(AnswerFlag.LOW_DISCRIMINATION)
+    if unused_distractors:
+        flags.append(AnswerFlag.UNUSED_DISTRACTOR)
+    if keys_rejected:
+        flags.append(AnswerFlag.KEY_REJECTED_BY_HIGH_SCORERS)
+    return flags
+
+
+def pearson(n: int, sx: float, sy: float, sxx: float, syy: float, sxy: float) -> float | None:
+    """Pearson r from sums; None when either side does not vary."""
+    var_x = n * sxx - sx * sx
+    var_y = n * syy - sy * sy
+    if n < 2 or var_x <= 1e-9 * max(1.0, n * sxx) or var_y <= 1e-9 * max(1.0, n * syy):
+        return None
+    return max(-1.0, min(1.0, (n * sxy - sx * sy) / math.sqrt(var_x * var_y)))

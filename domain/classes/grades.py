@@ -36,6 +36,14 @@ MAX_TEXT = 200
 
 async def record_submission(session: AsyncSession, submission_id: int, now: datetime) -> bool:
     """Record (or refresh) the grade of a submission once it is fully graded; False while it is not."""
+    return bool(await record_submissions(session, [submission_id], now))
+
+
+async def record_submissions(session: AsyncSession, submission_ids: Sequence[int], now: datetime) -> int:
+    """Record (or refresh) the grades of the fully graded submissions among `submission_ids` in one
+    statement (a regrade refreshes a batch at once); returns how many were recorded."""
+    if not submission_ids:
+        return 0
     table = Grade.__table__  # type: ignore[attr-defined]
     source = (
         select(
@@ -50,11 +58,12 @@ async def record_submission(session: AsyncSession, submission_id: int, now: date
         .select_from(Submission)
         .outerjoin(Problem, col(Problem.id) == col(Submission.problem_id))
         .where(
-            col(Submission.id) == submission_id,
+            col(Submission.id).in_(sorted(set(submission_ids))),
             col(Submission.status) == SubmissionStatus.GRADED.value,
             col(Submission.score).is_not(None),
             col(Submission.max_score) > 0,
         )
+        .order_by(col(Submission.id))  # rows shared between users: upserted in a stable order (locks.py)
     )
     insert = dialect_insert(session)(Grade).from_select(
         ["user_id", "lesson_id", "submission_id", "score", "max_score", "graded_at", "updated_at"], source
@@ -68,14 +77,16 @@ async def record_submission(session: AsyncSession, submission_id: int, now: date
             "updated_at": insert.excluded.updated_at,
         },
     ).returning(col(Grade.user_id))
-    user_id = (await session.execute(statement)).scalar_one_or_none()
-    if user_id is None:
-        return False
-    memberships = await membership.classes_of_users(session, [user_id])
-    mark_dirty(session, classes=memberships.get(user_id, ()), students=[user_id])
-    if memberships.get(user_id):
-        evaluation_requested(session, [user_id])
-    return True
+    user_ids = list((await session.execute(statement)).scalars())
+    if not user_ids:
+        return 0
+    memberships = await membership.classes_of_users(session, sorted(set(user_ids)))
+    classes = {class_id for user_id in user_ids for class_id in memberships.get(user_id, ())}
+    mark_dirty(session, classes=sorted(classes), students=sorted(set(user_ids)))
+    members = sorted({user_id for user_id in user_ids if memberships.get(user_id)})
+    if members:
+        evaluation_requested(session, members)
+    return len(user_ids)
 
 
 @dataclass(frozen=True)

@@ -192,6 +192,15 @@ ALERTS_RAISED = Counter(
     ["kind"],
 )
 
+# -- regrades ---------------------------------------------------------------------------------------
+
+REGRADED_ANSWERS = Counter(
+    "learnql_regraded_answers_total",
+    "Answers re-scored by regradeProblem (domain/learning/regrade.py), by change (changed: correctness or "
+    "score moved, unchanged). Counted when the regrade ran, before its commit.",
+    ["change"],
+)
+
 # -- bounded labels ----------------------------------------------------------------------------------
 
 ANONYMOUS = "anonymous"

@@ -13,6 +13,8 @@ from domain.models import Option, Problem, ProblemKind
 MAX_ANSWERS = 200
 MAX_TEXT_LENGTH = 10_000
 MAX_ABS_NUMBER = 1e15
+MAX_DURATION_MS = 3_600_000  # an hour: longer is a tab left open, not time spent on the problem
+CONFIDENCE_RANGE = range(1, 6)  # 1 = guessing .. 5 = certain
 CHOICE_KINDS = {ProblemKind.SINGLE_CHOICE.value, ProblemKind.MULTIPLE_CHOICE.value}
 TEXT_KINDS = {ProblemKind.SHORT_TEXT.value, ProblemKind.FREE_TEXT.value}
 
@@ -23,6 +25,20 @@ class AnswerInput:
     option_ids: tuple[int, ...] | None = None
     number: float | None = None
     text: str | None = None
+    duration_ms: int | None = None  # time the learner spent on the problem, as the client measured it
+    confidence: int | None = None  # 1-5, the learner's own rating before seeing the result
+
+
+def _check_reported(at: list[str], answer: AnswerInput) -> list[DomainError]:
+    """The client-reported figures: optional, each within its documented range."""
+    errors: list[DomainError] = []
+    if answer.duration_ms is not None and not 0 <= answer.duration_ms <= MAX_DURATION_MS:
+        message = f"`durationMs` must be between 0 and {MAX_DURATION_MS}."
+        errors.append(Invalid(message, field=[*at, "durationMs"]))
+    if answer.confidence is not None and answer.confidence not in CONFIDENCE_RANGE:
+        message = f"`confidence` must be between {CONFIDENCE_RANGE.start} and {CONFIDENCE_RANGE.stop - 1}."
+        errors.append(Invalid(message, field=[*at, "confidence"]))
+    return errors
 
 
 def _expected_value(kind: str) -> str:
@@ -81,7 +97,7 @@ def check_answer(
         errors.append(Invalid(message, field=[*at, "number"]))
     if kind in TEXT_KINDS and answer.text is not None:
         errors += _check_text(at, answer.text)
-    return errors
+    return errors + _check_reported(at, answer)
 
 
 def check_answers(

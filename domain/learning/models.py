@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Index, SmallInteger, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from domain.models.base import UTCDateTime
@@ -57,6 +57,9 @@ class Answer(SQLModel, table=True):
     correct: bool | None = Field(default=None)
     score: float | None = Field(default=None)
     feedback: str | None = Field(default=None, sa_type=Text)
+    # Reported by the client, optional (domain/learning/answer_checks.py bounds them).
+    duration_ms: int | None = Field(default=None)
+    confidence: int | None = Field(default=None, sa_type=SmallInteger)
 
 
 class XpEvent(SQLModel, table=True):

@@ -53,7 +53,10 @@ class Outcome:
 
 
 def request_hash(request: SubmissionRequest) -> str:
-    """A fingerprint of the payload; the same key with another fingerprint is a reused key."""
+    """A fingerprint of the payload; the same key with another fingerprint is a reused key.
+
+    `durationMs` and `confidence` are left out: a retry may re-measure the time, and it is still
+    the same answers (the stored ones are those of the first call)."""
     answers = sorted(
         (a.problem_id, sorted(a.option_ids) if a.option_ids is not None else None, a.number, a.text)
         for a in request.answers
@@ -204,6 +207,8 @@ def _graded_answer(
         option_ids=list(answer.option_ids or ()),
         number=answer.number,
         text=answer.text,
+        duration_ms=answer.duration_ms,
+        confidence=answer.confidence,
         status=SubmissionStatus.PENDING.value if result is None else SubmissionStatus.GRADED.value,
         correct=None if result is None else result.correct,
         score=None if result is None else result.score,

@@ -22,6 +22,7 @@ from graph.pagination import Connection, Cursor, connection, decode_cursor, enco
 from graph.selection import selects
 
 if TYPE_CHECKING:
+    from graph.analytics.responses import AnswerAnalysis
     from graph.learning.types import LessonProgress
 
 
@@ -274,6 +275,17 @@ class Problem(EncodedNode):
     @strawberry.field
     async def topics(self, info: Info[Context, Any]) -> list[Topic]:
         return [Topic.from_model(t) for t in await info.context.loaders.topics_by_problem.load(self.id)]
+
+    @strawberry.field(
+        description="How learners answered it (Moodle's response analysis): picks per option and ability "
+        "quartile, frequent wrong answers, median time and flags. For the course's staff; null for anyone else."
+    )
+    async def answer_analysis(
+        self, info: Info[Context, Any]
+    ) -> Annotated[AnswerAnalysis, strawberry.lazy("graph.analytics.responses")] | None:
+        from graph.analytics.responses import answer_analysis  # it imports this module
+
+        return await answer_analysis(info, self.id, self.lesson_id)
 
     @strawberry.field(description="Whether the viewer has answered this problem before.")
     async def viewer_has_answered(self, info: Info[Context, Any]) -> bool:

@@ -8,7 +8,7 @@ import strawberry
 from strawberry.types import Info
 
 from domain.errors import DomainError, Invalid
-from domain.learning import answer_checks, submissions
+from domain.learning import answer_checks, regrade, submissions
 from graph import ids
 from graph.context import Context
 from graph.errors import UserError
@@ -22,6 +22,16 @@ class AnswerInput:
     option_ids: list[strawberry.ID] | None = None
     number: float | None = None
     text: str | None = limited(answer_checks.MAX_TEXT_LENGTH, default=None)
+    duration_ms: int | None = strawberry.field(
+        default=None,
+        description=f"Optional: milliseconds the learner spent on the problem, 0..{answer_checks.MAX_DURATION_MS} "
+        "(an hour); out of range is INVALID. Not part of the idempotency fingerprint.",
+    )
+    confidence: int | None = strawberry.field(
+        default=None,
+        description="Optional: how sure the learner was, 1 (guessing) .. 5 (certain); out of range is INVALID. "
+        "Not part of the idempotency fingerprint.",
+    )
 
     def to_domain(self, field: list[str]) -> submissions.AnswerInput:
         return submissions.AnswerInput(
@@ -31,6 +41,8 @@ class AnswerInput:
             else ids.decode_many(self.option_ids, "Option", [*field, "optionIds"]),
             number=self.number,
             text=self.text,
+            duration_ms=self.duration_ms,
+            confidence=self.confidence,
         )
 
 
@@ -106,3 +118,47 @@ class LearningMutation:
     @strawberry.mutation(description="Submit the answer to one problem.")
     async def submit_answer(self, info: Info[Context, Any], input: SubmitAnswerInput) -> SubmitAnswersPayload:
         return await _submit(info, input.to_domain)
+
+
+@strawberry.input
+class RegradeProblemInput:
+    problem_id: strawberry.ID
+
+
+@strawberry.type(description="What a regrade changed.")
+class RegradePayload:
+    regraded: int = strawberry.field(
+        default=0, description="Answers whose correctness or score changed; 0 when run again."
+    )
+    examined: int = strawberry.field(default=0, description="Graded answers re-scored with the current key.")
+    submissions: int = strawberry.field(default=0, description="Submissions whose answers changed.")
+    xp_awarded: int = strawberry.field(default=0, description="XP given to learners it newly owes (never taken back).")
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
+@strawberry.type
+class RegradeMutation:
+    @strawberry.mutation(
+        description="After fixing a problem's answer key: re-score every stored answer with the current key and "
+        "adjust submission scores, grades and lesson progress; award XP learners are newly owed, once, and take "
+        "none back. Idempotent: a second run regrades 0. For the course's owner and admins (FORBIDDEN for "
+        "others); free-text problems are not regraded (INVALID). Rate-limited per user (RATE_LIMITED)."
+    )
+    async def regrade_problem(self, info: Info[Context, Any], input: RegradeProblemInput) -> RegradePayload:
+        context = info.context
+        viewer = await context.require_viewer()
+
+        async def spend() -> None:
+            await context.limiter.acquire("regrades_per_user", str(viewer.id), "regrades")
+
+        try:
+            problem_id = ids.decode(input.problem_id, "Problem", ["problemId"])
+            report = await context.run(regrade.regrade, viewer, problem_id, context.now(), before=spend)
+        except DomainError as error:
+            return RegradePayload(errors=UserError.from_domain(error))
+        return RegradePayload(
+            regraded=report.regraded,
+            examined=report.examined,
+            submissions=report.submissions,
+            xp_awarded=report.xp_awarded,
+        )

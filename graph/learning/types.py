@@ -52,6 +52,8 @@ class Answer:
     option_ids: list[strawberry.ID]
     number: float | None
     text: str | None
+    duration_ms: int | None = strawberry.field(description="Milliseconds spent, as the client reported it.")
+    confidence: int | None = strawberry.field(description="The learner's confidence 1-5, as the client reported it.")
     problem_id: strawberry.Private[int]
 
     @classmethod
@@ -65,6 +67,8 @@ class Answer:
             option_ids=[encode("Option", key) for key in answer.option_ids],
             number=answer.number,
             text=answer.text,
+            duration_ms=answer.duration_ms,
+            confidence=answer.confidence,
             problem_id=answer.problem_id,
         )
 

@@ -311,3 +311,7 @@ def test_a_tutor_thread_is_seen_by_its_owner_only() -> None:
 
 def test_what_the_tutor_cost_in_a_course_is_read_by_its_owner_and_admins() -> None:
     assert passing(lambda viewer: policies.can_view_tutor_usage(viewer, COURSE)) == {"owner", "admin"}
+
+
+def test_answer_analysis_and_regrades_are_for_the_course_owner_and_admins() -> None:
+    assert passing(lambda viewer: policies.can_view_answer_analysis(viewer, COURSE)) == {"owner", "admin"}

@@ -31,6 +31,14 @@ ALLOWED_DANGEROUS: dict[tuple[str, str], str] = {
         "VALUE_ADDED_TO_ENUM",
         "Enum value JobKind.REVIEW_PARAMETERS was added.",
     ): "issue 18: personalised FSRS parameters are fitted by a job the learner can follow",
+    (
+        "OPTIONAL_INPUT_FIELD_ADDED",
+        "An optional field AnswerInput.durationMs was added.",
+    ): "issue 18: answers may carry the time spent; optional, older clients send nothing",
+    (
+        "OPTIONAL_INPUT_FIELD_ADDED",
+        "An optional field AnswerInput.confidence was added.",
+    ): "issue 18: answers may carry the learner's confidence; optional, older clients send nothing",
 }
 
 
