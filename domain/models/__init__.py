@@ -21,6 +21,7 @@ from domain.learning.models import (
     SubmissionStatus,
     XpEvent,
 )
+from domain.record.models import LearningEvent
 from domain.reviews.models import CardState, ReviewCard, ReviewLog, ReviewSettings
 from domain.tutor.models import TutorMessage, TutorMessageStatus, TutorRole, TutorThread
 
@@ -41,6 +42,7 @@ __all__ = [
     "Job",
     "JobKind",
     "JobStatus",
+    "LearningEvent",
     "Lesson",
     "LessonProgress",
     "Option",
