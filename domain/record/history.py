@@ -18,9 +18,8 @@ from sqlmodel import col
 
 from domain import keyset, policies
 from domain.keyset import Window
-from domain.models import Class, ClassCourse, ClassMember, User
+from domain.models import Class, ClassCourse, ClassMember, LearningEvent, User
 from domain.record.kinds import LearningEventType
-from domain.record.models import LearningEvent
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,8 @@ from typing import Any
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.models import LearningEvent
 from domain.record.kinds import LearningEventType, shape_errors
-from domain.record.models import LearningEvent
 
 
 @dataclass(frozen=True)
