@@ -96,15 +96,19 @@ async def _topics(
 async def time_report(
     session: AsyncSession, user_id: int, gap: timedelta, cap: timedelta, courses: frozenset[int] | None = None
 ) -> TimeReport:
-    """A learner's sessions and time per lesson and topic, from their acts (of `courses` only, when given)."""
-    events = await events_of(session, user_id, sorted(ACTIVITY), courses)
+    """A learner's sessions and time per lesson and topic. With `courses` (what a class's staff may see)
+    the sessions come from all of the learner's acts, as for the learner, and then only the acts about
+    those courses are counted and shown: a course's time is the same whoever looks."""
+    events = await events_of(session, user_id, sorted(ACTIVITY))
     activities = [Activity(e.occurred_at, e.lesson_id, e.problem_id) for e in events]
-    sessions, seconds = attribute(activities, gap, cap)
-    by_problem, by_lesson = await _topics(session, activities)
-    report = TimeReport(sessions=sessions[::-1])
+    all_sessions, seconds = attribute(activities, gap, cap)
+    visible = [courses is None or e.course_id in courses for e in events]
+    sessions = all_sessions if courses is None else _visible_sessions(activities, seconds, visible, gap)
+    shown = [(a, given) for a, given, seen in zip(activities, seconds, visible, strict=True) if seen]
+    by_problem, by_lesson = await _topics(session, [a for a, _ in shown])
     lessons: dict[int, float] = defaultdict(float)
     topics: dict[int, float] = defaultdict(float)
-    for activity, given in zip(activities, seconds, strict=True):
+    for activity, given in shown:
         if activity.lesson_id is not None:
             lessons[activity.lesson_id] += given
         if activity.problem_id is not None:
@@ -113,5 +117,29 @@ async def time_report(
             linked = by_lesson.get(activity.lesson_id, set()) if activity.lesson_id is not None else set()
         for topic_id in linked:
             topics[topic_id] += given
-    report.lesson_seconds, report.topic_seconds = dict(lessons), dict(topics)
-    return report
+    return TimeReport(sessions=sessions[::-1], lesson_seconds=dict(lessons), topic_seconds=dict(topics))
+
+
+def _visible_sessions(
+    activities: Sequence[Activity], seconds: Sequence[float], visible: Sequence[bool], gap: timedelta
+) -> list[Session]:
+    """The sessions of all acts, narrowed to the visible acts (sessions without one are left out)."""
+    sessions: list[Session] = []
+    previous: Activity | None = None
+    current: Session | None = None
+    for activity, given, seen in zip(activities, seconds, visible, strict=True):
+        starts = previous is None or activity.at - previous.at > gap
+        previous = activity
+        if starts:
+            current = None
+        if not seen:
+            continue
+        if current is None:
+            current = Session(activity.at, activity.at, activities=0)
+            sessions.append(current)
+        current.ended_at, current.activities, current.seconds = (
+            activity.at,
+            current.activities + 1,
+            current.seconds + given,
+        )
+    return sessions
