@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -18,7 +19,9 @@ from domain.infra.migrations import upgrade
 from domain.models import User
 from domain.settings import Settings
 
-BENCH_URL = POSTGRES_URL.rsplit("/", 1)[0] + "/learnql_bench"
+# BENCH_DATABASE: another name where several people share one PostgreSQL (the seed drops and recreates it).
+BENCH_DATABASE = os.environ.get("BENCH_DATABASE", "learnql_bench")
+BENCH_URL = POSTGRES_URL.rsplit("/", 1)[0] + "/" + BENCH_DATABASE
 BENCH_DSN = BENCH_URL.replace("+asyncpg", "")
 LEARNERS = 64
 
@@ -39,8 +42,8 @@ async def _recreate_database() -> None:
     engine = create_async_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
     try:
         async with engine.connect() as connection:
-            await connection.execute(text("DROP DATABASE IF EXISTS learnql_bench WITH (FORCE)"))
-            await connection.execute(text("CREATE DATABASE learnql_bench"))
+            await connection.execute(text(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)'))
+            await connection.execute(text(f'CREATE DATABASE "{BENCH_DATABASE}"'))
     finally:
         await engine.dispose()
 

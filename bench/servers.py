@@ -16,9 +16,20 @@ TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+    """A free port: any, or one of BENCH_PORTS ("18100-18109") on a machine where ports are shared out."""
+    allowed = os.environ.get("BENCH_PORTS")
+    candidates = [0]
+    if allowed:
+        low, _, high = allowed.partition("-")
+        candidates = list(range(int(low), int(high or low) + 1))
+    for port in candidates:
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return int(probe.getsockname()[1])
+    raise RuntimeError(f"no free port in BENCH_PORTS={allowed}")
 
 
 @dataclass

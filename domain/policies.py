@@ -109,6 +109,18 @@ def can_view_learning_history(viewer_id: int | None, user_id: int) -> bool:
     return is_owner(viewer_id, user_id)
 
 
+def can_view_all_learning_events(viewer_id: int | None, user_id: int) -> bool:
+    """A user's whole learning record (User.learningEvents, sessions, time spent): the user themselves."""
+    return is_owner(viewer_id, user_id)
+
+
+def can_view_class_learning_events(viewer: User | None, class_: Class) -> bool:
+    """The learning events of a student of `class_` about the class's courses: whoever manages the class
+    (its instructor, admins). The caller looks up the student's classes; events about other courses, and
+    those about no course (streaks), stay the student's own."""
+    return can_manage_class(viewer, class_)
+
+
 def can_view_review_card(viewer_id: int | None, card: ReviewCard) -> bool:
     """Also who may review it: a card one cannot see is not found."""
     return is_owner(viewer_id, card.user_id)

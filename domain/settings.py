@@ -184,6 +184,10 @@ class Settings(BaseSettings):
     ai_local_stream_delay_ms: int = Field(default=15, ge=0, le=5000)  # local provider: pause between words
     ai_first_token_timeout_seconds: float = Field(default=30.0, gt=0)  # streaming: retried before the first token
 
+    # The learning record (docs/record/time.md): sessions and time spent, derived from activity.
+    session_gap_minutes: int = Field(default=30, ge=1, le=24 * 60)  # a longer pause starts a new session
+    activity_time_cap_seconds: int = Field(default=600, ge=1, le=24 * 3600)  # most time one act counts for
+
     @model_validator(mode="after")
     def _budget_holds_a_query(self) -> Settings:
         if self.budget_maximum < self.max_query_cost:

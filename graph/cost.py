@@ -87,6 +87,8 @@ LIST_SIZES: dict[str, int] = {
     "StudentAnalytics.bestTopics": 5,
     "StudentAnalytics.worstTopics": 5,
     "StudentAnalytics.atRiskReasons": 5,
+    "StudentAnalytics.timeSpent": 50,  # one per lesson practised
+    "StudentAnalytics.topicTime": 100,  # like StudentAnalytics.topics
     "AtRiskStudent.reasons": 5,
     "ReviewStats.dueByDay": 31,
     "GameQuestion.options": 6,  # like Problem.options: a game question is a problem's

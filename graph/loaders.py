@@ -20,6 +20,7 @@ from domain.models import (
     Class,
     Course,
     Job,
+    LearningEvent,
     Lesson,
     LessonProgress,
     Problem,
@@ -120,6 +121,10 @@ class Loaders:
     @cached_property
     def topic_by_id(self) -> DataLoader[int, Topic | None]:
         return BatchLoader(self._context, _by_id(Topic), _none)  # type: ignore[arg-type]
+
+    @cached_property
+    def learning_event_by_id(self) -> DataLoader[int, LearningEvent | None]:
+        return BatchLoader(self._context, _by_id(LearningEvent), _none)  # type: ignore[arg-type]
 
     @cached_property
     def submission_by_id(self) -> DataLoader[int, Submission | None]:

@@ -48,6 +48,7 @@ from graph.persisted_queries import PersistedQueries
 from graph.rate_limits import TooManyRequests
 from graph.realtime.resolvers import RealtimeQuery
 from graph.realtime.subscriptions import RealtimeSubscription
+from graph.record.types import LearningEvent
 from graph.reviews.resolvers import ReviewMutation, ReviewQuery
 from graph.reviews.types import ReviewCard
 from graph.scalars import SCALAR_OVERRIDES
@@ -76,6 +77,7 @@ NODE_TYPES: dict[str, type[relay.Node]] = {
         TutorThread,
         TutorMessage,
         InstructorAlert,
+        LearningEvent,
     )
 }
 

@@ -214,12 +214,15 @@ async def give_xp(
     """Award `amount` XP to `user` at `now` the way the services do (real-time feature); commit to publish."""
     from domain.infra.locks import lock_user
     from domain.learning.rewards import award_xp
+    from domain.record.journal import Journal
 
     assert user.id is not None
     locked = await lock_user(session, user.id)
     reference = ref or f"test:{next(_serial)}"
     course_id = course.id if course is not None else None
-    gained = await award_xp(session, locked, [("test", reference, amount)], now, course_id=course_id)
+    journal = Journal()
+    gained = await award_xp(session, locked, [("test", reference, amount)], now, journal=journal, course_id=course_id)
+    await journal.write(session)
     await session.flush()  # the next lock_user re-reads the row
     user.xp = locked.xp
     return gained

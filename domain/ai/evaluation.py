@@ -45,6 +45,7 @@ from domain.models import (
     Answer,
     Job,
     JobKind,
+    Lesson,
     LessonProgress,
     Problem,
     ProblemKind,
@@ -53,6 +54,8 @@ from domain.models import (
     User,
 )
 from domain.realtime import events
+from domain.record.journal import Journal
+from domain.record.kinds import LearningEventType
 
 MAX_FEEDBACK = 2000
 CACHE_KIND = "evaluation"
@@ -222,6 +225,8 @@ async def apply(session: AsyncSession, graded: Mapping[int, Verdict], pass_score
     users = await lock_users(session, (user_id for _, user_id in found))  # users first, then their submissions
     locked = select(col(Submission.id)).where(col(Submission.id).in_(submission_ids))
     await session.execute(no_key_update(locked.order_by(col(Submission.id))))
+    journal = Journal()
+    await _note_grades(session, journal, graded, pass_score, now)
     table = Answer.__table__  # type: ignore[attr-defined]
     statement = (
         update(table)
@@ -238,14 +243,59 @@ async def apply(session: AsyncSession, graded: Mapping[int, Verdict], pass_score
         for answer_id, v in sorted(graded.items())
     ]
     await session.execute(statement, rows)
-    return await _finish_complete(session, users, submission_ids, now)
+    finished = await _finish_complete(session, users, submission_ids, now, journal)
+    await journal.write(session)  # the learning record of this grading run, one INSERT
+    return finished
+
+
+async def _note_grades(
+    session: AsyncSession, journal: Journal, graded: Mapping[int, Verdict], pass_score: float, now: datetime
+) -> None:
+    """ANSWER_GRADED for each answer of `graded` still pending (the caller holds their submissions' locks,
+    so what is pending now is what this run grades)."""
+    query = (
+        select(
+            col(Answer.id),
+            col(Answer.user_id),
+            col(Answer.submission_id),
+            col(Answer.problem_id),
+            col(Lesson.id),
+            col(Lesson.course_id),
+        )
+        .join(Problem, col(Problem.id) == col(Answer.problem_id))
+        .join(Lesson, col(Lesson.id) == col(Problem.lesson_id))
+        .where(col(Answer.id).in_(set(graded)), col(Answer.status) == SubmissionStatus.PENDING.value)
+        .order_by(col(Answer.id))
+    )
+    for answer_id, user_id, submission_id, problem_id, lesson_id, course_id in await session.execute(query):
+        verdict = graded[answer_id or 0]
+        payload = {
+            "submissionId": submission_id,
+            "problemId": problem_id,
+            "correct": verdict.score >= pass_score,
+            "score": float(verdict.score),
+            "grader": "AI",
+        }
+        journal.add(
+            user_id,
+            LearningEventType.ANSWER_GRADED,
+            payload,
+            now,
+            course_id=course_id,
+            lesson_id=lesson_id,
+            problem_id=problem_id,
+        )
 
 
 async def _finish_complete(
-    session: AsyncSession, users: Mapping[int, User], submission_ids: Sequence[int], now: datetime
+    session: AsyncSession,
+    users: Mapping[int, User],
+    submission_ids: Sequence[int],
+    now: datetime,
+    journal: Journal,
 ) -> list[int]:
     """Finish the locked submissions that have no pending answer left (a few statements for all of them);
-    `users` are their learners, locked."""
+    `users` are their learners, locked. XP and completed lessons are noted in `journal`."""
     still_pending = exists().where(
         col(Answer.submission_id) == col(Submission.id), col(Answer.status) == SubmissionStatus.PENDING.value
     )
@@ -278,11 +328,15 @@ async def _finish_complete(
     for submission_id, user_id, lesson_id, max_score in complete:
         # Answers graded inside the mutation earned their XP then (award_answer_xp would skip them anyway).
         free_text = [problems[p] for p in correct[submission_id] if problems[p].kind == ProblemKind.FREE_TEXT]
-        gained = await award_answer_xp(session, users[user_id], free_text, now, submission_id=submission_id)
+        gained = await award_answer_xp(
+            session, users[user_id], free_text, now, submission_id=submission_id, journal=journal
+        )
         score = round(scores[submission_id], 6)
         graded.append({"sid": submission_id, "score": score, "gained": gained})
         if lesson_id is not None:
             await record_lesson_score(session, user_id, lesson_id, score, max_score)
+            if lesson_completed(score, max_score):
+                await _note_completed(session, journal, user_id, lesson_id, submission_id, score / max_score, now)
     table = Submission.__table__  # type: ignore[attr-defined]
     statement = (
         update(table)
@@ -299,6 +353,20 @@ async def _finish_complete(
         await grades.record_submission(session, submission_id, now)
         outbox.record(session, events.SubmissionGraded(user_id, submission_id))
     return [row[0] for row in complete]
+
+
+async def _note_completed(
+    session: AsyncSession,
+    journal: Journal,
+    user_id: int,
+    lesson_id: int,
+    submission_id: int,
+    ratio: float,
+    now: datetime,
+) -> None:
+    course_id = (await session.execute(select(col(Lesson.course_id)).where(col(Lesson.id) == lesson_id))).scalar()
+    payload = {"lessonId": lesson_id, "submissionId": submission_id, "score": ratio}
+    journal.add(user_id, LearningEventType.LESSON_COMPLETED, payload, now, course_id=course_id, lesson_id=lesson_id)
 
 
 async def record_lesson_score(

@@ -31,6 +31,8 @@ from domain.infra.locks import lock_user
 from domain.learning import rewards
 from domain.models import Course, Lesson, Option, Problem, ProblemKind, ProblemStatus, User
 from domain.realtime.events import GameChange, GameChanged
+from domain.record.journal import Journal
+from domain.record.kinds import LearningEventType
 
 PLAYABLE_KINDS = (
     ProblemKind.SINGLE_CHOICE.value,
@@ -261,17 +263,30 @@ async def _finish(session: AsyncSession, game: Game, expected: GameState, now: d
     if not await _transition(session, game, expected, values):
         return False
     rows = await session.execute(
-        select(col(GamePlayer.user_id), col(GamePlayer.correct_count), func.count(col(GameAnswer.id)))
+        select(
+            col(GamePlayer.id),
+            col(GamePlayer.user_id),
+            col(GamePlayer.score),
+            col(GamePlayer.correct_count),
+            func.count(col(GameAnswer.id)),
+        )
         .outerjoin(GameAnswer, col(GameAnswer.player_id) == col(GamePlayer.id))
         .where(col(GamePlayer.game_id) == game.id, col(GamePlayer.user_id).is_not(None), ~col(GamePlayer.kicked))
-        .group_by(col(GamePlayer.id), col(GamePlayer.user_id), col(GamePlayer.correct_count))
+        .group_by(col(GamePlayer.id), col(GamePlayer.user_id), col(GamePlayer.score), col(GamePlayer.correct_count))
         .order_by(col(GamePlayer.user_id))  # one lock order for every finisher
     )
-    for user_id, correct, answered in rows.all():
+    journal = Journal()
+    place = {"course_id": game.course_id, "lesson_id": game.lesson_id}
+    for player_id, user_id, score, correct, answered in rows.all():
+        assert user_id is not None
+        played = {"gameId": game.id, "playerId": player_id, "score": score, "correctAnswers": correct}
+        journal.add(user_id, LearningEventType.GAME_PLAYED, played, now, **place)
         amount = xp_for_game(correct, answered)
         if amount:
-            user = await lock_user(session, user_id or 0)
-            await rewards.award_xp(session, user, [("game", f"game:{game.id}", amount)], now, course_id=game.course_id)
+            user = await lock_user(session, user_id)
+            awards = [("game", f"game:{game.id}", amount)]
+            await rewards.award_xp(session, user, awards, now, journal=journal, course_id=game.course_id)
+    await journal.write(session)  # the learning record of the players, one INSERT
     _changed(session, game)
     return True
 

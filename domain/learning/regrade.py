@@ -57,6 +57,8 @@ from domain.models import (
     XpEvent,
 )
 from domain.realtime import events
+from domain.record.journal import Journal
+from domain.record.kinds import LearningEventType
 
 BATCH_ANSWERS = 500
 
@@ -281,9 +283,13 @@ async def _award_missing_xp(
         .returning(col(XpEvent.user_id), col(XpEvent.amount))
     )
     awarded = dict((await session.execute(statement)).all())
+    journal = Journal()  # the learning record: XP_AWARDED, as award_xp notes it
     for user_id, gained in awarded.items():
         users[user_id].xp += gained
         outbox.record(session, events.XpAwarded(user_id, gained, now, course.id))
+        payload = {"amount": gained, "reason": "answer", "ref": f"problem:{problem.id}"}
+        journal.add(user_id, LearningEventType.XP_AWARDED, payload, now, course_id=course.id)
+    await journal.write(session)
     if awarded:
         credited = [{"sid": newly[first_of[user_id]], "gained": gained} for user_id, gained in awarded.items()]
         submissions = Submission.__table__  # type: ignore[attr-defined]  # Core: an executemany, not ORM bulk

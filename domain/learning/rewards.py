@@ -1,7 +1,8 @@
 """XP awards, streak activity and lesson progress: the counters a graded answer or review moves.
 
 Each award is an XpEvent row whose unique (user, reason, ref) lets it happen at most once, however
-many times or however concurrently it is attempted.
+many times or however concurrently it is attempted. Awards and streak changes are noted in the act's
+learning-record journal (domain/record/journal.py) as they happen.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from domain.infra.database import dialect_insert
 from domain.learning.rules import Streak, advance_streak, lesson_completed, local_day, xp_for_correct_answer
 from domain.models import Answer, Lesson, LessonProgress, Problem, User, XpEvent
 from domain.realtime import events
+from domain.record.journal import Journal
+from domain.record.kinds import LearningEventType
 
 
 async def award_xp(
@@ -26,12 +29,14 @@ async def award_xp(
     awards: Sequence[tuple[str, str, int]],
     now: datetime,
     *,
+    journal: Journal,
     course_id: int | None = None,
 ) -> int:
     """Insert (reason, ref, amount) awards; those already given are skipped. Returns the XP added.
 
     The caller holds the user's row lock (`domain.infra.locks.lock_user`). `course_id` attributes the XP to a course
-    (course leaderboards); the award reaches leaderboards and subscribers after commit."""
+    (course leaderboards); the award reaches leaderboards and subscribers after commit. Each award given is
+    noted in `journal` (XP_AWARDED)."""
     if not awards:
         return 0
     rows = [
@@ -42,18 +47,28 @@ async def award_xp(
         dialect_insert(session)(XpEvent)
         .values(rows)
         .on_conflict_do_nothing(index_elements=["user_id", "reason", "ref"])
-        .returning(col(XpEvent.amount))
+        .returning(col(XpEvent.reason), col(XpEvent.ref), col(XpEvent.amount))
     )
-    gained = int(sum((await session.execute(statement)).scalars()))
+    given = sorted((reason, ref, amount) for reason, ref, amount in await session.execute(statement))
+    gained = int(sum(amount for _, _, amount in given))
     user.xp += gained
+    assert user.id is not None
+    for reason, ref, amount in given:
+        payload = {"amount": amount, "reason": reason, "ref": ref}
+        journal.add(user.id, LearningEventType.XP_AWARDED, payload, now, course_id=course_id)
     if gained:
-        assert user.id is not None
         outbox.record(session, events.XpAwarded(user.id, gained, now, course_id))
     return gained
 
 
 async def award_answer_xp(
-    session: AsyncSession, user: User, correct: Sequence[Problem], now: datetime, *, submission_id: int
+    session: AsyncSession,
+    user: User,
+    correct: Sequence[Problem],
+    now: datetime,
+    *,
+    submission_id: int,
+    journal: Journal,
 ) -> int:
     """XP for correct answers given before the solution was shown (docs/rules/xp.md), once per problem per
     user, attributed to each problem's course. `submission_id` is the submission the answers belong to."""
@@ -70,7 +85,7 @@ async def award_answer_xp(
             for p in correct
             if course_of[p.lesson_id] == course_id
         ]
-        gained += await award_xp(session, user, awards, now, course_id=course_id)
+        gained += await award_xp(session, user, awards, now, journal=journal, course_id=course_id)
     return gained
 
 
@@ -94,11 +109,20 @@ async def _unseen(session: AsyncSession, user: User, problems: Sequence[Problem]
     return [p for p in problems if not policies.can_see_answer_key(user, answered=p.id in answered)]
 
 
-def touch_streak(user: User, now: datetime) -> None:
-    """Count activity at `now` toward the user's streak (the caller holds the user's row lock)."""
-    streak = advance_streak(
-        Streak(user.streak_current, user.streak_best, user.streak_last_day), local_day(now, user.timezone)
-    )
+def touch_streak(user: User, now: datetime, journal: Journal) -> None:
+    """Count activity at `now` toward the user's streak (the caller holds the user's row lock); a streak
+    found broken (STREAK_BROKEN) and one grown or started (STREAK_EXTENDED) are noted in `journal`."""
+    assert user.id is not None
+    before = Streak(user.streak_current, user.streak_best, user.streak_last_day)
+    today = local_day(now, user.timezone)
+    streak = advance_streak(before, today)
+    if streak == before:
+        return
+    if before.last_day is not None and before.current > 0 and streak.current == 1:
+        payload = {"previous": before.current, "lastActiveOn": before.last_day.isoformat(), "day": today.isoformat()}
+        journal.add(user.id, LearningEventType.STREAK_BROKEN, payload, now)
+    extended = {"current": streak.current, "best": streak.best, "day": today.isoformat()}
+    journal.add(user.id, LearningEventType.STREAK_EXTENDED, extended, now)
     user.streak_current, user.streak_best, user.streak_last_day = streak.current, streak.best, streak.last_day
 
 

@@ -29,8 +29,11 @@ from domain.infra.database import dialect_insert
 from domain.infra.locks import lock_user
 from domain.learning.answer_checks import AnswerInput, check_answers, grade
 from domain.learning.rewards import award_answer_xp, record_lesson_attempt, touch_streak
+from domain.learning.rules import lesson_completed
 from domain.models import Answer, Lesson, Option, Problem, ProblemKind, Submission, SubmissionStatus, User
 from domain.realtime import events
+from domain.record.journal import Journal
+from domain.record.kinds import LearningEventType
 from domain.reviews import scheduling
 
 MAX_KEY_LENGTH = 255
@@ -72,8 +75,11 @@ def check_key(key: str) -> None:
         raise Invalid(f"The idempotency key is longer than {MAX_KEY_LENGTH} characters.", field=["idempotencyKey"])
 
 
-async def _target_problems(session: AsyncSession, viewer: User, request: SubmissionRequest) -> list[Problem]:
-    """The problems a submission must answer: all published ones of the lesson, or the one problem."""
+async def _target_problems(
+    session: AsyncSession, viewer: User, request: SubmissionRequest
+) -> tuple[list[Problem], Lesson]:
+    """The problems a submission must answer (all published ones of the lesson, or the one problem) and
+    their lesson."""
     if request.lesson_id is not None:
         lesson = (await catalog.rows_by_id(session, Lesson, [request.lesson_id])).get(request.lesson_id)
         if lesson is None or not policies.can_view_lesson(viewer, lesson):
@@ -82,7 +88,7 @@ async def _target_problems(session: AsyncSession, viewer: User, request: Submiss
         problems = await catalog.problems_by_lesson(session, [request.lesson_id], include_drafts=False)
         if not problems.get(request.lesson_id):
             raise Invalid("This lesson has no problems to answer.", field=["lessonId"])
-        return problems[request.lesson_id]
+        return problems[request.lesson_id], lesson
     assert request.problem_id is not None
     problem = (await catalog.rows_by_id(session, Problem, [request.problem_id])).get(request.problem_id)
     lesson = None
@@ -90,7 +96,8 @@ async def _target_problems(session: AsyncSession, viewer: User, request: Submiss
         lesson = (await catalog.rows_by_id(session, Lesson, [problem.lesson_id])).get(problem.lesson_id)
     if problem is None or lesson is None or not policies.can_answer_problem(viewer, problem, lesson):
         raise NotFound("No such problem.", field=["problemId"])
-    return [problem]
+    assert lesson is not None
+    return [problem], lesson
 
 
 async def _replay(session: AsyncSession, viewer_id: int, key: str, fingerprint: str) -> Outcome | None:
@@ -145,7 +152,7 @@ async def submit(
     replay = await _replay(session, viewer.id, request.idempotency_key, fingerprint)
     if replay is not None:
         return replay
-    problems = await _target_problems(session, viewer, request)
+    problems, lesson = await _target_problems(session, viewer, request)
     options = await catalog.options_by_problem(session, [p.id for p in problems if p.id is not None])
     check_answers(request.answers, problems, options)
     answered = {answer.problem_id for answer in request.answers}
@@ -166,12 +173,15 @@ async def submit(
         for a in request.answers
     ]
     session.add_all(answers)
-    correct = [by_id[a.problem_id] for a in answers if a.correct]
-    xp = await award_answer_xp(session, user, correct, now, submission_id=submission_id)
-    touch_streak(user, now)
-    # review cards: created on a first answer; a single-problem answer also reviews an existing card
-    xp += await scheduling.on_answered(session, user, answers, now, practice=request.problem_id is not None)
     pending = any(answer.status == SubmissionStatus.PENDING.value for answer in answers)
+    journal = Journal()
+    _note_answers(journal, viewer.id, request, lesson, answers, pending, submission_id, now)
+    correct = [by_id[a.problem_id] for a in answers if a.correct]
+    xp = await award_answer_xp(session, user, correct, now, submission_id=submission_id, journal=journal)
+    touch_streak(user, now, journal)
+    # review cards: created on a first answer; a single-problem answer also reviews an existing card
+    practice = request.problem_id is not None
+    xp += await scheduling.on_answered(session, user, answers, now, practice=practice, journal=journal)
     score = None if pending else sum(answer.score or 0.0 for answer in answers)
     await session.execute(
         update(Submission)
@@ -185,6 +195,17 @@ async def submit(
     )
     if request.lesson_id is not None:
         await record_lesson_attempt(session, viewer.id, request.lesson_id, score, float(len(problems)), now)
+        if score is not None and lesson_completed(score, float(len(problems))):
+            payload = {"lessonId": request.lesson_id, "submissionId": submission_id, "score": score / len(problems)}
+            journal.add(
+                viewer.id,
+                LearningEventType.LESSON_COMPLETED,
+                payload,
+                now,
+                course_id=lesson.course_id,
+                lesson_id=lesson.id,
+            )
+    await journal.write(session)  # the learning record of this submission, one INSERT
     if not pending:  # fully graded: it counts as a grade (the evaluation worker records the others later)
         await grades.record_submission(session, submission_id, now)
     if not pending:  # submissionGraded subscribers hear of it once the transaction commits
@@ -194,6 +215,39 @@ async def submit(
     await session.flush()
     query = select(Submission).where(col(Submission.id) == submission_id).execution_options(populate_existing=True)
     return Outcome((await session.execute(query)).scalar_one(), replayed=False)
+
+
+def _note_answers(
+    journal: Journal,
+    user_id: int,
+    request: SubmissionRequest,
+    lesson: Lesson,
+    answers: Sequence[Answer],
+    pending: bool,
+    submission_id: int,
+    now: datetime,
+) -> None:
+    """The submission (the learner's act, first) and each answer graded in it, for the learning record."""
+    where = {"course_id": lesson.course_id, "lesson_id": lesson.id}
+    submitted = {
+        "submissionId": submission_id,
+        "lessonId": request.lesson_id,
+        "problemId": request.problem_id,
+        "answerCount": len(answers),
+        "pending": pending,
+    }
+    journal.add(user_id, LearningEventType.ANSWER_SUBMITTED, submitted, now, problem_id=request.problem_id, **where)
+    for answer in answers:
+        if answer.status != SubmissionStatus.GRADED.value:
+            continue  # the evaluation worker notes it once graded
+        graded = {
+            "submissionId": submission_id,
+            "problemId": answer.problem_id,
+            "correct": bool(answer.correct),
+            "score": answer.score or 0.0,
+            "grader": "AUTO",
+        }
+        journal.add(user_id, LearningEventType.ANSWER_GRADED, graded, now, problem_id=answer.problem_id, **where)
 
 
 def _graded_answer(

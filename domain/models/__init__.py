@@ -22,6 +22,7 @@ from domain.learning.models import (
     SubmissionStatus,
     XpEvent,
 )
+from domain.record.models import LearningEvent
 from domain.reviews.models import CardState, ReviewCard, ReviewLog, ReviewParameters, ReviewSettings
 from domain.tutor.models import TutorMessage, TutorMessageStatus, TutorRole, TutorThread
 
@@ -45,6 +46,7 @@ __all__ = [
     "Job",
     "JobKind",
     "JobStatus",
+    "LearningEvent",
     "Lesson",
     "LessonProgress",
     "Option",

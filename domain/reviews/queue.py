@@ -30,9 +30,11 @@ from domain.models import (
     Lesson,
     Problem,
     ProblemStatus,
+    ProblemTopic,
     ReviewCard,
     ReviewLog,
     ReviewSettings,
+    Topic,
 )
 from domain.reviews.preferences import DEFAULTS
 
@@ -45,10 +47,26 @@ class Bucket(IntEnum):
 
 @dataclass(frozen=True)
 class Scope:
-    """Cards and problems of one course or one lesson; neither means all of the learner's cards."""
+    """Cards and problems of one course or one lesson, and/or of one topic (with its subtopics at any
+    depth); none of them means all of the learner's cards."""
 
     course_id: int | None = None
     lesson_id: int | None = None
+    topic_id: int | None = None
+
+
+def _in_topic(topic_id: int) -> ColumnElement[bool]:
+    """A problem linked to the topic or to one below it: the descendants' paths extend the topic's path
+    by "__" and more segments (compared by prefix, not LIKE: "_" is a LIKE wildcard)."""
+    parent = aliased(Topic)
+    below = func.substr(col(Topic.path), 1, func.length(col(parent.path)) + 2) == col(parent.path) + "__"
+    topics = (
+        select(col(Topic.id))
+        .join(parent, col(parent.id) == topic_id)
+        .where(or_(col(Topic.id) == col(parent.id), below))
+    )
+    linked = select(col(ProblemTopic.problem_id)).where(col(ProblemTopic.topic_id).in_(topics))
+    return col(Problem.id).in_(linked)
 
 
 @dataclass(frozen=True)
@@ -91,6 +109,8 @@ def _scope_filters(scope: Scope) -> list[ColumnElement[bool]]:
         filters.append(col(Lesson.course_id) == scope.course_id)
     if scope.lesson_id is not None:
         filters.append(col(Problem.lesson_id) == scope.lesson_id)
+    if scope.topic_id is not None:
+        filters.append(_in_topic(scope.topic_id))
     return filters
 
 
@@ -163,6 +183,10 @@ _QUEUE_REASONS = {
 
 
 async def _check_scope(session: AsyncSession, scope: Scope) -> None:
+    if scope.topic_id is not None:
+        topic = select(col(Topic.id)).where(col(Topic.id) == scope.topic_id)
+        if (await session.execute(topic)).first() is None:
+            raise NotFound("No such topic.", field=["topicId"])
     if scope.lesson_id is not None:
         query = select(col(Lesson.id)).where(col(Lesson.id) == scope.lesson_id, col(Lesson.published).is_(True))
         if (await session.execute(query)).first() is None:

@@ -27,6 +27,8 @@ from domain.infra.locks import lock_user, no_key_update
 from domain.learning.rewards import award_xp, touch_streak
 from domain.learning.rules import local_day
 from domain.models import Answer, CardState, Lesson, Problem, ReviewCard, ReviewLog, SubmissionStatus, User
+from domain.record.journal import Journal
+from domain.record.kinds import LearningEventType
 from domain.reviews.preferences import DEFAULTS, Preferences, preferences_of
 
 REVIEW_XP = 5  # per card and local day: reviewing one card again the same day earns nothing more
@@ -131,14 +133,15 @@ async def _replay(session: AsyncSession, user_id: int, key: str, fingerprint: st
     return ReviewOutcome(card, log, replayed=True)
 
 
-async def _course_of(session: AsyncSession, problem_id: int) -> int | None:
-    """The course a problem belongs to: review XP counts toward that course's leaderboard."""
+async def _place_of(session: AsyncSession, problem_id: int) -> tuple[int | None, int | None]:
+    """The course and lesson a problem belongs to: review XP counts toward that course's leaderboard."""
     query = (
-        select(col(Lesson.course_id))
+        select(col(Lesson.course_id), col(Lesson.id))
         .join(Problem, col(Problem.lesson_id) == col(Lesson.id))
         .where(col(Problem.id) == problem_id)
     )
-    return (await session.execute(query)).scalar()
+    row = (await session.execute(query)).first()
+    return (row[0], row[1]) if row is not None else (None, None)
 
 
 @dataclass(frozen=True)
@@ -159,9 +162,11 @@ async def _apply(
     preferences: Preferences,
     source: _Source,
     now: datetime,
+    journal: Journal,
 ) -> ReviewLog | None:
     """Review the locked `card`: log it (None when a concurrent duplicate holds the key), move the card,
-    award review XP and count toward the streak. The caller holds the user's and the card's row locks."""
+    award review XP and count toward the streak, noting it all in `journal`. The caller holds the user's
+    and the card's row locks."""
     now = now.astimezone(UTC)
     scheduled, _ = preferences.scheduler().review_card(to_fsrs(card), rating, review_datetime=now)
     state_after = _CARD_STATES[scheduled.state].value
@@ -194,6 +199,24 @@ async def _apply(
     log_id = (await session.execute(claim)).scalar_one_or_none()
     if log_id is None:
         return None
+    course_id, lesson_id = await _place_of(session, card.problem_id)
+    reviewed = {
+        "cardId": card.id,
+        "problemId": card.problem_id,
+        "rating": int(rating),
+        "stateBefore": card.state,
+        "stateAfter": state_after,
+        "submissionId": source.submission_id,
+    }
+    journal.add(
+        card.user_id,
+        LearningEventType.CARD_REVIEWED,
+        reviewed,
+        now,
+        course_id=course_id,
+        lesson_id=lesson_id,
+        problem_id=card.problem_id,
+    )
     if rating == fsrs.Rating.Again and card.state == CardState.REVIEW.value:
         card.lapses += 1
     card.reps += 1
@@ -202,9 +225,8 @@ async def _apply(
     card.due, card.last_review = scheduled.due, scheduled.last_review
     session.add(card)
     ref = f"card:{card.id}:{local_day(now, user.timezone).isoformat()}"
-    course_id = await _course_of(session, card.problem_id)
-    xp = await award_xp(session, user, [("review", ref, REVIEW_XP)], now, course_id=course_id)
-    touch_streak(user, now)
+    xp = await award_xp(session, user, [("review", ref, REVIEW_XP)], now, journal=journal, course_id=course_id)
+    touch_streak(user, now, journal)
     if xp:
         await session.execute(update(ReviewLog).where(col(ReviewLog.id) == log_id).values(xp_awarded=xp))
     await session.flush()
@@ -225,7 +247,9 @@ async def review(session: AsyncSession, viewer: User, request: ReviewRequest, no
         raise NotFound("No such review card.", field=["cardId"])
     preferences = await preferences_of(session, viewer.id)
     source = _Source(request.idempotency_key, fingerprint, duration_ms=request.duration_ms)
-    log = await _apply(session, user, card, request.rating, preferences, source, now)
+    journal = Journal()
+    log = await _apply(session, user, card, request.rating, preferences, source, now, journal)
+    await journal.write(session)  # the learning record of this review, one INSERT
     if log is None:  # a concurrent duplicate committed first: replay it
         replay = await _replay(session, viewer.id, request.idempotency_key, fingerprint)
         assert replay is not None
@@ -234,11 +258,18 @@ async def review(session: AsyncSession, viewer: User, request: ReviewRequest, no
 
 
 async def on_answered(
-    session: AsyncSession, user: User, answers: Sequence[Answer], now: datetime, *, practice: bool
+    session: AsyncSession,
+    user: User,
+    answers: Sequence[Answer],
+    now: datetime,
+    *,
+    practice: bool,
+    journal: Journal,
 ) -> int:
     """After answers are graded: a card for every problem answered for the first time; with `practice`
-    (a single-problem submitAnswer) an existing card is also reviewed, rated by `rating_for_answer`.
-    Returns the review XP earned. The caller holds the user's row lock (`lock_user`)."""
+    (a single-problem submitAnswer) an existing card is also reviewed, rated by `rating_for_answer`, and
+    noted in the submission's `journal`. Returns the review XP earned. The caller holds the user's row
+    lock (`lock_user`)."""
     assert user.id is not None
     problem_ids = sorted({answer.problem_id for answer in answers})
     if not problem_ids:
@@ -261,6 +292,7 @@ async def on_answered(
         card = existing.get(answer.problem_id)
         if rating is None or card is None:
             continue
-        log = await _apply(session, user, card, rating, preferences, _Source(submission_id=answer.submission_id), now)
+        source = _Source(submission_id=answer.submission_id)
+        log = await _apply(session, user, card, rating, preferences, source, now, journal)
         xp += log.xp_awarded if log is not None else 0
     return xp

@@ -35,6 +35,8 @@ from domain.models import (
     User,
 )
 from domain.realtime import events
+from domain.record.journal import record
+from domain.record.kinds import LearningEventType
 from domain.settings import Settings
 
 REPLY_FUNCTION = "tutor_reply"
@@ -298,6 +300,19 @@ async def ask(
         return replay
     message = await session.get(TutorMessage, inserted)
     assert message is not None
+    lesson_id = (
+        await session.execute(select(col(Problem.lesson_id)).where(col(Problem.id) == thread.problem_id))
+    ).scalar()
+    await record(
+        session,
+        viewer.id,
+        LearningEventType.TUTOR_MESSAGE,
+        {"threadId": thread.id, "messageId": inserted, "problemId": thread.problem_id},
+        now,
+        course_id=thread.course_id,
+        lesson_id=lesson_id,
+        problem_id=thread.problem_id,
+    )
     reply = TutorMessage(
         thread_id=thread.id,
         user_id=viewer.id,

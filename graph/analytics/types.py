@@ -18,6 +18,8 @@ from domain.infra.cache import Cache, CacheStats
 from graph.classes.types import Class
 from graph.content.types import Lesson, Problem, Topic
 from graph.context import Context
+from graph.record import time as time_fields
+from graph.record.time import LearningSession, LessonTime, TimeSource, TopicTime
 from graph.users.types import User
 
 
@@ -145,6 +147,7 @@ class StudentAnalytics:
     worst_topics: list[TopicAverage] = strawberry.field(description="Up to 3 of lowest mastery, not among the best.")
     cache: CacheInfo
     user_id: strawberry.Private[int]
+    time: strawberry.Private[TimeSource]
 
     @classmethod
     def from_domain(cls, result: st.StudentAnalytics, cache: CacheInfo) -> StudentAnalytics:
@@ -164,11 +167,38 @@ class StudentAnalytics:
             worst_topics=[topics[key] for key in result.worst_topic_ids],
             cache=cache,
             user_id=result.user_id,
+            time=TimeSource(result.user_id),
         )
 
     @strawberry.field
     async def user(self, info: Info[Context, Any]) -> User:
         return await _user(info, self.user_id)
+
+    @strawberry.field(
+        description="The student's sessions, newest first: a pause of more than LEARNQL_SESSION_GAP_MINUTES (30) "
+        "between two acts starts a new one. Staff see the sessions in their classes' courses only. Computed from "
+        "the learning record on every request (not cached)."
+    )
+    async def sessions(self, info: Info[Context, Any], first: int | None = None) -> list[LearningSession]:
+        return await time_fields.sessions(self.time, info, first)
+
+    @strawberry.field(description="How many sessions the student had (see `sessions`).")
+    async def session_count(self, info: Info[Context, Any]) -> int:
+        return len((await self.time.report(info)).sessions)
+
+    @strawberry.field(
+        description="Time spent per lesson, most first: each act counts the time since the previous act of its "
+        "session, at most LEARNQL_ACTIVITY_TIME_CAP_SECONDS (600)."
+    )
+    async def time_spent(self, info: Info[Context, Any]) -> list[LessonTime]:
+        return await time_fields.lesson_times(self.time, info)
+
+    @strawberry.field(
+        description="Time spent per topic, most first: an act counts for every topic of its problem (an act on a "
+        "whole lesson: of the lesson's problems), by the rule of `timeSpent`."
+    )
+    async def topic_time(self, info: Info[Context, Any]) -> list[TopicTime]:
+        return await time_fields.topic_times(self.time, info)
 
 
 @strawberry.type(description="Percentiles of the students' mean percentages (linear interpolation).")

@@ -32,10 +32,13 @@ from graph.reviews.types import (
 DEFAULT_QUEUE_SIZE = 20
 
 
-def _scope(course_id: strawberry.ID | None, lesson_id: strawberry.ID | None = None) -> review_queue.Scope:
+def _scope(
+    course_id: strawberry.ID | None, lesson_id: strawberry.ID | None = None, topic_id: strawberry.ID | None = None
+) -> review_queue.Scope:
     return review_queue.Scope(
         course_id=ids.decode(course_id, "Course", ["courseId"]) if course_id is not None else None,
         lesson_id=ids.decode(lesson_id, "Lesson", ["lessonId"]) if lesson_id is not None else None,
+        topic_id=ids.decode(topic_id, "Topic", ["topicId"]) if topic_id is not None else None,
     )
 
 
@@ -61,18 +64,25 @@ class ReviewQuery:
         return [ReviewCard.from_model(item.card) for item in queued]
 
     @strawberry.field(
-        description="What to practise next in a course or a lesson (give exactly one): an overdue card, else a "
-        "problem never answered in course order, else a new card or one due later today; else no problem and why."
+        description="What to practise next in a course or a lesson (at most one of them) and/or a topic (`topicId`: "
+        "any level of the topic tree, its subtopics included): an overdue card, else a problem never answered in "
+        "course order, else a new card or one due later today; else no problem and why."
     )
     async def next_problem(
-        self, info: Info[Context, Any], course_id: strawberry.ID | None = None, lesson_id: strawberry.ID | None = None
+        self,
+        info: Info[Context, Any],
+        course_id: strawberry.ID | None = None,
+        lesson_id: strawberry.ID | None = None,
+        topic_id: strawberry.ID | None = None,
     ) -> NextProblem:
         context = info.context
         viewer = await context.require_viewer()
-        if (course_id is None) == (lesson_id is None):
-            raise Invalid("Give exactly one of `courseId` and `lessonId`.", field=["courseId"])
+        if course_id is not None and lesson_id is not None:
+            raise Invalid("Give at most one of `courseId` and `lessonId`.", field=["courseId"])
+        if course_id is None and lesson_id is None and topic_id is None:
+            raise Invalid("Give `courseId`, `lessonId` or `topicId`.", field=["courseId"])
         assert viewer.id is not None
-        scope = _scope(course_id, lesson_id)
+        scope = _scope(course_id, lesson_id, topic_id)
         pick = await context.run(review_queue.next_problem, viewer.id, viewer.timezone, scope, context.now())
         return NextProblem.from_domain(pick)
 

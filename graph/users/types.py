@@ -21,6 +21,8 @@ from graph.learning.history import XpEvent
 from graph.learning.types import Submission, SubmissionStatus
 from graph.nodes import EncodedNode, load_nodes
 from graph.pagination import BeforeCursor, Connection, Cursor
+from graph.record import resolvers as record
+from graph.record.types import LearningEvent, LearningEventType
 
 if TYPE_CHECKING:
     from graph.tutor.types import TutorThread
@@ -167,3 +169,23 @@ class User(EncodedNode):
         self, info: Info[Context, Any], first: int | None = None, after: Cursor = None
     ) -> Connection[XpEvent]:
         return await history.xp_events(info, self.id, first, after)
+
+    @strawberry.field(
+        description="What the user did, newest first: answers, reviews, XP, streaks, completed lessons, tutor "
+        "messages, games (see LearningEventType). The user sees all of it; the instructor of a class the user "
+        "belongs to (and admins) see the events about that class's courses; anyone else an empty list. Filters "
+        "combine: `types` (any of), `courseId`, and `since` (inclusive) / `until` (exclusive) on `occurredAt`."
+    )
+    async def learning_events(
+        self,
+        info: Info[Context, Any],
+        first: int | None = None,
+        after: Cursor = None,
+        types: list[LearningEventType] | None = None,
+        course_id: strawberry.ID | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> Connection[LearningEvent]:
+        return await record.learning_events(
+            info, self.id, first=first, after=after, types=types, course_id=course_id, since=since, until=until
+        )

@@ -137,6 +137,13 @@ async def thread(demo: Demo) -> str:
     return str(data["askTutor"]["thread"]["id"])
 
 
+async def topic(demo: Demo) -> str:
+    """A root topic the demo instructor made (the demo content links no problem to a topic)."""
+    create = "mutation($i: TopicCreateInput!) { createTopic(input: $i) { topic { id } errors { code } } }"
+    made = await demo.data("instructor", create, {"i": {"name": "Statistics"}})
+    return str(made["createTopic"]["topic"]["id"])
+
+
 SOURCES: dict[str, Callable[[Demo], Awaitable[str]]] = {
     "course": course,
     "lesson": lesson,
@@ -146,6 +153,7 @@ SOURCES: dict[str, Callable[[Demo], Awaitable[str]]] = {
     "card": card,
     "job": job,
     "thread": thread,
+    "topic": topic,
 }
 
 

@@ -17,6 +17,7 @@ from domain.learning.submissions import SubmissionRequest, submit
 from domain.models import (
     Answer,
     Grade,
+    LearningEvent,
     LessonProgress,
     Option,
     ProblemKind,
@@ -105,6 +106,15 @@ async def test_regrade_rescores_answers_and_moves_scores_grades_progress_and_xp(
     assert users[lucky.id].xp == xp_before[lucky.id]
     xp_events = select(col(XpEvent.user_id)).where(col(XpEvent.ref) == f"problem:{problem_id}")
     assert sorted((await session.execute(xp_events)).scalars()) == sorted([wronged.id, lucky.id])
+    recorded = select(col(LearningEvent.user_id), col(LearningEvent.payload)).where(
+        col(LearningEvent.type) == "XP_AWARDED"
+    )
+    for_problem = [
+        user_id
+        for user_id, payload in (await session.execute(recorded)).all()
+        if payload["ref"] == f"problem:{problem_id}"
+    ]
+    assert sorted(for_problem) == sorted([wronged.id, lucky.id])  # the owed XP is in the learning record too
     grades = select(col(Grade.user_id), col(Grade.score)).order_by(col(Grade.submission_id))
     assert (await session.execute(grades)).all() == [(wronged.id, 2.0), (lucky.id, 1.0), (wronged.id, 1.0)]
     progress = select(col(LessonProgress.user_id), col(LessonProgress.best_score), col(LessonProgress.completed))

@@ -1,0 +1,1 @@
+"""The learning record in the API: User.learningEvents and the LearningEvent type."""
