@@ -99,6 +99,7 @@ class Settings(BaseSettings):
     limit_import_problems_per_user: str = "30 per hour"
     limit_ai_evaluations_per_user: str = "120 per hour"  # submissions that queue free-text evaluation
     limit_tutor_messages_per_user: str = "60 per hour"  # askTutor messages (an idempotent resend is free)
+    limit_exports_per_user: str = "60 per hour"  # downloads from /exports (each streams a whole table)
     # Peers (IPs or CIDR networks, comma-separated) whose X-Forwarded-For names the client; empty: none.
     trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
@@ -188,6 +189,7 @@ class Settings(BaseSettings):
         "limit_import_problems_per_user",
         "limit_ai_evaluations_per_user",
         "limit_tutor_messages_per_user",
+        "limit_exports_per_user",
     )
     @classmethod
     def _parse_limit(cls, value: str) -> str:

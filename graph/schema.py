@@ -53,6 +53,7 @@ from graph.tutor.resolvers import TutorMutation, TutorQuery
 from graph.tutor.subscriptions import TutorSubscription
 from graph.tutor.types import TutorMessage, TutorThread
 from graph.users.authentication import VerifyToken
+from graph.users.deletion import AccountMutation
 from graph.users.resolvers import UserMutation, UserQuery
 from graph.users.tokens import TokenMutation
 from graph.users.types import User
@@ -114,6 +115,7 @@ Mutation = with_units_of_work(  # each mutation field a part of its operation's 
         (
             UserMutation,
             TokenMutation,
+            AccountMutation,
             LearningMutation,
             ContentMutation,
             ReviewMutation,
