@@ -15,16 +15,16 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
 
 from domain.analytics import items
 from domain.analytics.items import ItemStats
-from domain.analytics.sql import ClassScope
-from domain.models import Lesson, Problem
+from domain.analytics.sql import LESSONS, ClassScope, table
+from domain.models import Problem
 
 MIN_ATTEMPTS = 5
 LOW_DISCRIMINATION = 0.2
 TOO_EASY, TOO_HARD = 0.9, 0.2
+PROBLEMS = table(Problem)
 
 
 def item_flags(item: ItemStats) -> list[str]:
@@ -64,15 +64,12 @@ async def item_rows(session: AsyncSession, scope: ClassScope) -> AsyncIterator[I
         return
     by_problem = {item.problem_id: item for item in stats}
     query = (
-        select(col(Problem.id), col(Problem.kind), col(Problem.prompt), col(Lesson.id), col(Lesson.title))
-        .join(Lesson, col(Lesson.id) == col(Problem.lesson_id))
-        .where(col(Problem.id).in_(by_problem))
-        .order_by(col(Lesson.course_id), col(Lesson.position), col(Lesson.id), col(Problem.position), col(Problem.id))
+        select(PROBLEMS.c.id, PROBLEMS.c.kind, PROBLEMS.c.prompt, LESSONS.c.id, LESSONS.c.title)
+        .join(LESSONS, LESSONS.c.id == PROBLEMS.c.lesson_id)
+        .where(PROBLEMS.c.id.in_(by_problem))
+        .order_by(LESSONS.c.course_id, LESSONS.c.position, LESSONS.c.id, PROBLEMS.c.position, PROBLEMS.c.id)
     )
-    for row in (await session.execute(query)).all():
-        problem_id, kind, prompt, lesson_id, lesson_title = row.tuple()
-        assert problem_id is not None
-        assert lesson_id is not None
+    for problem_id, kind, prompt, lesson_id, lesson_title in (await session.execute(query)).tuples():
         item = by_problem[problem_id]
         alpha = reliability[lesson_id].cronbach_alpha if lesson_id in reliability else None
         yield ItemRow(lesson_id, lesson_title, problem_id, kind, prompt, item, alpha, item_flags(item))
