@@ -5,7 +5,7 @@ throttle limits guessing with a stolen token). Then the user row is deleted and 
 the rest (migration 0014): their submissions, answers, XP, progress, grades, review cards and logs,
 settings, class memberships, tutor threads, game seats and answers, jobs and ended tokens go with
 it; what others rely on stays with its author cleared: the courses they own (`owner_id` null,
-admins take them over), the grades they recorded for students, the games they hosted (the course's
+admins still edit them), the grades they recorded for students, the games they hosted (the course's
 staff still see the report). Every token of the account ends: no account, no viewer.
 
 Refused (DELETION_BLOCKED) while the account is the only holder of something that cannot be left
