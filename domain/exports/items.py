@@ -69,7 +69,8 @@ async def item_rows(session: AsyncSession, scope: ClassScope) -> AsyncIterator[I
         .where(PROBLEMS.c.id.in_(by_problem))
         .order_by(LESSONS.c.course_id, LESSONS.c.position, LESSONS.c.id, PROBLEMS.c.position, PROBLEMS.c.id)
     )
-    for problem_id, kind, prompt, lesson_id, lesson_title in (await session.execute(query)).tuples():
+    for row in (await session.execute(query)).all():
+        problem_id, kind, prompt, lesson_id, lesson_title = tuple(row)
         item = by_problem[problem_id]
         alpha = reliability[lesson_id].cronbach_alpha if lesson_id in reliability else None
         yield ItemRow(lesson_id, lesson_title, problem_id, kind, prompt, item, alpha, item_flags(item))

@@ -12,9 +12,10 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
+import orjson
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import SQLModel
@@ -105,14 +106,9 @@ SECTIONS: list[Section] = [
 ]
 
 
-def _plain(value: object) -> object:
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return value
-
-
 def _json(mapping: dict[str, Any]) -> str:
-    return json.dumps({key: _plain(value) for key, value in mapping.items()}, ensure_ascii=False)
+    """orjson writes datetimes and dates as ISO 8601 itself, several times faster than json."""
+    return orjson.dumps(mapping).decode()
 
 
 async def document(session: AsyncSession, user_id: int, now: datetime) -> AsyncIterator[str]:

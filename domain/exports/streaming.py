@@ -26,8 +26,10 @@ async def stream_rows(session: AsyncSession, query: Executable) -> AsyncIterator
     """The rows of `query`, fetched `BATCH` at a time from a server-side cursor."""
     result = await session.stream(query.execution_options(yield_per=BATCH))
     try:
-        async for row in result:
-            yield row
+        # A batch per await: iterating the async result row by row would switch greenlets per row.
+        async for batch in result.partitions(BATCH):
+            for row in batch:
+                yield row
     finally:
         await result.close()
 
