@@ -22,7 +22,7 @@ from sqlalchemy import delete, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from domain import policies
+from domain import outbox, policies
 from domain.accounts.auth import check_current_password
 from domain.analytics.invalidation import mark_dirty
 from domain.errors import Conflict
@@ -86,5 +86,6 @@ async def delete_account(
     await session.execute(delete(ClassCourse).where(col(ClassCourse.class_id).in_(taught)))
     await session.execute(delete(User).where(col(User.id) == user_id))
     mark_dirty(session, classes=classes_left, students=[user_id])
+    outbox.record(session, outbox.Forgotten(frozenset({user_id})))  # off the Redis leaderboards after commit
     session.expunge(user)
     return DeletedAccount(user_id, classes_left)
