@@ -6,13 +6,16 @@ import asyncio
 from datetime import datetime, timedelta
 from typing import Any
 
+import httpx
 from fastapi import FastAPI
 from sqlalchemy import insert
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from domain.accounts import auth
 from domain.exports.portability import SECTIONS
 from domain.models import ProblemKind, ReviewLog, Role
 from domain.settings import Settings
+from learnql.composition import create_app
 from tests.factories import (
     give_xp,
     make_class,
@@ -169,3 +172,24 @@ async def test_a_large_export_goes_out_in_chunks_as_it_is_read(
     lines = b"".join(chunks).decode().splitlines()
     assert len(lines) == reviews + 1
     assert lines[-1] == f"{card.id},{int((now + timedelta(minutes=reviews - 1)).timestamp() * 1000)},3,2,0"
+
+
+async def test_downloads_past_the_exports_limit_are_refused_with_429_and_retry_after(
+    session: AsyncSession, engine: AsyncEngine, settings: Settings, now: datetime
+) -> None:
+    learner = await make_user(session, settings, now)
+    await session.commit()
+    limited = settings.model_copy(update={"limit_exports_per_user": "2 per hour"})
+    app = create_app(limited, engine)
+    app.state.services.clock = lambda: now
+    headers = _bearer(auth.issue_token(limited, learner, now))
+
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as http:
+        statuses = [(await http.get("/exports/me/review-log.csv", headers=headers)).status_code for _ in range(2)]
+        refused = await http.get("/exports/me.json", headers=headers)
+    await app.state.services.jobs.close()
+
+    assert statuses == [200, 200]
+    assert refused.status_code == 429
+    assert int(refused.headers["retry-after"]) > 0
+    assert refused.json()["code"] == "RATE_LIMITED"
