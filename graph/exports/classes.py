@@ -14,7 +14,7 @@ from domain.exports import access, gradebook, items
 from domain.exports.gradebook import GradebookBy
 from domain.models import User
 from graph import ids
-from graph.context import Context
+from graph.context import Context, Services
 from graph.exports.downloads import Refused, authorize, csv_lines, stream
 
 router = APIRouter()
@@ -29,7 +29,7 @@ def _number(value: float | None) -> float | str:
     return "" if value is None else round(value, 4)
 
 
-async def _class_scope(request: Request, class_id: str) -> tuple[Any, ClassScope]:
+async def _class_scope(request: Request, class_id: str) -> tuple[Services, ClassScope]:
     async def check(context: Context, viewer: User) -> ClassScope:
         key = ids.decode(class_id, "Class", ["classId"])
         await context.run(access.class_for_export, viewer, key)
