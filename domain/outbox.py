@@ -2,8 +2,9 @@
 
 Services `record` effects on the session next to the writes that cause them: realtime events
 (domain/realtime/events.py: XP awarded, a submission graded, a job's progress, a tutor reply's
-final state), cache scopes made stale (`Stale`, domain/analytics/invalidation.py names them) and
-job requests (`Enqueue`: domain/jobs/records.py for job rows, domain/tutor/threads.py for replies). They wait in `session.info` and follow the transaction: a rolled-back
+final state, an instructor alert raised), cache scopes made stale (`Stale`, domain/analytics/invalidation.py names them) and
+job requests (`Enqueue`: domain/jobs/records.py for job rows, domain/tutor/threads.py for replies,
+domain/alerts/requests.py for alert evaluations). They wait in `session.info` and follow the transaction: a rolled-back
 savepoint drops the effects recorded inside it, a released one hands them to the enclosing
 transaction, and a transaction that ends without committing drops them all. The boundary that
 commits (domain/unit_of_work.py) then `take`s the committed effects and `flush`es them.
@@ -38,7 +39,15 @@ from sqlalchemy.orm import Session, SessionTransaction
 from domain.infra import metrics
 from domain.infra.cache import Cache
 from domain.infra.job_queue import Enqueue, JobQueue
-from domain.realtime.events import Event, GameChanged, JobProgress, SubmissionGraded, TutorReply, XpAwarded
+from domain.realtime.events import (
+    AlertRaised,
+    Event,
+    GameChanged,
+    JobProgress,
+    SubmissionGraded,
+    TutorReply,
+    XpAwarded,
+)
 
 log = logging.getLogger("learnql.outbox")
 
@@ -65,7 +74,9 @@ class Forgotten:
     user_ids: frozenset[int]
 
 
-Effect = Stale | XpAwarded | SubmissionGraded | JobProgress | GameChanged | TutorReply | Enqueue | Forgotten
+Effect = (
+    Stale | XpAwarded | SubmissionGraded | JobProgress | GameChanged | TutorReply | AlertRaised | Enqueue | Forgotten
+)
 
 
 class EventSink(Protocol):
@@ -104,7 +115,7 @@ async def flush(effects: Sequence[Effect], sinks: Sinks) -> None:
     events = [
         effect
         for effect in effects
-        if isinstance(effect, XpAwarded | SubmissionGraded | JobProgress | GameChanged | TutorReply)
+        if isinstance(effect, XpAwarded | SubmissionGraded | JobProgress | GameChanged | TutorReply | AlertRaised)
     ]
     requests = [effect for effect in effects if isinstance(effect, Enqueue)]
     forgotten = {user for effect in effects if isinstance(effect, Forgotten) for user in effect.user_ids}

@@ -21,6 +21,7 @@ from domain.models import (
     Problem,
     ProblemStatus,
     ReviewCard,
+    ReviewParameters,
     Role,
     Submission,
     TutorThread,
@@ -113,6 +114,11 @@ def can_view_review_card(viewer_id: int | None, card: ReviewCard) -> bool:
     return is_owner(viewer_id, card.user_id)
 
 
+def can_view_review_parameters(viewer_id: int | None, parameters: ReviewParameters) -> bool:
+    """A learner's fitted FSRS parameters and losses reach only that learner (reviewStats is the viewer's)."""
+    return is_owner(viewer_id, parameters.user_id)
+
+
 def can_see_email(viewer_id: int | None, user: User) -> bool:
     return is_owner(viewer_id, user.id)
 
@@ -166,6 +172,12 @@ def can_view_student(viewer: User | None, student_id: int, *, in_viewer_class: b
     if viewer is None:
         return False
     return is_owner(viewer.id, student_id) or is_admin(viewer) or (is_instructor(viewer) and in_viewer_class)
+
+
+def can_manage_alerts(viewer: User | None, class_: Class) -> bool:
+    """See, acknowledge and mute the alerts about a class's students and set its thresholds: whoever
+    manages the class. Learners never see alerts, not even about themselves."""
+    return can_manage_class(viewer, class_)
 
 
 # -- live games ----------------------------------------------------------------------------------

@@ -100,6 +100,7 @@ class Settings(BaseSettings):
     limit_ai_evaluations_per_user: str = "120 per hour"  # submissions that queue free-text evaluation
     limit_tutor_messages_per_user: str = "60 per hour"  # askTutor messages (an idempotent resend is free)
     limit_exports_per_user: str = "60 per hour"  # downloads from /exports (each streams a whole table)
+    limit_optimize_reviews_per_user: str = "10 per day"  # optimizeReviewParameters (each fits a whole log)
     # Peers (IPs or CIDR networks, comma-separated) whose X-Forwarded-For names the client; empty: none.
     trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
 
@@ -161,6 +162,16 @@ class Settings(BaseSettings):
     job_queue_name: str | None = None  # arq queue; None: "<redis_prefix>jobs"
     jobs_autostart: bool = True  # in-process runner: start jobs at once (tests run them explicitly instead)
 
+    # Personalised scheduling (docs/reviews.md): FSRS parameters fitted to a learner's own review log.
+    review_parameters_min_reviews: int = Field(default=400, ge=10)  # reviews before a learner's log is fitted
+    review_parameters_refit_reviews: int = Field(default=200, ge=1)  # new reviews before the periodic refit
+    review_parameters_holdout: float = Field(default=0.2, gt=0, lt=1)  # share of reviews (the latest) held out
+    review_parameters_refit_interval_seconds: int = Field(default=3600, ge=1)  # in-process runner's periodic refit
+    review_parameters_refit_batch: int = Field(default=100, ge=1)  # learners queued per periodic run, at most
+    # Instructor alerts (docs/api/alerts.md): how often every class's students are evaluated again (the only
+    # way INACTIVE alerts open); 0 turns the sweep off in the API process and in arq workers.
+    alerts_sweep_minutes: int = Field(default=60, ge=0, le=1440)
+
     # The AI tutor (docs/tutor.md): limits, the size of what it reads, how its replies are streamed.
     tutor_max_message_chars: int = Field(default=2000, ge=1, le=100_000)
     tutor_tokens_per_user_per_day: int = Field(default=200_000, ge=1)  # prompt + completion, last 24 hours
@@ -190,6 +201,7 @@ class Settings(BaseSettings):
         "limit_ai_evaluations_per_user",
         "limit_tutor_messages_per_user",
         "limit_exports_per_user",
+        "limit_optimize_reviews_per_user",
     )
     @classmethod
     def _parse_limit(cls, value: str) -> str:

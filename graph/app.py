@@ -23,12 +23,13 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
+from domain.alerts.ticker import AlertSweeper
 from domain.games.ticker import GameTicker
 from domain.infra import tracing
 from domain.infra.health import probe_database, probe_redis, watch_engine
 from domain.infra.job_queue import InProcessJobQueue
 from domain.jobs import records as jobs
-from graph import exports
+from graph import exports, graphiql
 from graph.context import Context, Services
 from graph.cors import OriginPolicy
 from graph.disconnect import CancelOnDisconnect
@@ -101,12 +102,14 @@ def build_app(services: Services) -> LearnQL:
             await context.release()  # after any loader batch still using the session (a cancelled request)
 
     schema = create_schema(settings)
+    origins = OriginPolicy.of(settings)
     router = LearnQLRouter(
         schema,
         context_getter=cast(Any, get_context),
         graphql_ide="graphiql" if settings.introspection else None,  # GraphiQL reads the schema by introspection
         multipart_uploads_enabled=True,
         fast_json=settings.orjson,
+        origins=origins,
     )
 
     ticker = GameTicker(
@@ -116,15 +119,21 @@ def build_app(services: Services) -> LearnQL:
         services,
         settings.game_tick_interval_ms,
     )  # the server's clock of live games (domain/games/ticker.py)
+    sweeper = AlertSweeper(
+        services.readers, services.writers, lambda: services.clock(), services, settings.alerts_sweep_minutes
+    )  # instructor alerts' periodic evaluation where no arq worker runs it (domain/alerts/ticker.py)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         await services.realtime.start()
         ticker.start()
-        if isinstance(services.jobs, InProcessJobQueue):  # arq workers have their own sweep
+        if isinstance(services.jobs, InProcessJobQueue):  # arq workers have their own sweeps and cron
+            sweeper.start()
             async with services.reading() as session:
                 await services.jobs.send(await jobs.unfinished(session))
+            services.jobs.start_periodic()
         yield
+        await sweeper.close()
         await ticker.close()
         await services.live.close()  # open subscriptions complete
         await services.game_feeds.close()
@@ -144,11 +153,12 @@ def build_app(services: Services) -> LearnQL:
     app.add_middleware(CancelOnDisconnect)  # a request whose client hung up stops running
     # CORS answers preflights and marks responses inside FastAPI; the WebSocket, which passes no
     # middleware, checks the same policy at its handshake.
-    origins = OriginPolicy.of(settings)
     app.add_middleware(CORSMiddleware, **origins.middleware_options(settings.cors_max_age_seconds))
     app.websocket_view = WebSocketView(schema, services, origins)
     app.proxy_headers = cast(ASGIApp, ProxyHeadersMiddleware(cast(Any, app._dispatch), settings.trusted_proxies))
     app.include_router(router, prefix="/graphql")
+    if settings.introspection:  # GraphiQL's own assets (graph/graphiql.py)
+        graphiql.mount(app)
     app.include_router(exports.router)
 
     @app.get("/health")

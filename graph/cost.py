@@ -91,6 +91,8 @@ LIST_SIZES: dict[str, int] = {
     "GameQuestion.options": 6,  # like Problem.options: a game question is a problem's
     "GameReport.questions": 50,  # one per question of the game (a lesson's problems)
     "GameReport.standings": 500,  # every player: the default of a game's max_players
+    "ClassAlertSettings.kinds": 4,  # one per AlertKind
+    "ClassAlertSettings.mutedStudents": 20,
 }
 # Lists of these item types, wherever they appear.
 ITEM_SIZES: dict[str, int] = {

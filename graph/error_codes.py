@@ -42,6 +42,10 @@ class UserErrorCode(Enum):
     IDEMPOTENCY_KEY_REUSED = strawberry.enum_value(
         "IDEMPOTENCY_KEY_REUSED", description="The idempotency key was used before with a different request."
     )
+    # reviews
+    NOT_ENOUGH_REVIEWS = strawberry.enum_value(
+        "NOT_ENOUGH_REVIEWS", description="Too few reviews to fit personal FSRS parameters (optimizeReviewParameters)."
+    )
     # accounts
     EMAIL_TAKEN = strawberry.enum_value("EMAIL_TAKEN", description="An account with this email exists.")
     INVALID_CREDENTIALS = strawberry.enum_value(

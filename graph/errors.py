@@ -17,6 +17,7 @@ from typing import Any
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types import ExecutionContext
 
 from domain.errors import DomainError, Forbidden, InvalidErrors, RateLimited, Unauthenticated
@@ -96,7 +97,12 @@ class Schema(strawberry.Schema):
         context = execution_context.context if execution_context is not None else None
         for error in errors:
             original = error.original_error
-            if original is None or isinstance(original, DomainError | GraphQLError) or refused_input(error):
+            if (
+                original is None
+                or isinstance(original, DomainError | GraphQLError)
+                or refused_input(error)
+                or refused_operation(error)
+            ):
                 continue
             transient = classify(original)
             if transient is not None:
@@ -109,6 +115,14 @@ def refused_input(error: GraphQLError) -> bool:
     """A literal or variable that a scalar's parser refused (e.g. a DateTime without an offset): the
     client's input, found before execution (no path), not a bug."""
     return error.path is None and isinstance(error.original_error, ValueError | TypeError)
+
+
+def refused_operation(error: GraphQLError) -> bool:
+    """An operation a stream does not run (a query sent as a subscription stream, graph/streams.py)."""
+    return isinstance(error.original_error, InvalidOperationTypeError | CannotGetOperationTypeError)
+
+
+ONLY_SUBSCRIPTIONS_STREAM = "only subscriptions stream: send queries and mutations as plain requests"
 
 
 class ErrorPolicy(SchemaExtension):
@@ -156,6 +170,11 @@ class ErrorPolicy(SchemaExtension):
         if refused_input(error):
             return GraphQLError(
                 error.message, error.nodes, error.source, error.positions, None, None, {"code": "INVALID"}
+            )
+        if refused_operation(error):
+            message = f"{error.message}: {ONLY_SUBSCRIPTIONS_STREAM}."
+            return GraphQLError(
+                message, error.nodes, error.source, error.positions, None, None, {"code": "NOT_SUPPORTED"}
             )
         transient = classify(original)
         if transient is not None:

@@ -26,9 +26,11 @@ from domain.models import (
     ReviewLog,
     Submission,
     Topic,
+    TutorMessage,
     User,
 )
 from domain.reviews import history as reviews
+from domain.tutor import threads
 
 if TYPE_CHECKING:
     from graph.context import Context
@@ -207,6 +209,14 @@ class Loaders:
     @cached_property
     def review_count_by_card(self) -> DataLoader[int, int]:
         return BatchLoader(self._context, reviews.review_counts, int)
+
+    @cached_property
+    def message_page_by_thread(self) -> DataLoader[threads.MessagePageKey, list[TutorMessage]]:
+        return BatchLoader(self._context, threads.message_pages, list)
+
+    @cached_property
+    def message_count_by_thread(self) -> DataLoader[int, int]:
+        return BatchLoader(self._context, threads.message_counts, int)
 
     @cached_property
     def lesson_count_by_course(self) -> DataLoader[counts.LessonCountKey, int]:

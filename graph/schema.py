@@ -22,6 +22,9 @@ from strawberry.types import Info
 
 from domain.settings import Settings, get_settings
 from graph import ids
+from graph.alerts.resolvers import AlertMutation, AlertQuery
+from graph.alerts.subscriptions import AlertSubscription
+from graph.alerts.types import InstructorAlert
 from graph.analytics.resolvers import AnalyticsQuery
 from graph.budget import budget_extensions, executor_class
 from graph.classes.resolvers import ClassMutation, ClassQuery
@@ -73,6 +76,7 @@ NODE_TYPES: dict[str, type[relay.Node]] = {
         Game,
         TutorThread,
         TutorMessage,
+        InstructorAlert,
     )
 }
 
@@ -107,6 +111,7 @@ Query = merge_types(
         JobQuery,
         GameQuery,
         TutorQuery,
+        AlertQuery,
     ),
 )
 Mutation = with_units_of_work(  # each mutation field a part of its operation's unit of work
@@ -123,10 +128,13 @@ Mutation = with_units_of_work(  # each mutation field a part of its operation's 
             JobMutation,
             GameMutation,
             TutorMutation,
+            AlertMutation,
         ),
     )
 )
-Subscription = merge_types("Subscription", (RealtimeSubscription, GameSubscription, TutorSubscription))
+Subscription = merge_types(
+    "Subscription", (RealtimeSubscription, GameSubscription, TutorSubscription, AlertSubscription)
+)
 
 
 def create_schema(settings: Settings | None = None) -> strawberry.Schema:

@@ -155,6 +155,31 @@ def secret_finding(settings: Settings) -> Finding:
     return Finding("ok", "secret", f"{len(secret)} characters")
 
 
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]")
+
+
+def cors_finding(settings: Settings) -> Finding:
+    """Which browser origins may call the API (values that do not parse already stopped the settings)."""
+    origins = settings.cors_origins
+    if origins is None:
+        if settings.is_sqlite:
+            return Finding("ok", "cors", "unset: pages on localhost (any port) may call the API (embedded default)")
+        return Finding(
+            "warn", "cors", "unset: no web page may call the API; set LEARNQL_CORS_ORIGINS to your web app's origin"
+        )
+    if not origins:
+        return Finding("ok", "cors", "empty: no web page may call the API")
+    if "*" in origins:
+        level: Level = "ok" if settings.is_sqlite else "warn"
+        return Finding(level, "cors", "* : pages of any site may call the API with a token; list your app's origins")
+    plain = [
+        o for o in origins if o.startswith("http://") and o.split("://", 1)[1].rsplit(":", 1)[0] not in LOCAL_HOSTS
+    ]
+    if plain and settings.production:
+        return Finding("warn", "cors", f"{', '.join(plain)} served over plain http: tokens cross the network in clear")
+    return Finding("ok", "cors", ", ".join(origins))
+
+
 async def ai_finding(settings: Settings) -> Finding:
     if settings.ai_provider == "local":
         return Finding("ok", "ai provider", "local (offline, rule-based generation and grading)")
@@ -193,5 +218,6 @@ async def check(settings: Settings) -> list[Finding]:
             Finding("ok", "redis", "not configured: in-process broker, cache and job runner (one API process only)")
         )
     findings.append(secret_finding(settings))
+    findings.append(cors_finding(settings))
     findings.append(await ai_finding(settings))
     return findings

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import count
 
+from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.accounts import auth
@@ -28,6 +29,7 @@ from domain.models import (
     SubmissionStatus,
     User,
 )
+from domain.reviews.fitting import LoggedReview
 from domain.settings import Settings
 
 _serial = count(1)
@@ -267,6 +269,33 @@ async def make_review_log(session: AsyncSession, card: ReviewCard, at: datetime,
     session.add(log)
     await session.flush()
     return log
+
+
+async def make_review_history(
+    session: AsyncSession, user: User, problems: list[Problem], reviews: list[LoggedReview], now: datetime
+) -> dict[int, ReviewCard]:
+    """A learner's review log as `reviews` says (simulated card i is a card on problems[i]), in bulk;
+    the cards stay NEW (the optimizer reads the log only). Returns the cards by simulated card id."""
+    cards = {
+        card_id: await make_review_card(session, user, problems[card_id], now)
+        for card_id in sorted({review.card_id for review in reviews})
+    }
+    rows = [
+        {
+            "card_id": cards[review.card_id].id,
+            "user_id": user.id,
+            "rating": review.rating,
+            "reviewed_at": review.reviewed_at,
+            "state_before": "REVIEW",
+            "state_after": "REVIEW",
+            "stability_after": 1.0,
+            "difficulty_after": 5.0,
+            "due_after": review.reviewed_at,
+        }
+        for review in reviews
+    ]
+    await session.execute(insert(ReviewLog), rows)
+    return cards
 
 
 async def make_job(

@@ -20,6 +20,8 @@ import pytest
 from websockets.exceptions import ConnectionClosed
 
 from bench.services import drop_keys
+from domain.settings import Settings
+from learnql import doctor
 from tests.graph.realtime.subscriptions.client import GraphQLSocket
 from tests.metrics import parse
 from tests.services import REDIS_URL, require
@@ -136,6 +138,7 @@ def test_check_reports_production_services(postgres_database: str, tmp_path: Pat
         LEARNQL_DATABASE_URL=postgres_database,
         LEARNQL_REDIS_URL=REDIS_URL,
         LEARNQL_JWT_SECRET=SECRET,
+        LEARNQL_CORS_ORIGINS="https://app.example.org",
     )
     broken = learnql(
         "check",
@@ -147,7 +150,7 @@ def test_check_reports_production_services(postgres_database: str, tmp_path: Pat
 
     assert healthy.returncode == 0, healthy.stdout
     assert [line.split(":")[0] for line in healthy.stdout.splitlines()] == [
-        "OK    database", "OK    migrations", "OK    redis", "OK    secret", "OK    ai provider",
+        "OK    database", "OK    migrations", "OK    redis", "OK    secret", "OK    cors", "OK    ai provider",
     ]  # fmt: skip
     assert broken.returncode == 1
     assert [line.split(":")[0] for line in broken.stdout.splitlines() if line.startswith("FAIL")] == [
@@ -155,6 +158,23 @@ def test_check_reports_production_services(postgres_database: str, tmp_path: Pat
         "FAIL  redis",
     ]
     assert "hunter2" not in broken.stdout
+
+
+@pytest.mark.parametrize(
+    ("database", "origins", "expected"),
+    [
+        ("sqlite+aiosqlite:///./x.db", None, "ok"),
+        ("postgresql+asyncpg://db/x", None, "warn"),  # no web app can call it: probably forgotten
+        ("postgresql+asyncpg://db/x", "", "ok"),
+        ("postgresql+asyncpg://db/x", "*", "warn"),
+        ("postgresql+asyncpg://db/x", "http://app.example.org", "warn"),  # tokens in clear
+        ("postgresql+asyncpg://db/x", "http://localhost:5173,https://app.example.org", "ok"),
+    ],
+)
+def test_check_judges_the_cors_origins(database: str, origins: str | None, expected: str) -> None:
+    settings = Settings(database_url=database, cors_origins=origins)
+
+    assert doctor.cors_finding(settings).level == expected
 
 
 # -- several processes ---------------------------------------------------------------------------

@@ -8,6 +8,8 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -20,10 +22,9 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    workdir = tmp_path_factory.mktemp("serve")
-    port = free_port()
+@contextmanager
+def serving(workdir: Path, port: int) -> Iterator[str]:
+    """`learnql serve` on `port` in `workdir` (the embedded default, demo content), until the block ends: its URL."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("LEARNQL_")}
     env["LEARNQL_PASSWORD_TIME_COST"] = "1"
     env["LEARNQL_PASSWORD_MEMORY_KIB"] = "64"
@@ -43,12 +44,19 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 time.sleep(0.2)
         else:
             pytest.fail(f"serve did not become ready:\n{(workdir / 'server.log').read_text()}")
-        assert (workdir / "learnql.db").exists()
         yield base
     finally:
         process.terminate()
         process.wait(timeout=20)
         log.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    workdir = tmp_path_factory.mktemp("serve")
+    with serving(workdir, free_port()) as base:
+        assert (workdir / "learnql.db").exists()
+        yield base
 
 
 def gql(base: str, query: str, variables: dict[str, Any] | None = None, token: str | None = None) -> dict[str, Any]:

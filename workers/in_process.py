@@ -8,9 +8,9 @@ from __future__ import annotations
 from typing import Any
 
 from domain.backends import Backends, job_lanes
-from domain.infra.job_queue import InProcessJobQueue
+from domain.infra.job_queue import InProcessJobQueue, Periodic
 from workers.ai import create_provider
-from workers.jobs import FUNCTIONS
+from workers.jobs import FUNCTIONS, review_parameters_refit
 from workers.runtime import Runtime
 
 
@@ -34,4 +34,10 @@ def in_process_queue(backends: Backends) -> InProcessJobQueue:
         on_close=closed,
         autostart=settings.jobs_autostart,
         lanes=job_lanes(settings),
+        # arq's worker runs it hourly from cron (workers/settings.py)
+        periodic=[
+            Periodic(
+                "review_parameters_refit", review_parameters_refit, settings.review_parameters_refit_interval_seconds
+            )
+        ],
     )

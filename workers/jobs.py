@@ -22,18 +22,23 @@ from arq.worker import Retry
 from domain.ai import evaluation, generation
 from domain.ai.evaluation import Evaluated, Verdict
 from domain.ai.generation import Generated
+from domain.alerts import runs as alerts
+from domain.alerts.requests import EVALUATE_FUNCTION
 from domain.infra import metrics, tracing
 from domain.infra.job_queue import JobFunction
 from domain.infra.logs import get_logger
 from domain.jobs import records as jobs
 from domain.jobs.records import FINAL, Usage
-from domain.models import Job, JobStatus, ProblemKind
+from domain.models import Job, JobStatus, ProblemKind, User
+from domain.reviews import fitting, personal
 from domain.tutor import replies
 from workers.ai import ProviderError, ProviderUnavailable
 from workers.runtime import Runtime
 from workers.tutor import tutor_reply
 
 log = get_logger("learnql.jobs")
+# A job's work; it returns "failed" when it failed the job itself (a refusal that no retry changes).
+Body = Callable[[Runtime, Job], Awaitable[str | None]]
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -128,14 +133,44 @@ async def jobs_sweep(ctx: dict[str, Any]) -> int:
     return len(overdue)
 
 
+async def review_parameters_fit(ctx: dict[str, Any], job_id: int, trace: dict[str, str] | None = None) -> str:
+    """Fit the FSRS parameters of the job's learner to their review log; adopt them when better."""
+    with tracing.job_span("job review_parameters_fit", trace, **{"learnql.job_id": job_id}):
+        return await _run(ctx, job_id, _fit_parameters)
+
+
+async def review_parameters_refit(ctx: dict[str, Any]) -> int:
+    """Periodic: queue a fit for learners whose log grew enough since their last one."""
+    rt = runtime(ctx)
+    async with rt.unit_of_work() as session:
+        return await personal.queue_refits(session, rt.settings, rt.now())
+
+
+async def alerts_evaluate(ctx: dict[str, Any], student_id: int, trace: dict[str, str] | None = None) -> int:
+    """Evaluate a student's alerts in each of their classes after their grades changed (domain/alerts/)."""
+    rt = runtime(ctx)
+    with tracing.job_span("job alerts_evaluate", trace, **{"learnql.student_id": student_id}):
+        backends = rt.backends
+        return len(await alerts.evaluate_student(backends.writers, backends, student_id, rt.now()))
+
+
+async def alerts_sweep(ctx: dict[str, Any]) -> int:
+    """Cron: evaluate every student of every class (inactivity, and requests that were dropped)."""
+    rt = runtime(ctx)
+    backends = rt.backends
+    return len(await alerts.sweep(backends.readers, backends.writers, backends, rt.now()))
+
+
 FUNCTIONS: dict[str, JobFunction] = {
     "generation_run": generation_run,
     "evaluation_run": evaluation_run,
+    "review_parameters_fit": review_parameters_fit,
     "tutor_reply": tutor_reply,
+    EVALUATE_FUNCTION: alerts_evaluate,
 }
 
 
-async def _run(ctx: dict[str, Any], job_id: int, body: Callable[[Runtime, Job], Awaitable[None]]) -> str:
+async def _run(ctx: dict[str, Any], job_id: int, body: Body) -> str:
     """One run of a job, logged as `job.start` and `job.finish` (or `job.retry`) with the job's id and
     kind bound to every line in between, and measured in learnql_jobs_total / _duration_seconds."""
     rt = runtime(ctx)
@@ -153,9 +188,7 @@ async def _run(ctx: dict[str, Any], job_id: int, body: Callable[[Runtime, Job], 
             return await _observed(rt, job, job_try, body, started)
 
 
-async def _observed(
-    rt: Runtime, job: Job, job_try: int, body: Callable[[Runtime, Job], Awaitable[None]], started: float
-) -> str:
+async def _observed(rt: Runtime, job: Job, job_try: int, body: Body, started: float) -> str:
     log.info("job.start", lesson_id=job.lesson_id)
     try:
         outcome = await _attempt(rt, job, job_try, body)
@@ -187,10 +220,10 @@ def _measure(kind: str, outcome: str, started: float) -> float:
     return duration
 
 
-async def _attempt(rt: Runtime, job: Job, job_try: int, body: Callable[[Runtime, Job], Awaitable[None]]) -> str:
+async def _attempt(rt: Runtime, job: Job, job_try: int, body: Body) -> str:
     job_id = job.id or 0
     try:
-        await body(rt, job)
+        failed = await body(rt, job)
     except ProviderUnavailable as error:
         await _spent(rt, job_id, error.usage)
         if job_try < rt.settings.job_max_tries:
@@ -209,7 +242,7 @@ async def _attempt(rt: Runtime, job: Job, job_try: int, body: Callable[[Runtime,
             raise Retry(defer=rt.settings.ai_backoff_max_seconds * job_try) from error
         await _write(rt, jobs.fail, job_id, f"Internal error: {error.__class__.__name__}.")
         return "failed"
-    return "succeeded"
+    return failed or "succeeded"
 
 
 async def _write(rt: Runtime, change: Callable[..., Awaitable[None]], job_id: int, error: str) -> None:
@@ -273,6 +306,38 @@ async def _generate(rt: Runtime, job: Job) -> None:
             "rejections": rejected[:20],
         }
         await jobs.finish(session, locked, rt.now(), result=result)
+
+
+# -- review parameters ---------------------------------------------------------------------------
+
+
+async def _fit_parameters(rt: Runtime, job: Job) -> str | None:
+    assert job.id is not None
+    async with rt.reading() as session:
+        user = await session.get(User, job.created_by)
+        reviews = await personal.review_log(session, job.created_by)
+    timezone = user.timezone if user is not None else "UTC"
+    try:  # CPU work (FSRS-rs): off the event loop
+        fit = await asyncio.to_thread(fitting.fit, reviews, timezone, rt.settings.review_parameters_holdout)
+    except fitting.NotEnoughReviews as error:
+        await _write(rt, jobs.fail, job.id, str(error))
+        return "failed"
+    async with rt.unit_of_work() as session:
+        locked = await jobs.lock(session, job.id)
+        if locked is None or locked.status in FINAL:
+            return None
+        adopted = await personal.store(session, job.created_by, fit, rt.now())
+        result = {
+            "adopted": adopted,
+            "defaultLogLoss": fit.default_log_loss,
+            "fittedLogLoss": fit.fitted_log_loss,
+            "reviewCount": fit.review_count,
+            "trainingItems": fit.training_items,
+            "heldOutItems": fit.held_out_items,
+        }
+        await jobs.finish(session, locked, rt.now(), result=result)
+    metrics.REVIEW_PARAMETER_FITS.labels("adopted" if adopted else "rejected").inc()  # committed
+    return None
 
 
 # -- evaluation ----------------------------------------------------------------------------------

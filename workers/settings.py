@@ -4,7 +4,8 @@
 The worker reads the same LEARNQL_* settings as the API: database, Redis (queue, pub/sub, cache),
 and the AI provider. Jobs are retried up to LEARNQL_JOB_MAX_TRIES times (provider outages, a killed
 worker) and time out after LEARNQL_JOB_TIMEOUT_SECONDS; a cron sweep every minute re-sends QUEUED
-jobs whose request was lost and fails RUNNING jobs whose worker died. Logs are structured like the
+jobs whose request was lost and fails RUNNING jobs whose worker died, and an hourly one queues FSRS
+parameter fits for learners whose review log grew enough (domain/reviews/personal.py). Logs are structured like the
 API's (LEARNQL_LOG_FORMAT); with LEARNQL_WORKER_METRICS_PORT the worker serves its Prometheus metrics
 (jobs, AI requests, tokens and cost, database pool) at http://<host>:<port>/metrics.
 
@@ -16,17 +17,18 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, cast
 
-from arq import cron
+from arq import cron, func
 from arq.connections import RedisSettings
 from prometheus_client import start_http_server
 
+from domain.alerts.requests import EVALUATE_FUNCTION
 from domain.infra.logs import configure_logging
 from domain.infra.tracing import configure_tracing, shutdown_tracing
 from domain.settings import Settings, get_settings
 from domain.tutor.threads import REPLY_FUNCTION
-from workers.jobs import FUNCTIONS, jobs_sweep
+from workers.jobs import FUNCTIONS, alerts_sweep, jobs_sweep, review_parameters_refit
 from workers.runtime import Runtime
 
 log = logging.getLogger("learnql.worker")
@@ -55,10 +57,31 @@ async def shutdown(ctx: dict[str, Any]) -> None:
     shutdown_tracing()
 
 
+def _function(name: str) -> Any:
+    # An alert evaluation is keyed by its student: with no result kept, the next request for that
+    # student is queued again as soon as this one finished (arq refuses a key whose result it keeps).
+    return func(cast(Any, FUNCTIONS[name]), name=name, keep_result=0) if name == EVALUATE_FUNCTION else FUNCTIONS[name]
+
+
+def alerts_cron(settings: Settings) -> list[Any]:
+    """The alerts sweep every LEARNQL_ALERTS_SWEEP_MINUTES: at the minutes of the hour divisible by it
+    (up to 60), or at the full hours divisible by it in hours beyond; none for 0."""
+    minutes = settings.alerts_sweep_minutes
+    if minutes <= 0:
+        return []
+    at: dict[str, Any] = (
+        {"minute": set(range(0, 60, minutes))}
+        if minutes < 60
+        else {"minute": {0}, "hour": set(range(0, 24, max(1, minutes // 60)))}
+    )
+    name = f"cron:{settings.redis_prefix}alerts_sweep"
+    return [cron(alerts_sweep, name=name, second={30}, unique=True, timeout=600, **at)]
+
+
 def worker_settings(settings: Settings) -> dict[str, Any]:
     """arq's Worker arguments for these settings."""
     return {
-        "functions": [function for name, function in FUNCTIONS.items() if name != REPLY_FUNCTION],
+        "functions": [_function(name) for name in FUNCTIONS if name != REPLY_FUNCTION],
         # arq names a cron run's job "<name>:<time in ms>" in keys shared by every queue on the Redis
         # server: the prefix keeps two deployments (or test runs) sharing one Redis from skipping each
         # other's sweeps as duplicates.
@@ -70,7 +93,17 @@ def worker_settings(settings: Settings) -> dict[str, Any]:
                 run_at_startup=True,
                 unique=True,
                 timeout=60,
-            )
+            ),
+            # hourly; what is due is read from the database, so a missed hour is caught up by the next
+            cron(
+                review_parameters_refit,
+                name=f"cron:{settings.redis_prefix}review_parameters_refit",
+                minute={23},
+                second={30},
+                unique=True,
+                timeout=120,
+            ),
+            *alerts_cron(settings),
         ],
         "on_startup": _startup(settings),
         "on_shutdown": shutdown,

@@ -56,14 +56,27 @@ class Trend:
         return at_risk_reasons(self)
 
 
-def at_risk_reasons(trend: Trend) -> list[str]:
-    if trend.count < AT_RISK_MIN_GRADES or trend.mean is None:
+@dataclass(frozen=True)
+class RiskThresholds:
+    """The at-risk thresholds: the defaults above, or a class's own (instructor alerts, domain/alerts/)."""
+
+    mean: float = AT_RISK_MEAN
+    min_grades: int = AT_RISK_MIN_GRADES
+    slope_per_week: float = DECLINING_SLOPE_PER_WEEK
+    change_30_days: float = DECLINING_CHANGE_30_DAYS
+
+
+DEFAULT_RISK = RiskThresholds()
+
+
+def at_risk_reasons(trend: Trend, thresholds: RiskThresholds = DEFAULT_RISK) -> list[str]:
+    if trend.count < thresholds.min_grades or trend.mean is None:
         return []
     reasons = []
-    if trend.mean < AT_RISK_MEAN:
+    if trend.mean < thresholds.mean:
         reasons.append(AtRiskReason.LOW_MEAN.value)
-    slope_falls = trend.slope_per_week is not None and trend.slope_per_week <= DECLINING_SLOPE_PER_WEEK
-    recent_falls = trend.change_30_days is not None and trend.change_30_days <= DECLINING_CHANGE_30_DAYS
+    slope_falls = trend.slope_per_week is not None and trend.slope_per_week <= thresholds.slope_per_week
+    recent_falls = trend.change_30_days is not None and trend.change_30_days <= thresholds.change_30_days
     if slope_falls or recent_falls:
         reasons.append(AtRiskReason.DECLINING.value)
     return reasons

@@ -22,6 +22,7 @@ from sqlalchemy import func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from domain.alerts.requests import evaluation_requested
 from domain.analytics.invalidation import mark_dirty
 from domain.classes import membership
 from domain.errors import DomainError, Invalid, NotFound
@@ -72,6 +73,8 @@ async def record_submission(session: AsyncSession, submission_id: int, now: date
         return False
     memberships = await membership.classes_of_users(session, [user_id])
     mark_dirty(session, classes=memberships.get(user_id, ()), students=[user_id])
+    if memberships.get(user_id):
+        evaluation_requested(session, [user_id])
     return True
 
 
@@ -166,6 +169,7 @@ async def record_grades(
     if stored:
         students = {rows[accepted[external_id]].student_id for external_id in stored}
         mark_dirty(session, classes=[class_id], students={s for s in students if s is not None})
+        evaluation_requested(session, {s for s in students if s is not None})
     errors.sort(key=lambda error: int(error.field[1]) if error.field else -1)
     return RecordReport(recorded=len(stored), errors=errors)
 

@@ -35,6 +35,7 @@ from domain.models import (
     LessonProgress,
     ReviewCard,
     ReviewLog,
+    ReviewParameters,
     ReviewSettings,
     Submission,
     TutorMessage,
@@ -46,8 +47,9 @@ from domain.models import (
 FORMAT = "learnql-export"
 VERSION = 1
 SECRET_COLUMNS = frozenset({"password_hash", "token_version", "request_hash"})
-# Tables with a foreign key to users that are not the user's data: ended tokens are bookkeeping.
-NOT_EXPORTED = frozenset({"revoked_tokens"})
+# Tables with a foreign key to users that are not the user's data: ended tokens are bookkeeping;
+# alerts, mutes and alert thresholds are their instructors' working records about a class.
+NOT_EXPORTED = frozenset({"revoked_tokens", "instructor_alerts", "alert_mutes", "class_alert_settings"})
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,7 @@ SECTIONS: list[Section] = [
     owned("reviewSettings", ReviewSettings),
     owned("reviewCards", ReviewCard),
     owned("reviewLogs", ReviewLog),
+    owned("reviewParameters", ReviewParameters),
     owned("classMemberships", ClassMember),
     owned("classesTaught", Class, "instructor_id"),
     owned("coursesOwned", Course, "owner_id"),

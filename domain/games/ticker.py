@@ -9,8 +9,6 @@ the lease is the row itself.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 from collections.abc import Callable
 from datetime import datetime
@@ -19,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from domain import outbox
 from domain.games import lifecycle
+from domain.infra.periodic import Periodic
 from domain.unit_of_work import unit_of_work
 
 log = logging.getLogger("learnql.games")
@@ -39,28 +38,13 @@ class GameTicker:
         self._sinks = sinks
         self.interval = interval_ms / 1000
         self.closed = 0  # questions this process closed: what tests and metrics count
-        self._task: asyncio.Task[None] | None = None
+        self._periodic = Periodic("learnql-game-ticker", self.tick, self.interval, log, wait_first=False)
 
     def start(self) -> None:
-        if self._task is None and self.interval > 0:
-            self._task = asyncio.create_task(self._run(), name="learnql-game-ticker")
+        self._periodic.start()
 
     async def close(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-
-    async def _run(self) -> None:
-        while True:
-            try:
-                await self.tick()
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("closing due game questions failed; retrying")
-            await asyncio.sleep(self.interval)
+        await self._periodic.close()
 
     async def tick(self) -> int:
         """Close every due question once; returns how many this call closed."""

@@ -86,6 +86,15 @@ class JobQueue(Protocol):
         return None  # a default for implementations that need none
 
 
+@dataclass(frozen=True)
+class Periodic:
+    """A function `async def f(ctx)` the in-process runner calls every `seconds` (arq: a cron job)."""
+
+    name: str
+    function: Callable[[dict[str, Any]], Awaitable[Any]]
+    seconds: float
+
+
 class InProcessJobQueue(JobQueue):
     """Runs jobs as tasks of this process, at most `concurrency` at a time (the embedded default)."""
 
@@ -99,8 +108,11 @@ class InProcessJobQueue(JobQueue):
         on_close: Callable[[], Awaitable[None]] | None = None,
         autostart: bool = True,
         lanes: Mapping[str, Lane] | None = None,
+        periodic: Sequence[Periodic] = (),
     ) -> None:
         self._functions = functions
+        self._periodic = periodic
+        self._timers: list[asyncio.Task[None]] = []
         self._context = context
         self._max_tries = max_tries
         self._slots = asyncio.Semaphore(concurrency)
@@ -147,6 +159,19 @@ class InProcessJobQueue(JobQueue):
                 await asyncio.sleep(delay)
         log.warning("job %s: max %d tries exceeded", request.key, self._max_tries)
 
+    def start_periodic(self) -> None:
+        """Start the periodic functions (with autostart only: tests call them when they mean to)."""
+        if self._autostart and not self._closed and not self._timers:
+            self._timers = [asyncio.create_task(self._every(p), name=f"learnql:{p.name}") for p in self._periodic]
+
+    async def _every(self, periodic: Periodic) -> None:
+        while True:
+            await asyncio.sleep(periodic.seconds)
+            try:
+                await periodic.function(await self._context())
+            except Exception:
+                log.exception("periodic %s failed", periodic.name)
+
     async def drain(self) -> None:
         """Run every queued job (also without autostart) and wait until they, and the jobs they queue, are done."""
         while self._tasks or self._waiting:
@@ -162,6 +187,9 @@ class InProcessJobQueue(JobQueue):
 
     async def close(self) -> None:
         self._closed = True
+        for timer in self._timers:
+            timer.cancel()
+        await asyncio.gather(*self._timers, return_exceptions=True)
         self._waiting.clear()  # their rows stay QUEUED
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self.drain(), timeout=10)

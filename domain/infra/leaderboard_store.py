@@ -13,6 +13,12 @@ Redis layout (all keys under the configured prefix):
   exactly the SQL rule, with scores left as plain XP.
 - `lb:ready`: set once a rebuild completed. While it is missing (a fresh or flushed Redis) reads fall
   back to SQL and one process rebuilds in the background.
+
+While Redis cannot be reached, reads answer from SQL (counted in
+`learnql_leaderboard_sql_fallbacks_total`, one log line per outage) and awards cannot be applied. A
+process that failed to apply an award deletes `lb:ready` as soon as Redis answers again, so every
+process reads SQL until one has rebuilt the boards: no award committed during the outage is missing
+from Redis afterwards.
 """
 
 from __future__ import annotations
@@ -25,9 +31,11 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from redis import exceptions as redis_errors
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from domain.infra import metrics
 from domain.realtime import leaderboards
 from domain.realtime.events import XpAwarded
 from domain.realtime.leaderboards import IsoWeek, Scope, ScopeKind, Standing
@@ -38,6 +46,7 @@ MEMBER_WIDTH = 15
 MEMBER_BASE = 999_999_999_999_999  # 10**MEMBER_WIDTH - 1
 WEEK_RETENTION = timedelta(days=14)
 _CHUNK = 5000
+REDIS_DOWN = (redis_errors.ConnectionError, redis_errors.TimeoutError)
 
 
 class LeaderboardStore(Protocol):
@@ -90,13 +99,16 @@ def user_of(value: bytes | str) -> int:
 
 class RedisLeaderboardStore(LeaderboardStore):
     def __init__(self, url: str, prefix: str, clock: Callable[[], datetime]) -> None:
-        self._redis: Redis = Redis.from_url(url)
+        # Timeouts so that an unreachable Redis (packets dropped, not refused) turns into a SQL read.
+        self._redis: Redis = Redis.from_url(url, socket_connect_timeout=2.0, socket_timeout=5.0)
         self._clock = clock
         self._prefix = f"{prefix}lb:"
         self._ready_key = f"{self._prefix}ready"
         self._lock_key = f"{self._prefix}rebuilding"
         self._sessions: async_sessionmaker[AsyncSession] | None = None
         self._rebuilding: asyncio.Task[None] | None = None
+        self._down = False  # the last Redis call failed (one log line per outage)
+        self._missed = False  # an award could not be applied: the boards must be rebuilt
 
     # -- keys ---------------------------------------------------------------------------------------
 
@@ -116,6 +128,39 @@ class RedisLeaderboardStore(LeaderboardStore):
     # -- reads --------------------------------------------------------------------------------------
 
     async def top(self, session: AsyncSession, scope: Scope, n: int) -> list[Standing]:
+        try:
+            board = await self._top(session, scope, n)
+        except REDIS_DOWN as error:
+            self._unreachable(error)
+            return await leaderboards.top(session, scope, n)
+        self._down = False
+        return board
+
+    async def standings(self, session: AsyncSession, scope: Scope, user_ids: Sequence[int]) -> dict[int, Standing]:
+        try:
+            found = await self._standings(session, scope, user_ids)
+        except REDIS_DOWN as error:
+            self._unreachable(error)
+            return await leaderboards.standings(session, scope, user_ids)
+        self._down = False
+        return found
+
+    def _unreachable(self, error: BaseException) -> None:
+        metrics.LEADERBOARD_SQL_FALLBACKS.inc()
+        if not self._down:
+            self._down = True
+            log.warning("Redis cannot be reached (%s); leaderboards are read from the database", type(error).__name__)
+
+    async def _reachable(self) -> None:
+        """After an outage in which this process missed awards, make every process read SQL until a
+        rebuild (deleting `lb:ready` is what they all look at)."""
+        if self._missed:
+            await self._redis.delete(self._ready_key)
+            self._missed = False
+            log.info("Redis is back; leaderboards are rebuilt from the database")
+
+    async def _top(self, session: AsyncSession, scope: Scope, n: int) -> list[Standing]:
+        await self._reachable()
         if scope.kind == ScopeKind.CLASS:
             return (await self._class_board(session, scope))[:n]
         async with self._redis.pipeline(transaction=False) as pipe:
@@ -127,9 +172,10 @@ class RedisLeaderboardStore(LeaderboardStore):
             return await leaderboards.top(session, scope, n)
         return [Standing(user_of(value), int(score), index + 1) for index, (value, score) in enumerate(rows)]
 
-    async def standings(self, session: AsyncSession, scope: Scope, user_ids: Sequence[int]) -> dict[int, Standing]:
+    async def _standings(self, session: AsyncSession, scope: Scope, user_ids: Sequence[int]) -> dict[int, Standing]:
         if not user_ids:
             return {}
+        await self._reachable()
         if scope.kind == ScopeKind.CLASS:
             wanted = set(user_ids)
             return {s.user_id: s for s in await self._class_board(session, scope) if s.user_id in wanted}
@@ -168,6 +214,14 @@ class RedisLeaderboardStore(LeaderboardStore):
         """ZINCRBY each committed award into the boards it belongs to, in one round trip."""
         if not awards:
             return
+        try:
+            await self._reachable()
+            await self._apply(awards)
+        except REDIS_DOWN:
+            self._missed = True
+            raise
+
+    async def _apply(self, awards: Sequence[XpAwarded]) -> None:
         async with self._redis.pipeline(transaction=False) as pipe:
             for award in awards:
                 name = member(award.user_id)

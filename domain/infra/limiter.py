@@ -46,6 +46,7 @@ LimitName = Literal[
     "ai_evaluations_per_user",
     "tutor_messages_per_user",
     "exports_per_user",
+    "optimize_reviews_per_user",
 ]
 LIMIT_NAMES: tuple[LimitName, ...] = get_args(LimitName)
 

@@ -89,6 +89,12 @@ WEBSOCKET_CONNECTIONS = Gauge(
     "Open WebSocket connections on /graphql.",
     multiprocess_mode="livesum",
 )
+HTTP_STREAMS = Gauge(
+    "learnql_http_streams",
+    "Open subscription streams over HTTP on /graphql (GraphQL over SSE, multipart/mixed), by protocol.",
+    ["protocol"],
+    multiprocess_mode="livesum",
+)
 WEBSOCKET_CLOSES = Counter(
     "learnql_websocket_closes_total",
     "Closed WebSocket connections by close code (1000 normal, 1001 going away, 1012 restart, 4403 refused, ...).",
@@ -115,6 +121,10 @@ BROKER_DROPPED = Counter(
     "Messages dropped for slow subscribers (their queue was full: the oldest went), by channel kind.",
     ["channel"],
 )
+LEADERBOARD_SQL_FALLBACKS = Counter(
+    "learnql_leaderboard_sql_fallbacks_total",
+    "Leaderboard reads answered by the database because Redis could not be reached.",
+)
 LEADERBOARD_SKIPPED = Counter(
     "learnql_leaderboard_states_skipped_total",
     "Leaderboard states a slow subscriber skipped (it is sent the newest state instead).",
@@ -126,6 +136,12 @@ JOBS = Counter(
     "learnql_jobs_total",
     "Job runs by kind and outcome (succeeded, failed, retried, skipped: nothing left to do).",
     ["kind", "outcome"],
+)
+REVIEW_PARAMETER_FITS = Counter(
+    "learnql_review_parameter_fits_total",
+    "FSRS parameter fits of a learner's review log by outcome (adopted: lower held-out log loss than the "
+    "defaults; rejected: not lower, the learner keeps what they had).",
+    ["outcome"],
 )
 JOB_DURATION = Histogram(
     "learnql_job_duration_seconds",
@@ -182,6 +198,15 @@ EXPORT_ROWS = Counter(
 ACCOUNT_DELETIONS = Counter(
     "learnql_account_deletions_total",
     "Accounts their users deleted (deleteAccount).",
+)
+
+# -- instructor alerts ------------------------------------------------------------------------------
+
+ALERTS_RAISED = Counter(
+    "learnql_alerts_raised_total",
+    "Instructor alerts opened (one per episode of a student at risk in a class), by kind "
+    "(LOW_MEAN, DECLINING, FAILING_STREAK, INACTIVE); counted once their transaction committed.",
+    ["kind"],
 )
 
 # -- bounded labels ----------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ __all__ = ["AiCacheEntry", "Job", "JobKind", "JobStatus"]
 class JobKind(StrEnum):
     GENERATION = "GENERATION"
     EVALUATION = "EVALUATION"
+    REVIEW_PARAMETERS = "REVIEW_PARAMETERS"
 
 
 class Job(SQLModel, table=True):

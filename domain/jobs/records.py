@@ -27,7 +27,11 @@ from domain.realtime import events
 from domain.realtime.events import JobStatus
 from domain.settings import Settings
 
-FUNCTIONS = {JobKind.GENERATION: "generation_run", JobKind.EVALUATION: "evaluation_run"}
+FUNCTIONS = {
+    JobKind.GENERATION: "generation_run",
+    JobKind.EVALUATION: "evaluation_run",
+    JobKind.REVIEW_PARAMETERS: "review_parameters_fit",
+}
 FINAL = (JobStatus.SUCCEEDED.value, JobStatus.FAILED.value)
 MAX_ERROR = 2000
 

@@ -1,6 +1,7 @@
 """All tables, imported together so that SQLModel.metadata is complete."""
 
 from domain.accounts.models import RevokedToken, Role, User
+from domain.alerts.models import AlertMute, ClassAlertSettings, InstructorAlert
 from domain.classes.models import Class, ClassCourse, ClassMember, Grade
 from domain.content.models import (
     Course,
@@ -21,14 +22,16 @@ from domain.learning.models import (
     SubmissionStatus,
     XpEvent,
 )
-from domain.reviews.models import CardState, ReviewCard, ReviewLog, ReviewSettings
+from domain.reviews.models import CardState, ReviewCard, ReviewLog, ReviewParameters, ReviewSettings
 from domain.tutor.models import TutorMessage, TutorMessageStatus, TutorRole, TutorThread
 
 __all__ = [
     "AiCacheEntry",
+    "AlertMute",
     "Answer",
     "CardState",
     "Class",
+    "ClassAlertSettings",
     "ClassCourse",
     "ClassMember",
     "Course",
@@ -38,6 +41,7 @@ __all__ = [
     "GameQuestion",
     "GameState",
     "Grade",
+    "InstructorAlert",
     "Job",
     "JobKind",
     "JobStatus",
@@ -50,6 +54,7 @@ __all__ = [
     "ProblemTopic",
     "ReviewCard",
     "ReviewLog",
+    "ReviewParameters",
     "ReviewSettings",
     "RevokedToken",
     "Role",

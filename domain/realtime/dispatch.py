@@ -14,6 +14,8 @@ Channels (namespaced by `LEARNQL_REDIS_PREFIX` on Redis):
 - `tutor:<thread id>`: `{"thread", "message", "text", "status", "done", "usage"}` as a reply is written
   (the reply job publishes its deltas here directly, coalesced; final states go through commits).
 - `game:<game id>`: `{"game", "change"}` as a live game moves on (graph/games/feeds.py coalesces).
+- `alerts:<user id>`: `{"alert", "class", "staff", "kind"}` when an alert opens in a class the user
+  teaches (domain/alerts/).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from domain.infra.health import Dependency
 from domain.infra.leaderboard_store import LeaderboardStore
 from domain.infra.transient import classify
 from domain.realtime import events
-from domain.realtime.events import Event, GameChanged, JobProgress, SubmissionGraded, TutorReply, XpAwarded
+from domain.realtime.events import AlertRaised, Event, GameChanged, JobProgress, SubmissionGraded, TutorReply, XpAwarded
 from domain.realtime.leaderboards import Board, Scope
 from domain.settings import Settings
 
@@ -52,6 +54,10 @@ def tutor_channel(thread_id: int) -> str:
 
 def game_channel(game_id: int) -> str:
     return f"game:{game_id}"
+
+
+def alerts_channel(staff_id: int) -> str:
+    return f"alerts:{staff_id}"
 
 
 class Realtime:
@@ -100,6 +106,8 @@ class Realtime:
                     await self.broker.publish(tutor_channel(item.thread_id), events.encode(item))
                 elif isinstance(item, GameChanged):
                     await self.broker.publish(game_channel(item.game_id), events.encode(item))
+                elif isinstance(item, AlertRaised):
+                    await self.broker.publish(alerts_channel(item.staff_id), events.encode(item))
         except Exception as error:
             transient = classify(error)
             if transient is not None and transient.dependency == "redis":

@@ -78,7 +78,17 @@ class GameChanged:
     change: GameChange
 
 
-Event = XpAwarded | SubmissionGraded | JobProgress | GameChanged | TutorReply
+@dataclass(frozen=True, slots=True)
+class AlertRaised:
+    """An instructor alert opened (domain/alerts/): told to the staff member who teaches the class."""
+
+    alert_id: int
+    class_id: int
+    staff_id: int
+    kind: str
+
+
+Event = XpAwarded | SubmissionGraded | JobProgress | GameChanged | TutorReply | AlertRaised
 
 
 def encode(item: Event) -> dict[str, Any]:
@@ -98,6 +108,8 @@ def encode(item: Event) -> dict[str, Any]:
         }
     if isinstance(item, GameChanged):
         return {"game": item.game_id, "change": item.change.value}
+    if isinstance(item, AlertRaised):
+        return {"alert": item.alert_id, "class": item.class_id, "staff": item.staff_id, "kind": item.kind}
     return {
         "job": item.job_id,
         "user": item.user_id,

@@ -91,3 +91,19 @@ class ReviewSettings(SQLModel, table=True):
     learning_steps: list[int] = Field(default_factory=list, sa_type=JSON)
     relearning_steps: list[int] = Field(default_factory=list, sa_type=JSON)
     updated_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class ReviewParameters(SQLModel, table=True):
+    """A learner's last FSRS fit (domain/reviews/personal.py): the log losses of the default and the
+    fitted parameters on their held-out reviews, and the parameters the scheduler uses for them when
+    the fit was better (`parameters`; null: the defaults)."""
+
+    __tablename__ = "review_parameters"
+
+    user_id: int = Field(foreign_key="users.id", primary_key=True, ondelete="CASCADE")
+    parameters: list[float] | None = Field(default=None, sa_type=JSON)
+    fitted_parameters: list[float] = Field(default_factory=list, sa_type=JSON)
+    default_log_loss: float = Field(sa_type=Float)
+    fitted_log_loss: float = Field(sa_type=Float)
+    review_count: int
+    fitted_at: datetime = Field(sa_type=UTCDateTime)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -14,7 +14,7 @@ from sqlmodel import col
 
 from domain.errors import DomainError, Invalid, InvalidErrors
 from domain.infra.database import dialect_insert
-from domain.models import ReviewSettings
+from domain.models import ReviewParameters, ReviewSettings, User
 
 MIN_RETENTION, MAX_RETENTION = 0.70, 0.97
 MAX_INTERVAL_DAYS = 36500
@@ -34,11 +34,15 @@ class Preferences:
     reviews_per_day: int = 200
     learning_steps: tuple[int, ...] = (1, 10)  # minutes
     relearning_steps: tuple[int, ...] = (10,)  # minutes
+    # FSRS parameters fitted to the learner's reviews and adopted (domain/reviews/personal.py); None:
+    # the defaults. Not a choice: updateReviewSettings leaves them as they are.
+    parameters: tuple[float, ...] | None = None
 
     def scheduler(self) -> fsrs.Scheduler:
         """The FSRS scheduler for these settings. Fuzzing is off so that a card's schedule is a pure
         function of its reviews: a replayed or reloaded card schedules exactly as it did before."""
         return fsrs.Scheduler(
+            parameters=self.parameters if self.parameters is not None else fsrs.scheduler.DEFAULT_PARAMETERS,
             desired_retention=self.desired_retention,
             learning_steps=[timedelta(minutes=m) for m in self.learning_steps],
             relearning_steps=[timedelta(minutes=m) for m in self.relearning_steps],
@@ -80,9 +84,10 @@ def validate(preferences: Preferences) -> None:
         raise InvalidErrors(errors)
 
 
-def _from_row(row: ReviewSettings | None) -> Preferences:
+def _from_row(row: ReviewSettings | None, parameters: list[float] | None = None) -> Preferences:
+    adopted = tuple(parameters) if parameters is not None else None
     if row is None:
-        return DEFAULTS
+        return replace(DEFAULTS, parameters=adopted)
     return Preferences(
         desired_retention=row.desired_retention,
         maximum_interval=row.maximum_interval,
@@ -90,12 +95,21 @@ def _from_row(row: ReviewSettings | None) -> Preferences:
         reviews_per_day=row.reviews_per_day,
         learning_steps=tuple(row.learning_steps),
         relearning_steps=tuple(row.relearning_steps),
+        parameters=adopted,
     )
 
 
 async def preferences_of(session: AsyncSession, user_id: int) -> Preferences:
-    row = (await session.execute(select(ReviewSettings).where(col(ReviewSettings.user_id) == user_id))).scalar()
-    return _from_row(row)
+    """The learner's settings and adopted FSRS parameters, in one statement."""
+    query = (
+        select(ReviewSettings, col(ReviewParameters.parameters))
+        .select_from(User)
+        .outerjoin(ReviewSettings, col(ReviewSettings.user_id) == col(User.id))
+        .outerjoin(ReviewParameters, col(ReviewParameters.user_id) == col(User.id))
+        .where(col(User.id) == user_id)
+    )
+    found = (await session.execute(query)).first()
+    return _from_row(found[0], found[1]) if found is not None else DEFAULTS
 
 
 async def update(session: AsyncSession, user_id: int, changes: Mapping[str, Any], now: datetime) -> Preferences:

@@ -11,8 +11,10 @@ from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from domain import policies
 from domain.learning.rules import local_day
-from domain.models import CardState, Lesson, Problem, ProblemStatus, ReviewCard, ReviewLog
+from domain.models import CardState, Lesson, Problem, ProblemStatus, ReviewCard, ReviewLog, ReviewParameters
+from domain.reviews.personal import parameters_of
 from domain.reviews.preferences import preferences_of
 from domain.reviews.queue import local_day_bounds
 
@@ -37,6 +39,7 @@ class ReviewStats:
     true_retention: float | None  # share of reviews of REVIEW-state cards not rated AGAIN, last 30 days
     retention_reviews: int  # how many reviews true_retention is based on
     cards_by_state: dict[CardState, int]
+    parameters: ReviewParameters | None  # the last fit of the learner's FSRS parameters; None: never fitted
 
 
 def _count_if(condition: ColumnElement[bool]) -> ColumnElement[Any]:
@@ -95,6 +98,7 @@ async def review_stats(session: AsyncSession, user_id: int, timezone: str, now: 
     day_ends = [local_day_bounds(now, timezone, ahead)[1] for ahead in range(FORECAST_DAYS)]
     by_state, by_day = await _cards(session, user_id, day_ends)
     today = local_day(now, timezone)
+    fitted = await parameters_of(session, user_id)
     return ReviewStats(
         reviews_today=reviews_today,
         new_cards_today=new_today,
@@ -104,4 +108,5 @@ async def review_stats(session: AsyncSession, user_id: int, timezone: str, now: 
         true_retention=recalled / window if window else None,
         retention_reviews=window,
         cards_by_state={state: by_state.get(state, 0) for state in CardState},
+        parameters=fitted if fitted is not None and policies.can_view_review_parameters(user_id, fitted) else None,
     )

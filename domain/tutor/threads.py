@@ -9,7 +9,8 @@ duplicate) gets the message stored first and its reply, and nothing new is queue
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -100,18 +101,55 @@ async def count_threads(session: AsyncSession, user_id: int) -> int:
     return int(await session.scalar(query) or 0)
 
 
-async def messages_page(session: AsyncSession, thread_id: int, first: int, after: int | None) -> list[TutorMessage]:
-    """A thread's messages in the order they were written; `first + 1` rows after message id `after`."""
-    query = select(TutorMessage).where(col(TutorMessage.thread_id) == thread_id)
-    if after is not None:
-        query = query.where(col(TutorMessage.id) > after)
-    query = query.order_by(col(TutorMessage.id)).limit(first + 1)
-    return list((await session.execute(query.execution_options(populate_existing=True))).scalars())
+@dataclass(frozen=True)
+class MessagePageKey:
+    """One thread's page: `first + 1` messages after message id `after`, in the order written."""
+
+    thread_id: int
+    first: int
+    after: int | None
 
 
-async def count_messages(session: AsyncSession, thread_id: int) -> int:
-    query = select(func.count()).select_from(TutorMessage).where(col(TutorMessage.thread_id) == thread_id)
-    return int(await session.scalar(query) or 0)
+async def message_pages(
+    session: AsyncSession, keys: Sequence[MessagePageKey]
+) -> dict[MessagePageKey, list[TutorMessage]]:
+    """Pages of many threads (a list of threads asking for their messages): one statement per
+    distinct `after` in the batch, which is one for a plain nested query."""
+    groups: dict[int | None, list[MessagePageKey]] = defaultdict(list)
+    for key in keys:
+        groups[key.after].append(key)
+    pages: dict[MessagePageKey, list[TutorMessage]] = {}
+    for after, group in groups.items():
+        id_ = col(TutorMessage.id)
+        ranked = select(
+            id_.label("message_id"),
+            func.row_number().over(partition_by=col(TutorMessage.thread_id), order_by=id_).label("rank"),
+        ).where(col(TutorMessage.thread_id).in_({key.thread_id for key in group}))
+        if after is not None:
+            ranked = ranked.where(id_ > after)
+        numbered = ranked.subquery()
+        query = (
+            select(TutorMessage)
+            .join(numbered, numbered.c.message_id == id_)
+            .where(numbered.c.rank <= max(key.first for key in group) + 1)
+            .order_by(col(TutorMessage.thread_id), id_)
+            .execution_options(populate_existing=True)  # a reply streams into rows this session may hold
+        )
+        by_thread: dict[int, list[TutorMessage]] = defaultdict(list)
+        for message in (await session.execute(query)).scalars():
+            by_thread[message.thread_id].append(message)
+        for key in group:
+            pages[key] = by_thread[key.thread_id][: key.first + 1]
+    return pages
+
+
+async def message_counts(session: AsyncSession, thread_ids: Sequence[int]) -> dict[int, int]:
+    query = (
+        select(col(TutorMessage.thread_id), func.count())
+        .where(col(TutorMessage.thread_id).in_(set(thread_ids)))
+        .group_by(col(TutorMessage.thread_id))
+    )
+    return {thread_id: int(count) for thread_id, count in await session.execute(query)}
 
 
 async def latest_reply(session: AsyncSession, thread_id: int) -> TutorMessage | None:

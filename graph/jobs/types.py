@@ -34,6 +34,9 @@ class JobStatus(Enum):
 class JobKind(Enum):
     GENERATION = strawberry.enum_value("GENERATION", description="Problems generated from a text or a PDF.")
     EVALUATION = strawberry.enum_value("EVALUATION", description="Free-text answers graded by the AI provider.")
+    REVIEW_PARAMETERS = strawberry.enum_value(
+        "REVIEW_PARAMETERS", description="The viewer's FSRS parameters fitted to their review log (reviewStats)."
+    )
 
 
 @strawberry.type(

@@ -1,5 +1,5 @@
 """ReviewQuery / ReviewMutation: reviewQueue, nextProblem, reviewStats, reviewSettings, reviewCard,
-updateReviewSettings."""
+updateReviewSettings, optimizeReviewParameters, resetReviewParameters."""
 
 from __future__ import annotations
 
@@ -9,18 +9,21 @@ import strawberry
 from strawberry.types import Info
 
 from domain.errors import DomainError, Invalid
+from domain.reviews import personal, scheduling
 from domain.reviews import preferences as review_settings
 from domain.reviews import queue as review_queue
-from domain.reviews import scheduling
 from domain.reviews import stats as review_stats
 from graph import ids
 from graph.context import Context
 from graph.errors import UserError
+from graph.jobs.types import Job, JobPayload
 from graph.reviews.inputs import ReviewCardInput, ReviewSettingsUpdateInput
 from graph.reviews.types import (
     NextProblem,
     ReviewCard,
     ReviewCardPayload,
+    ReviewParameters,
+    ReviewParametersPayload,
     ReviewSettings,
     ReviewSettingsPayload,
     ReviewStats,
@@ -116,3 +119,32 @@ class ReviewMutation:
         except DomainError as error:
             return ReviewSettingsPayload(errors=UserError.from_domain(error))
         return ReviewSettingsPayload(settings=ReviewSettings.from_domain(updated))
+
+    @strawberry.mutation(
+        description="Fit the viewer's FSRS parameters to their own review log (at least "
+        "LEARNQL_REVIEW_PARAMETERS_MIN_REVIEWS reviews, else NOT_ENOUGH_REVIEWS). Returns the job at once "
+        "(kind REVIEW_PARAMETERS; follow it with `job(id)` or `jobProgress`); when it has run, "
+        "`reviewStats.parameters` shows the result. Asking again before any new review returns the same job "
+        "(`deduplicated: true`)."
+    )
+    async def optimize_review_parameters(self, info: Info[Context, Any]) -> JobPayload:
+        context = info.context
+        viewer = await context.require_viewer()
+        try:
+            await context.limiter.acquire("optimize_reviews_per_user", str(viewer.id), "parameter fits")
+            job, created = await context.run(personal.request, viewer, context.settings, context.now())
+        except DomainError as error:
+            return JobPayload(errors=UserError.from_domain(error))
+        return JobPayload(job=Job.from_model(job), deduplicated=not created)
+
+    @strawberry.mutation(
+        description="Schedule the viewer's cards with the default FSRS parameters again. The last fit's figures "
+        "stay; the periodic refit may adopt new parameters once the log has grown "
+        "(LEARNQL_REVIEW_PARAMETERS_REFIT_REVIEWS more reviews) and they predict better."
+    )
+    async def reset_review_parameters(self, info: Info[Context, Any]) -> ReviewParametersPayload:
+        context = info.context
+        viewer = await context.require_viewer()
+        assert viewer.id is not None
+        row = await context.run(personal.reset, viewer.id)
+        return ReviewParametersPayload(parameters=ReviewParameters.from_model(row))

@@ -229,6 +229,53 @@ class CardStateCounts:
     relearning: int
 
 
+@strawberry.type(
+    description="The FSRS parameters the viewer's cards are scheduled with: the defaults, or parameters fitted "
+    "to the viewer's own review log (optimizeReviewParameters, and periodically once the log has grown). A fit "
+    "is adopted only when it predicts the viewer's latest reviews (held out from fitting) better than the "
+    "defaults, measured by log loss (lower is better)."
+)
+class ReviewParameters:
+    personalised: bool = strawberry.field(description="True when the fitted parameters are in use.")
+    default_log_loss: float | None = strawberry.field(
+        description="Log loss of the default parameters on the held-out reviews at the last fit; null before one."
+    )
+    fitted_log_loss: float | None = strawberry.field(
+        description="Log loss of the fitted parameters on the same reviews; null before a fit."
+    )
+    review_count: int | None = strawberry.field(description="Reviews in the log at the last fit; null before one.")
+    fitted_at: datetime | None = strawberry.field(description="When the last fit ran; null before one.")
+    values: list[float] | None = strawberry.field(
+        description="The 21 FSRS-6 parameters in use when personalised; null with the defaults."
+    )
+
+    @classmethod
+    def from_model(cls, row: m.ReviewParameters | None) -> ReviewParameters:
+        if row is None:
+            return cls(
+                personalised=False,
+                default_log_loss=None,
+                fitted_log_loss=None,
+                review_count=None,
+                fitted_at=None,
+                values=None,
+            )
+        return cls(
+            personalised=row.parameters is not None,
+            default_log_loss=row.default_log_loss,
+            fitted_log_loss=row.fitted_log_loss,
+            review_count=row.review_count,
+            fitted_at=row.fitted_at,
+            values=list(row.parameters) if row.parameters is not None else None,
+        )
+
+
+@strawberry.type
+class ReviewParametersPayload:
+    parameters: ReviewParameters | None = None
+    errors: list[UserError] = strawberry.field(default_factory=list)
+
+
 @strawberry.type(description="The viewer's review statistics; days are local days in the viewer's time zone.")
 class ReviewStats:
     reviews_today: int = strawberry.field(
@@ -245,6 +292,9 @@ class ReviewStats:
     )
     retention_reviews: int = strawberry.field(description="How many reviews trueRetention is based on.")
     cards_by_state: CardStateCounts
+    parameters: ReviewParameters = strawberry.field(
+        description="The FSRS parameters the viewer's cards are scheduled with, and the last fit's figures."
+    )
 
     @classmethod
     def from_domain(cls, stats: Stats) -> ReviewStats:
@@ -260,6 +310,7 @@ class ReviewStats:
             cards_by_state=CardStateCounts(
                 new=states["NEW"], learning=states["LEARNING"], review=states["REVIEW"], relearning=states["RELEARNING"]
             ),
+            parameters=ReviewParameters.from_model(stats.parameters),
         )
 
 

@@ -129,14 +129,15 @@ class TutorThread(EncodedNode):
         context = info.context
         size = page_size(first, context.settings.max_page_size)
         cursor = decode_cursor(after, 1, kind=MESSAGE_CURSOR)
-        rows = await context.run(threads.messages_page, self.id, size, cursor[0] if cursor else None)
+        key = threads.MessagePageKey(self.id, size, cursor[0] if cursor else None)
+        rows = await context.loaders.message_page_by_thread.load(key)
         return connection(
             rows,
             size,
             after,
             lambda row: encode_cursor(row.id or 0, kind=MESSAGE_CURSOR),
             TutorMessage.from_model,
-            total=partial(context.run, threads.count_messages, self.id),
+            total=partial(context.loaders.message_count_by_thread.load, self.id),
         )
 
 

@@ -249,6 +249,10 @@ def test_a_class_is_managed_by_its_instructor_and_admins() -> None:
     assert passing(lambda viewer: policies.can_manage_class(viewer, CLASS)) == {"owner", "admin"}
 
 
+def test_a_classs_alerts_are_for_its_instructor_and_admins_never_for_learners() -> None:
+    assert passing(lambda viewer: policies.can_manage_alerts(viewer, CLASS)) == {"owner", "admin"}
+
+
 def test_a_former_instructor_no_longer_manages_the_class_they_taught() -> None:
     demoted = _user(6, Role.LEARNER)
     their_class = Class(id=51, name="8a", instructor_id=demoted.id, join_code="HGFEDCBA", created_at=NOW)

@@ -1,4 +1,4 @@
-"""What an HTTP request to /graphql may be: strict JSON objects, no CSRF-able forms, no subscriptions."""
+"""What an HTTP request to /graphql may be: strict JSON objects, no CSRF-able forms, subscriptions only as streams."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.models import User
 from domain.settings import Settings
-from graph.http import NOT_AN_OBJECT, UNSAFE_MULTIPART, USE_A_WEBSOCKET
+from graph.http import NO_MUTATION_OVER_GET, NOT_AN_OBJECT, UNSAFE_MULTIPART, USE_A_STREAM
 from learnql.composition import create_app
 from tests.graph.conftest import Api
 from tests.graph.learning.test_submissions import count
@@ -29,6 +29,14 @@ async def client(settings: Settings, engine: AsyncEngine, **changes: object) -> 
     app = create_app(settings.model_copy(update=changes), engine)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as http:
         yield http
+
+
+def message(response: httpx.Response) -> str:
+    """The message of a request-level error, which is JSON like any GraphQL answer."""
+    assert response.headers["content-type"].startswith("application/json")
+    errors = response.json()["errors"]
+    assert len(errors) == 1
+    return str(errors[0]["message"])
 
 
 def nested(depth: int) -> bytes:
@@ -54,7 +62,7 @@ async def test_what_is_not_strict_json_is_a_400(
         response = await http.post("/graphql", content=NOT_JSON[case], headers=JSON)
 
     assert response.status_code == 400
-    assert response.text == "Unable to parse request body as JSON"
+    assert message(response) == "Unable to parse request body as JSON"
 
 
 @pytest.mark.parametrize("orjson", [True, False], ids=["orjson", "stdlib"])
@@ -72,14 +80,14 @@ async def test_a_body_that_is_not_an_object_is_a_400(body: bytes, api: Api) -> N
     response = await api.http.post("/graphql", content=body, headers=JSON)
 
     assert response.status_code == 400
-    assert response.text == NOT_AN_OBJECT
+    assert message(response) == NOT_AN_OBJECT
 
 
 async def test_batched_requests_are_refused(api: Api) -> None:
     response = await api.http.post("/graphql", json=[{"query": "{ viewer { id } }"}] * 2)
 
     assert response.status_code == 400
-    assert response.text == "Batching is not enabled"
+    assert message(response) == "Batching is not enabled"
 
 
 @pytest.mark.parametrize(
@@ -93,15 +101,16 @@ async def test_simple_content_types_are_refused_and_change_nothing(
     )
 
     assert response.status_code == 400
-    assert response.text == "Unsupported content type"
+    assert message(response) == "Unsupported content type"
     assert await count(engine, User) == 0
 
 
 async def test_mutations_over_get_are_refused_and_change_nothing(api: Api, engine: AsyncEngine) -> None:
     response = await api.http.get("/graphql", params={"query": REGISTER})
 
-    assert response.status_code == 400
-    assert response.text == "mutations are not allowed when using GET"
+    assert response.status_code == 405
+    assert response.headers["allow"] == "POST"
+    assert message(response) == NO_MUTATION_OVER_GET
     assert await count(engine, User) == 0
 
 
@@ -120,7 +129,7 @@ async def test_a_multipart_request_without_a_preflight_header_is_refused(api: Ap
     response = await api.http.post("/graphql", files=multipart(REGISTER))
 
     assert response.status_code == 400
-    assert response.text == UNSAFE_MULTIPART
+    assert message(response) == UNSAFE_MULTIPART
     assert await count(engine, User) == 0
 
 
@@ -143,7 +152,7 @@ async def test_an_empty_preflight_header_does_not_count(api: Api) -> None:
 
 
 @pytest.mark.parametrize("method", ["POST", "GET"])
-async def test_a_subscription_over_plain_http_says_to_use_the_websocket(
+async def test_a_subscription_over_plain_http_says_to_use_a_stream(
     method: str, api: Api, caplog: pytest.LogCaptureFixture
 ) -> None:
     query = "subscription { submissionGraded { id } }"
@@ -155,5 +164,5 @@ async def test_a_subscription_over_plain_http_says_to_use_the_websocket(
             response = await api.http.get("/graphql", params={"query": query})
 
     assert response.status_code == 400
-    assert response.text == USE_A_WEBSOCKET
+    assert message(response) == USE_A_STREAM
     assert [record for record in caplog.records if record.levelno >= logging.ERROR] == []

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from domain.models import ProblemKind
+from domain.models import ProblemKind, TutorMessage, TutorThread
 from domain.settings import Settings
 from tests.factories import (
     give_xp,
@@ -186,3 +186,50 @@ async def test_history_lists_cost_the_same_statements_for_1_and_12_items(
     # cards at once) reviews; then lessons (of submissions and jobs together), answers and courses:
     # thirteen statements whatever the number of items
     assert len(counter.statements) == 13
+
+
+TUTOR_THREADS = """
+{ viewer { tutorThreads(first: 50) {
+    totalCount edges { node { id problem { id } messages(first: 10) { totalCount edges { node { role text } } } } }
+} } }"""
+
+
+@pytest.mark.parametrize("threads", [1, 12])
+async def test_tutor_threads_with_their_messages_cost_the_same_statements_for_1_and_12_threads(
+    threads: int, api: Api, session: AsyncSession, settings: Settings, now: datetime, engine: AsyncEngine
+) -> None:
+    learner = await make_user(session, settings, now)
+    fixture = await make_course(session, now, lessons=threads, kinds=(ProblemKind.NUMERIC,))
+    for index, lesson in enumerate(fixture.lessons):
+        problem = fixture.problems[lesson.id][0]  # type: ignore[index]
+        at = now - timedelta(minutes=index)
+        assert learner.id is not None
+        assert problem.id is not None
+        assert fixture.course.id is not None
+        thread = TutorThread(
+            user_id=learner.id, problem_id=problem.id, course_id=fixture.course.id, created_at=at, updated_at=at
+        )
+        session.add(thread)
+        await session.flush()
+        assert thread.id is not None
+        for role in ("LEARNER", "TUTOR", "LEARNER"):
+            session.add(
+                TutorMessage(
+                    thread_id=thread.id, user_id=learner.id, role=role, text=role.lower(), created_at=at, updated_at=at
+                )
+            )
+    await session.commit()
+
+    counter = StatementCounter(engine)
+    try:
+        data = await api.data(TUTOR_THREADS, token=api.token(learner, now))
+    finally:
+        counter.close()
+
+    page = data["viewer"]["tutorThreads"]
+    assert page["totalCount"] == len(page["edges"]) == threads
+    assert all(edge["node"]["messages"]["totalCount"] == 3 for edge in page["edges"])
+    assert [m["node"]["role"] for m in page["edges"][0]["node"]["messages"]["edges"]] == ["LEARNER", "TUTOR", "LEARNER"]
+    # viewer, a page and a count of threads, their problems, then one page and one count of
+    # messages for all threads: six statements whatever the number of threads
+    assert len(counter.statements) == 6

@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import socket
 from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Any
@@ -28,6 +27,7 @@ from graph.ids import encode
 from learnql.composition import create_app
 from tests.conftest import Database
 from tests.factories import make_course, make_review_card, make_user
+from tests.gate import Gate, closed_port
 from tests.graph.conftest import Api
 from tests.services import POSTGRES_URL, require
 
@@ -39,54 +39,6 @@ mutation Review($input: ReviewCardInput!) {
 }"""
 VIEWER = "{ viewer { id displayName } }"
 SECRET = "test-secret-0123456789abcdef0123456789"
-
-
-def closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
-
-
-class Gate:
-    """A TCP forwarder to the test PostgreSQL that can be shut, opened, or cut: an outage on demand."""
-
-    def __init__(self) -> None:
-        self.port = closed_port()
-        self._server: asyncio.Server | None = None
-        self._pipes: set[asyncio.StreamWriter] = set()
-
-    async def open(self) -> None:
-        self._server = await asyncio.start_server(self._connect, "127.0.0.1", self.port)
-
-    async def shut(self) -> None:
-        """Refuse new connections and drop the open ones (PostgreSQL went away)."""
-        if self._server is not None:
-            self._server.close()
-            self._server = None
-        self.cut()
-
-    def cut(self) -> None:
-        """Drop the open connections, keep accepting new ones (a network blip, a failover)."""
-        for writer in list(self._pipes):
-            writer.transport.abort()
-        self._pipes.clear()
-
-    async def _connect(self, client_reader: asyncio.StreamReader, client_writer: asyncio.StreamWriter) -> None:
-        server_reader, server_writer = await asyncio.open_connection("127.0.0.1", 5432)
-        self._pipes.update({client_writer, server_writer})
-        await asyncio.gather(
-            self._pipe(client_reader, server_writer), self._pipe(server_reader, client_writer), return_exceptions=True
-        )
-
-    async def _pipe(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            while data := await reader.read(65536):
-                writer.write(data)
-                await writer.drain()
-        finally:
-            self._pipes.discard(writer)
-            writer.transport.abort()
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -10,7 +11,7 @@ import pytest
 from arq.worker import Retry
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.infra.job_queue import Enqueue, InProcessJobQueue
+from domain.infra.job_queue import Enqueue, InProcessJobQueue, Periodic
 from domain.jobs import records as jobs
 from domain.models import Job, JobKind, JobStatus
 from domain.settings import Settings
@@ -65,6 +66,33 @@ async def test_a_request_already_queued_is_dropped_and_waits_for_drain_without_a
 
     assert (first, duplicate, waiting) == (True, False, [1])
     assert calls == [(1, 1)]
+
+
+async def test_periodic_functions_run_every_interval_once_started_and_stop_at_close() -> None:
+    ticks: list[str] = []
+    reached = asyncio.Event()
+
+    async def tick(ctx: dict[str, Any]) -> None:
+        ticks.append(ctx["runtime"] or "ctx")
+        if len(ticks) == 3:
+            reached.set()
+
+    async def context() -> dict[str, Any]:
+        return {"runtime": None}
+
+    idle = InProcessJobQueue({}, context, autostart=False, periodic=[Periodic("tick", tick, 0.001)])
+    queue = InProcessJobQueue({}, context, periodic=[Periodic("tick", tick, 0.001)])
+
+    idle.start_periodic()  # without autostart (the tests' runner) nothing runs on its own
+    queue.start_periodic()
+    await asyncio.wait_for(reached.wait(), timeout=5)
+    await queue.close()
+    await idle.close()
+    stopped = len(ticks)
+    await asyncio.sleep(0.01)
+
+    assert ticks[:3] == ["ctx", "ctx", "ctx"]
+    assert len(ticks) == stopped
 
 
 async def test_an_unknown_function_is_refused_and_send_only_logs_it() -> None:

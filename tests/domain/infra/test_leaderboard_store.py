@@ -11,18 +11,21 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from redis.asyncio import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from bench.services import drop_keys
 from domain import outbox
+from domain.infra import metrics
 from domain.infra.database import session_factory
-from domain.infra.leaderboard_store import RedisLeaderboardStore, SqlLeaderboardStore
+from domain.infra.leaderboard_store import RedisLeaderboardStore, SqlLeaderboardStore, member
 from domain.models import Role, User
 from domain.realtime import events
 from domain.realtime.leaderboards import IsoWeek, Scope
 from domain.settings import Settings
 from tests.effects import committed
 from tests.factories import give_xp, make_class, make_course, make_user
+from tests.gate import Gate
 from tests.services import REDIS_URL, require
 
 pytestmark = pytest.mark.timeout(30)
@@ -191,3 +194,52 @@ async def test_a_deleted_account_leaves_every_redis_board(
     scopes = [Scope.all_time(), Scope.weekly(IsoWeek.of(now)), Scope.course(course.id)]  # type: ignore[arg-type]
     boards = [[s.user_id for s in await redis_store.top(session, scope, 10)] for scope in scopes]
     assert boards == [[kept.id]] * 3
+
+
+@pytest.fixture
+async def gated_store(engine: AsyncEngine, now: datetime) -> AsyncIterator[tuple[Gate, RedisLeaderboardStore]]:
+    """A Redis store whose Redis sits behind a `Gate` (open at first): an outage on demand."""
+    require("Redis", REDIS_URL, 6379)
+    gate = Gate(target=6379)
+    await gate.open()
+    prefix = f"learnql-test-{uuid.uuid4().hex[:12]}:"
+    store = RedisLeaderboardStore(f"redis://127.0.0.1:{gate.port}/0", prefix, lambda: now)
+    await store.start(session_factory(engine), now)
+    yield gate, store
+    await store.close()
+    await gate.shut()
+    await drop_keys(REDIS_URL, prefix)
+
+
+async def test_while_redis_is_down_boards_are_read_from_sql_and_rebuilt_when_it_returns(
+    gated_store: tuple[Gate, RedisLeaderboardStore], session: AsyncSession, settings: Settings, now: datetime
+) -> None:
+    gate, store = gated_store
+    early, late = await make_user(session, settings, now), await make_user(session, settings, now)
+    await give_xp(session, early, 10, now)
+    await commit_and_apply(session, store)
+    fallbacks = metrics.LEADERBOARD_SQL_FALLBACKS._value.get()
+
+    await gate.shut()
+    await give_xp(session, late, 50, now)
+    await session.commit()
+    with pytest.raises(RedisConnectionError):  # the award cannot reach Redis; the dispatcher logs it
+        await store.apply(committed(session, events.XpAwarded))
+    during = await store.top(session, Scope.all_time(), 10)
+    standing = await store.standings(session, Scope.weekly(IsoWeek.of(now)), [late.id])
+
+    assert [(s.user_id, s.xp) for s in during] == [(late.id, 50), (early.id, 10)]
+    assert standing[late.id].rank == 1
+    assert metrics.LEADERBOARD_SQL_FALLBACKS._value.get() == fallbacks + 2
+
+    await gate.open()
+    after = await store.top(session, Scope.all_time(), 10)  # Redis is back but missed an award: SQL
+    for _ in range(100):
+        if await store._redis.exists(store._ready_key):
+            break
+        await asyncio.sleep(0.02)
+    rebuilt = await store.top(session, Scope.all_time(), 10)  # from Redis again, with the missed award
+
+    assert [(s.user_id, s.xp) for s in after] == [(late.id, 50), (early.id, 10)]
+    assert rebuilt == after
+    assert await store._redis.zscore(store.key(Scope.all_time()), member(late.id)) == 50

@@ -5,7 +5,7 @@ cleared (ON DELETE SET NULL): courses they own, grades they recorded, games they
 `games.host_id` becomes nullable).
 
 Revision ID: 0014
-Revises: 0009
+Revises: 0013
 Create Date: 2026-12-01
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0014"
-down_revision: str | None = "0009"
+down_revision: str | None = "0013"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -29,6 +29,7 @@ RULES: list[tuple[str, str, str]] = [
     ("review_settings", "user_id", "CASCADE"),
     ("review_cards", "user_id", "CASCADE"),
     ("review_logs", "user_id", "CASCADE"),
+    ("review_parameters", "user_id", "CASCADE"),
     ("classes", "instructor_id", "CASCADE"),
     ("class_members", "user_id", "CASCADE"),
     ("grades", "user_id", "CASCADE"),

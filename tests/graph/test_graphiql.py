@@ -1,0 +1,121 @@
+"""GraphiQL offline (graph/graphiql.py): its pinned assets, and the page in a real headless Chromium
+(Debian's, driven by Playwright) against a live server, with every request outside 127.0.0.1 aborted."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+
+from graph import graphiql
+from learnql.graphiql_assets import PACKAGES, mismatches
+from tests.graph.live import live_server
+
+__all__ = ["live_server"]  # the module's live server (tests/graph/live.py)
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGUMENTS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+
+def test_the_served_assets_are_the_ones_the_manifest_records() -> None:
+    manifest = json.loads((graphiql.ASSETS / "assets.json").read_text())
+
+    assert mismatches() == []
+    assert {package: entry["version"] for package, entry in manifest.items()} == {
+        package: version for package, (version, _) in PACKAGES.items()
+    }
+
+
+def test_the_page_loads_only_local_assets_with_their_integrity(live_server: str) -> None:
+    response = httpx.get(f"{live_server}/graphql", headers={"Accept": "text/html"}, timeout=10)
+    page = response.text
+
+    assert response.status_code == 200
+    assert "default-src 'none'" in response.headers["content-security-policy"]
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    links = re.findall(r'(?:src|href)="([^"]*)"', page)
+    assert links
+    assert [link for link in links if not link.startswith((f"{graphiql.PREFIX}/", "data:"))] == []  # no CDN
+    for name in (*graphiql.SCRIPTS, *graphiql.STYLES):
+        assert f'{graphiql.PREFIX}/{name}" integrity="sha256-' in page
+        asset = httpx.get(f"{live_server}{graphiql.PREFIX}/{name}", timeout=10)
+        assert asset.status_code == 200
+        assert len(asset.content) > 500
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not CHROMIUM.exists():
+        reason = "Debian's chromium is not installed (apt-get install chromium)"
+        if os.environ.get("LEARNQL_REQUIRE_SERVICES"):
+            pytest.fail(f"{reason}, and LEARNQL_REQUIRE_SERVICES is set")
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGUMENTS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def test_graphiql_logs_in_runs_a_query_and_receives_a_subscription_event_offline(
+    live_server: str, browser: object
+) -> None:
+    from playwright.sync_api import Browser, Route
+
+    assert isinstance(browser, Browser)
+    outside: list[str] = []
+    problems: list[str] = []
+
+    def local_only(route: Route) -> None:
+        if urlsplit(route.request.url).hostname == "127.0.0.1":
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    context = browser.new_context()
+    context.route("**/*", local_only)
+    page = context.new_page()
+    page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: problems.append(str(error)))
+    try:
+        page.goto(f"{live_server}/graphql")
+        run = page.locator(".graphiql-execute-button")
+        run.wait_for(timeout=30_000)
+
+        # the first tab: the demo learner's login; its token goes to the headers pane, and is kept
+        run.click()
+        page.wait_for_selector(".result-window:has-text('\"token\"')", timeout=15_000)
+        page.wait_for_function("() => (localStorage.getItem('graphiql:headers') || '').includes('Bearer ')")
+
+        # a query in another tab with that token, after a reload: the token was remembered
+        page.reload()
+        run.wait_for(timeout=30_000)
+        page.locator(".graphiql-tab", has_text="MyProfile").click()
+        run.click()
+        page.wait_for_selector(".result-window:has-text('Lin Learner')", timeout=15_000)
+
+        # a subscription, over graphql-ws
+        page.locator(".graphiql-tab", has_text="LiveLeaderboard").click()
+        run.click()
+        page.wait_for_selector(".result-window:has-text('leaderboardUpdated')", timeout=15_000)
+    finally:
+        context.close()
+
+    assert outside == []
+    assert problems == []
