@@ -13,7 +13,7 @@ Flush order, one for every kind of process (API, worker, CLI):
 
 1. cache scopes are bumped first: a reader woken by an event below must not be served analytics
    cached before the commit (and bumping before the commit could let a concurrent reader cache the
-   old data under the new version);
+   old data under the new version); deleted users are then dropped from the leaderboard stores;
 2. realtime events next: leaderboard stores count awards, then subscribers are told;
 3. job requests last: a worker only looks for rows that are committed, and whatever it announces
    comes after what this unit of work announced.
@@ -28,7 +28,7 @@ A new kind of effect (metrics, notifications, alerts) is a new type in `Effect` 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Iterable, Sequence
+from collections.abc import Awaitable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -67,11 +67,22 @@ class Stale:
         return cls(frozenset(scopes))
 
 
-Effect = Stale | XpAwarded | SubmissionGraded | JobProgress | GameChanged | TutorReply | AlertRaised | Enqueue
+@dataclass(frozen=True, slots=True)
+class Forgotten:
+    """Users whose accounts were deleted: stores derived from the database (Redis leaderboards) drop them."""
+
+    user_ids: frozenset[int]
+
+
+Effect = (
+    Stale | XpAwarded | SubmissionGraded | JobProgress | GameChanged | TutorReply | AlertRaised | Enqueue | Forgotten
+)
 
 
 class EventSink(Protocol):
     async def dispatch(self, committed: Sequence[Event]) -> None: ...
+
+    async def forget(self, user_ids: Collection[int]) -> None: ...
 
 
 class Sinks(Protocol):
@@ -107,8 +118,11 @@ async def flush(effects: Sequence[Effect], sinks: Sinks) -> None:
         if isinstance(effect, XpAwarded | SubmissionGraded | JobProgress | GameChanged | TutorReply | AlertRaised)
     ]
     requests = [effect for effect in effects if isinstance(effect, Enqueue)]
+    forgotten = {user for effect in effects if isinstance(effect, Forgotten) for user in effect.user_ids}
     if stale:
         await _guarded("cache invalidation", sinks.cache.bump(stale), "stale_scopes", len(stale))
+    if forgotten:
+        await _guarded("forgetting deleted users", sinks.realtime.forget(forgotten), "forgotten_users", len(forgotten))
     if events:
         await _guarded("realtime events", sinks.realtime.dispatch(events), "events", len(events))
     jobs = sinks.jobs

@@ -163,6 +163,11 @@ def can_manage_class(viewer: User | None, class_: Class) -> bool:
     return is_admin(viewer) or (is_instructor(viewer) and teaching)
 
 
+def can_export_class(viewer: User | None, class_: Class) -> bool:
+    """A class's gradebook and item analysis as CSV (/exports/classes/...): whoever manages it."""
+    return can_manage_class(viewer, class_)
+
+
 def can_view_class(viewer: User | None, class_: Class, *, is_member: bool) -> bool:
     """The class itself and its leaderboard: whoever manages it, and its students."""
     return viewer is not None and (is_member or can_manage_class(viewer, class_))

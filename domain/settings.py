@@ -99,6 +99,7 @@ class Settings(BaseSettings):
     limit_import_problems_per_user: str = "30 per hour"
     limit_ai_evaluations_per_user: str = "120 per hour"  # submissions that queue free-text evaluation
     limit_tutor_messages_per_user: str = "60 per hour"  # askTutor messages (an idempotent resend is free)
+    limit_exports_per_user: str = "60 per hour"  # downloads from /exports (each streams a whole table)
     limit_optimize_reviews_per_user: str = "10 per day"  # optimizeReviewParameters (each fits a whole log)
     limit_regrades_per_user: str = "30 per hour"  # regradeProblem calls (each re-scores every answer of a problem)
     # Peers (IPs or CIDR networks, comma-separated) whose X-Forwarded-For names the client; empty: none.
@@ -204,6 +205,7 @@ class Settings(BaseSettings):
         "limit_import_problems_per_user",
         "limit_ai_evaluations_per_user",
         "limit_tutor_messages_per_user",
+        "limit_exports_per_user",
         "limit_optimize_reviews_per_user",
         "limit_regrades_per_user",
     )

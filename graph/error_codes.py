@@ -82,6 +82,11 @@ class UserErrorCode(Enum):
     )
     RATE_LIMITED = strawberry.enum_value("RATE_LIMITED", description="A rate limit refused the request; retry later.")
     ACCOUNT_DEACTIVATED = strawberry.enum_value("ACCOUNT_DEACTIVATED", description="The account is deactivated.")
+    DELETION_BLOCKED = strawberry.enum_value(
+        "DELETION_BLOCKED",
+        description="The account cannot be deleted yet: it is the last admin, teaches a class with students or "
+        "grades, or hosts an open game (`message` says which).",
+    )
     PASSWORD_TOO_COMMON = strawberry.enum_value(
         "PASSWORD_TOO_COMMON",
         description="The new password is among the first an attacker tries: a common one, a run or sequence, "

@@ -57,6 +57,7 @@ from graph.tutor.resolvers import TutorMutation, TutorQuery
 from graph.tutor.subscriptions import TutorSubscription
 from graph.tutor.types import TutorMessage, TutorThread
 from graph.users.authentication import VerifyToken
+from graph.users.deletion import AccountMutation
 from graph.users.resolvers import UserMutation, UserQuery
 from graph.users.tokens import TokenMutation
 from graph.users.types import User
@@ -121,6 +122,7 @@ Mutation = with_units_of_work(  # each mutation field a part of its operation's 
         (
             UserMutation,
             TokenMutation,
+            AccountMutation,
             LearningMutation,
             RegradeMutation,
             ContentMutation,

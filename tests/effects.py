@@ -59,6 +59,9 @@ class Dispatch:
     async def dispatch(self, committed: Sequence[Event]) -> None:
         self.log.append(("events", list(committed)))
 
+    async def forget(self, user_ids: Collection[int]) -> None:
+        self.log.append(("forgotten", set(user_ids)))
+
 
 class LoggedQueue(InProcessJobQueue):
     def __init__(self, log: list[tuple[str, Any]]) -> None:

@@ -35,6 +35,7 @@ from domain.settings import Settings
 __all__ = [
     "Registration",
     "change_password",
+    "check_current_password",
     "create_user",
     "decode_token",
     "hash_password",
@@ -212,6 +213,17 @@ async def login(
     return user
 
 
+async def check_current_password(
+    settings: Settings, limiter: Limiter, user: User, password: str, client: str | None, field: list[str]
+) -> None:
+    """The viewer proves they know their password (a stolen token is not enough to change or delete the
+    account); a wrong one counts as a failed login of the account, so the login throttle applies."""
+    await _check_throttle(limiter, user.email, client)
+    if not verify_password(settings, user.password_hash, password):
+        await _count_failure(limiter, user.email, client)
+        raise Invalid("The current password is wrong.", field=field, code="INVALID_CREDENTIALS")
+
+
 async def change_password(
     session: AsyncSession,
     settings: Settings,
@@ -226,10 +238,7 @@ async def change_password(
     Wrong current passwords count as failed logins of the account: a stolen token is no way around
     the login throttle.
     """
-    await _check_throttle(limiter, user.email, client)
-    if not verify_password(settings, user.password_hash, current):
-        await _count_failure(limiter, user.email, client)
-        raise Invalid("The current password is wrong.", field=["currentPassword"], code="INVALID_CREDENTIALS")
+    await check_current_password(settings, limiter, user, current, client, ["currentPassword"])
     if problem := password_problem(new, ["newPassword"], email=user.email, display_name=user.display_name):
         raise problem
     user.password_hash = hash_password(settings, new)

@@ -16,7 +16,7 @@ class Class(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(sa_type=String(200))
-    instructor_id: int = Field(foreign_key="users.id", index=True)
+    instructor_id: int = Field(foreign_key="users.id", index=True, ondelete="CASCADE")
     join_code: str = Field(sa_type=String(32), unique=True)
     created_at: datetime = Field(sa_type=UTCDateTime)
 
@@ -26,7 +26,7 @@ class ClassMember(SQLModel, table=True):
     __table_args__ = (Index("ix_class_members_user_id", "user_id"),)
 
     class_id: int = Field(foreign_key="classes.id", primary_key=True)
-    user_id: int = Field(foreign_key="users.id", primary_key=True)
+    user_id: int = Field(foreign_key="users.id", primary_key=True, ondelete="CASCADE")
     joined_at: datetime = Field(sa_type=UTCDateTime)
 
 
@@ -53,13 +53,13 @@ class Grade(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    user_id: int = Field(foreign_key="users.id")
+    user_id: int = Field(foreign_key="users.id", ondelete="CASCADE")
     lesson_id: int | None = Field(default=None, foreign_key="lessons.id")
     submission_id: int | None = Field(default=None, foreign_key="submissions.id", ondelete="CASCADE")
     class_id: int | None = Field(default=None, foreign_key="classes.id")
     external_id: str | None = Field(default=None, sa_type=String(200))
     subject: str | None = Field(default=None, sa_type=String(200))
-    recorded_by: int | None = Field(default=None, foreign_key="users.id")
+    recorded_by: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
     score: float
     max_score: float
     graded_at: datetime = Field(sa_type=UTCDateTime)

@@ -31,7 +31,7 @@ class Course(SQLModel, table=True):
     slug: str = Field(sa_type=String(100), unique=True)
     title: str = Field(sa_type=String(200))
     description: str = Field(default="", sa_type=Text)
-    owner_id: int | None = Field(default=None, foreign_key="users.id", index=True)
+    owner_id: int | None = Field(default=None, foreign_key="users.id", index=True, ondelete="SET NULL")
     created_at: datetime = Field(sa_type=UTCDateTime)
 
 

@@ -43,7 +43,8 @@ class Game(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     pin: str = Field(sa_type=String(7))
-    host_id: int = Field(foreign_key="users.id")
+    # None once the host deleted their account: the game stays for its players and the course staff.
+    host_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
     course_id: int = Field(foreign_key="courses.id", index=True)
     lesson_id: int = Field(foreign_key="lessons.id", index=True)
     state: str = Field(default=GameState.LOBBY.value, sa_type=String(20))
@@ -73,7 +74,7 @@ class GamePlayer(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     game_id: int = Field(foreign_key="games.id", ondelete="CASCADE")
-    user_id: int | None = Field(default=None, foreign_key="users.id", index=True)
+    user_id: int | None = Field(default=None, foreign_key="users.id", index=True, ondelete="CASCADE")
     nickname: str = Field(sa_type=String(24))
     nickname_key: str = Field(sa_type=String(24))  # casefolded: "Ana" and "ana" are one nickname
     score: int = Field(default=0)

@@ -27,7 +27,7 @@ import asyncio
 import contextlib
 import logging
 from abc import abstractmethod
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -60,6 +60,10 @@ class LeaderboardStore(Protocol):
 
     async def apply(self, awards: Sequence[XpAwarded]) -> None:
         """Count committed awards (nothing to do where boards are computed from the database)."""
+        return None  # a default for implementations that need none
+
+    async def forget(self, user_ids: Collection[int]) -> None:
+        """Drop deleted users from derived boards (nothing to do where boards are computed from the database)."""
         return None  # a default for implementations that need none
 
     async def start(self, sessions: async_sessionmaker[AsyncSession], now: datetime) -> None:
@@ -228,6 +232,19 @@ class RedisLeaderboardStore(LeaderboardStore):
                 pipe.expireat(week_key, week.end + WEEK_RETENTION)
                 if award.course_id is not None:
                     pipe.zincrby(self.key(Scope.course(award.course_id)), award.amount, name)
+            await pipe.execute()
+
+    async def forget(self, user_ids: Collection[int]) -> None:
+        """ZREM the users from every board (all-time, each kept week, each course), in one round trip."""
+        if not user_ids:
+            return
+        names = [member(user_id) for user_id in user_ids]
+        boards: list[bytes | str] = [self.key(Scope.all_time())]
+        for pattern in ("week:*", "course:*"):
+            boards += [key async for key in self._redis.scan_iter(match=f"{self._prefix}{pattern}", count=1000)]
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for key in boards:
+                pipe.zrem(key, *names)
             await pipe.execute()
 
     async def start(self, sessions: async_sessionmaker[AsyncSession], now: datetime) -> None:

@@ -45,6 +45,7 @@ LimitName = Literal[
     "import_problems_per_user",
     "ai_evaluations_per_user",
     "tutor_messages_per_user",
+    "exports_per_user",
     "optimize_reviews_per_user",
     "regrades_per_user",
 ]

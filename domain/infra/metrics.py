@@ -183,6 +183,23 @@ OUTBOX_EFFECTS = Counter(
     ["kind", "outcome"],
 )
 
+# -- exports and account deletion --------------------------------------------------------------------
+
+EXPORTS = Counter(
+    "learnql_exports_total",
+    "Downloads started from /exports, by export (gradebook, items, review_log, me, game_report).",
+    ["export"],
+)
+EXPORT_ROWS = Counter(
+    "learnql_export_rows_total",
+    "CSV lines streamed by /exports downloads (header included), by export.",
+    ["export"],
+)
+ACCOUNT_DELETIONS = Counter(
+    "learnql_account_deletions_total",
+    "Accounts their users deleted (deleteAccount).",
+)
+
 # -- instructor alerts ------------------------------------------------------------------------------
 
 ALERTS_RAISED = Counter(

@@ -48,7 +48,7 @@ class Job(SQLModel, table=True):
     provider_calls: int = Field(default=0)
     cache_hits: int = Field(default=0)
     result: dict[str, Any] | None = Field(default=None, sa_type=JSON)
-    created_by: int = Field(foreign_key="users.id")
+    created_by: int = Field(foreign_key="users.id", ondelete="CASCADE")
     created_at: datetime = Field(sa_type=UTCDateTime)
     updated_at: datetime = Field(sa_type=UTCDateTime)
     started_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

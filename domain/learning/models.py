@@ -26,7 +26,7 @@ class Submission(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    user_id: int = Field(foreign_key="users.id")
+    user_id: int = Field(foreign_key="users.id", ondelete="CASCADE")
     lesson_id: int | None = Field(default=None, foreign_key="lessons.id", index=True)
     problem_id: int | None = Field(default=None, foreign_key="problems.id", index=True)
     idempotency_key: str = Field(sa_type=String(255))
@@ -48,7 +48,7 @@ class Answer(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     submission_id: int = Field(foreign_key="submissions.id", ondelete="CASCADE")
-    user_id: int = Field(foreign_key="users.id")
+    user_id: int = Field(foreign_key="users.id", ondelete="CASCADE")
     problem_id: int = Field(foreign_key="problems.id")
     option_ids: list[int] = Field(default_factory=list, sa_type=JSON)
     number: float | None = Field(default=None)
@@ -77,7 +77,7 @@ class XpEvent(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    user_id: int = Field(foreign_key="users.id")
+    user_id: int = Field(foreign_key="users.id", ondelete="CASCADE")
     reason: str = Field(sa_type=String(20))
     ref: str = Field(sa_type=String(100))
     amount: int
@@ -89,7 +89,7 @@ class LessonProgress(SQLModel, table=True):
     __tablename__ = "lesson_progress"
     __table_args__ = (Index("ix_lesson_progress_lesson", "lesson_id"),)
 
-    user_id: int = Field(foreign_key="users.id", primary_key=True)
+    user_id: int = Field(foreign_key="users.id", primary_key=True, ondelete="CASCADE")
     lesson_id: int = Field(foreign_key="lessons.id", primary_key=True)
     best_score: float = Field(default=0.0)
     attempts: int = Field(default=0)

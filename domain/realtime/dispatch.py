@@ -21,7 +21,7 @@ Channels (namespaced by `LEARNQL_REDIS_PREFIX` on Redis):
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -117,6 +117,10 @@ class Realtime:
         else:
             if self.settings.redis_url:
                 self.redis.succeeded()
+
+    async def forget(self, user_ids: Collection[int]) -> None:
+        """Drop deleted users from the leaderboard store; raised errors are the outbox's to log."""
+        await self.store.forget(user_ids)
 
     async def board(self, session: AsyncSession, scope: Scope, n: int, viewer_id: int | None) -> Board:
         """The first `n` standings of a resolved scope and the viewer's own."""

@@ -31,7 +31,7 @@ class ReviewCard(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    user_id: int = Field(foreign_key="users.id")
+    user_id: int = Field(foreign_key="users.id", ondelete="CASCADE")
     problem_id: int = Field(foreign_key="problems.id", ondelete="CASCADE")
     state: str = Field(default=CardState.NEW.value, sa_type=String(20))
     step: int | None = Field(default=None)
@@ -59,7 +59,7 @@ class ReviewLog(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     card_id: int = Field(foreign_key="review_cards.id", ondelete="CASCADE")
-    user_id: int = Field(foreign_key="users.id")
+    user_id: int = Field(foreign_key="users.id", ondelete="CASCADE")
     rating: int
     reviewed_at: datetime = Field(sa_type=UTCDateTime)
     elapsed_seconds: int | None = Field(default=None)
@@ -83,7 +83,7 @@ class ReviewSettings(SQLModel, table=True):
 
     __tablename__ = "review_settings"
 
-    user_id: int = Field(foreign_key="users.id", primary_key=True)
+    user_id: int = Field(foreign_key="users.id", primary_key=True, ondelete="CASCADE")
     desired_retention: float = Field(sa_type=Float)
     maximum_interval: int
     new_cards_per_day: int
@@ -100,7 +100,7 @@ class ReviewParameters(SQLModel, table=True):
 
     __tablename__ = "review_parameters"
 
-    user_id: int = Field(foreign_key="users.id", primary_key=True)
+    user_id: int = Field(foreign_key="users.id", primary_key=True, ondelete="CASCADE")
     parameters: list[float] | None = Field(default=None, sa_type=JSON)
     fitted_parameters: list[float] = Field(default_factory=list, sa_type=JSON)
     default_log_loss: float = Field(sa_type=Float)

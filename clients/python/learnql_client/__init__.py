@@ -9,6 +9,7 @@ from .courses import (
     CoursesCoursesPageInfo,
 )
 from .enums import (
+    AlertKind,
     AtRiskReason,
     CardState,
     GameState,
@@ -54,14 +55,17 @@ from .fragments import (
     ViewerFieldsStreak,
 )
 from .input_types import (
+    AlertIdInput,
     AnswerGameQuestionInput,
     AnswerInput,
     AskTutorInput,
     ChangePasswordInput,
+    ClassAlertSettingsUpdateInput,
     ClassCreateInput,
     CourseCreateInput,
     CourseUpdateInput,
     CreateGameInput,
+    DeleteAccountInput,
     GameIdInput,
     GenerateProblemsInput,
     GradeRowInput,
@@ -81,6 +85,7 @@ from .input_types import (
     RegisterInput,
     ReviewCardInput,
     ReviewSettingsUpdateInput,
+    StudentAlertsInput,
     SubmitAnswerInput,
     SubmitAnswersInput,
     TopicCreateInput,
@@ -128,6 +133,8 @@ from .submit_answers import (
 from .viewer import Viewer, ViewerViewer
 
 __all__ = [
+    "AlertIdInput",
+    "AlertKind",
     "AnswerGameQuestionInput",
     "AnswerInput",
     "AskTutorInput",
@@ -136,6 +143,7 @@ __all__ = [
     "BaseModel",
     "CardState",
     "ChangePasswordInput",
+    "ClassAlertSettingsUpdateInput",
     "ClassCreateInput",
     "CourseCreateInput",
     "CourseUpdateInput",
@@ -145,6 +153,7 @@ __all__ = [
     "CoursesCoursesEdgesNode",
     "CoursesCoursesPageInfo",
     "CreateGameInput",
+    "DeleteAccountInput",
     "GameIdInput",
     "GameState",
     "GenerateProblemsInput",
@@ -224,6 +233,7 @@ __all__ = [
     "ReviewQueueReviewQueue",
     "ReviewSettingsUpdateInput",
     "Role",
+    "StudentAlertsInput",
     "SubmissionFields",
     "SubmissionFieldsAnswers",
     "SubmissionFieldsAnswersProblem",

@@ -4,7 +4,11 @@ from typing import Any, Optional
 from pydantic import Field
 
 from .base_model import BaseModel, Upload
-from .enums import LeaderboardKind, ProblemKind, ProblemStatus, Rating
+from .enums import AlertKind, LeaderboardKind, ProblemKind, ProblemStatus, Rating
+
+
+class AlertIdInput(BaseModel):
+    alert_id: str = Field(alias="alertId")
 
 
 class AnswerGameQuestionInput(BaseModel):
@@ -45,6 +49,32 @@ class ChangePasswordInput(BaseModel):
     "At least 8 characters, not a common password. At most 256 characters."
 
 
+class ClassAlertSettingsUpdateInput(BaseModel):
+    """Change a class's alert thresholds; fields left out keep their value."""
+
+    class_id: str = Field(alias="classId")
+    kinds: Optional[list[AlertKind]] = None
+    "The rules that raise alerts (an empty list: none)."
+    low_mean: Optional[float] = Field(alias="lowMean", default=None)
+    "From 0 to 100."
+    min_grades: Optional[int] = Field(alias="minGrades", default=None)
+    "From 1 to 100."
+    declining_slope_per_week: Optional[float] = Field(
+        alias="decliningSlopePerWeek", default=None
+    )
+    "From -100 to 0."
+    declining_change_30_days: Optional[float] = Field(
+        alias="decliningChange30Days", default=None
+    )
+    "From -100 to 0."
+    failing_streak: Optional[int] = Field(alias="failingStreak", default=None)
+    "From 2 to 20."
+    failing_score: Optional[float] = Field(alias="failingScore", default=None)
+    "From 0 to 100."
+    inactive_days: Optional[int] = Field(alias="inactiveDays", default=None)
+    "From 1 to 365."
+
+
 class ClassCreateInput(BaseModel):
     name: str
     "At most 200 characters."
@@ -82,6 +112,11 @@ class CreateGameInput(BaseModel):
     "Shuffle the questions and their options."
     max_players: int = Field(alias="maxPlayers", default=500)
     "1 to 5000."
+
+
+class DeleteAccountInput(BaseModel):
+    password: str
+    "The account's current password. At most 256 characters."
 
 
 class GameIdInput(BaseModel):
@@ -279,6 +314,13 @@ class ReviewSettingsUpdateInput(BaseModel):
     "Up to 10 steps of 1-10080 minutes; [] sends new cards straight to REVIEW."
     relearning_steps: Optional[list[int]] = Field(alias="relearningSteps", default=None)
     "As learningSteps."
+
+
+class StudentAlertsInput(BaseModel):
+    """A student of a class you teach."""
+
+    class_id: str = Field(alias="classId")
+    student_id: str = Field(alias="studentId")
 
 
 class SubmitAnswerInput(BaseModel):

@@ -179,6 +179,23 @@ async def test_weeks_older_than_the_last_are_read_from_sql(
     assert [(s.user_id, s.xp) for s in board] == [(user.id, 10)]
 
 
+async def test_a_deleted_account_leaves_every_redis_board(
+    redis_store: RedisLeaderboardStore, session: AsyncSession, settings: Settings, now: datetime
+) -> None:
+    kept, deleted = await make_user(session, settings, now), await make_user(session, settings, now)
+    course = (await make_course(session, now)).course
+    for user in (kept, deleted):
+        await give_xp(session, user, 40, now, course=course)
+    await commit_and_apply(session, redis_store)
+    assert deleted.id is not None
+
+    await redis_store.forget({deleted.id})
+
+    scopes = [Scope.all_time(), Scope.weekly(IsoWeek.of(now)), Scope.course(course.id)]  # type: ignore[arg-type]
+    boards = [[s.user_id for s in await redis_store.top(session, scope, 10)] for scope in scopes]
+    assert boards == [[kept.id]] * 3
+
+
 @pytest.fixture
 async def gated_store(engine: AsyncEngine, now: datetime) -> AsyncIterator[tuple[Gate, RedisLeaderboardStore]]:
     """A Redis store whose Redis sits behind a `Gate` (open at first): an outage on demand."""

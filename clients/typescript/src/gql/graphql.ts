@@ -116,7 +116,9 @@ export type JobKind =
   /** Free-text answers graded by the AI provider. */
   | 'EVALUATION'
   /** Problems generated from a text or a PDF. */
-  | 'GENERATION';
+  | 'GENERATION'
+  /** The viewer's FSRS parameters fitted to their review log (reviewStats). */
+  | 'REVIEW_PARAMETERS';
 
 /** Where a background job is. */
 export type JobStatus =
@@ -341,6 +343,8 @@ export type UserErrorCode =
   | 'CORRECT_OPTION_COUNT'
   /** A topic cannot move below itself. */
   | 'CYCLE'
+  /** The account cannot be deleted yet: it is the last admin, teaches a class with students or grades, or hosts an open game (`message` says which). */
+  | 'DELETION_BLOCKED'
   /** The same external id twice in one call. */
   | 'DUPLICATE'
   /** The same external id twice in one import. */
@@ -379,6 +383,8 @@ export type UserErrorCode =
   | 'NOT_ALLOWED'
   /** The uploaded document is not a PDF. */
   | 'NOT_A_PDF'
+  /** Too few reviews to fit personal FSRS parameters (optimizeReviewParameters). */
+  | 'NOT_ENOUGH_REVIEWS'
   /** A number is infinite or not a number. */
   | 'NOT_FINITE'
   /** No such object, or not one the viewer may see (the two look the same). */
