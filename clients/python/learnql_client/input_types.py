@@ -27,6 +27,10 @@ class AnswerInput(BaseModel):
     number: Optional[float] = None
     text: Optional[str] = None
     "At most 10,000 characters."
+    duration_ms: Optional[int] = Field(alias="durationMs", default=None)
+    "Optional: milliseconds the learner spent on the problem, 0..3600000 (an hour); out of range is INVALID. Not part of the idempotency fingerprint."
+    confidence: Optional[int] = None
+    "Optional: how sure the learner was, 1 (guessing) .. 5 (certain); out of range is INVALID. Not part of the idempotency fingerprint."
 
 
 class AskTutorInput(BaseModel):
@@ -288,6 +292,10 @@ class RegisterInput(BaseModel):
     "At most 100 characters."
     timezone: str = "UTC"
     "IANA time zone; streak days are its local days. At most 64 characters."
+
+
+class RegradeProblemInput(BaseModel):
+    problem_id: str = Field(alias="problemId")
 
 
 class ReviewCardInput(BaseModel):

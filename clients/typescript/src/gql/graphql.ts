@@ -14,6 +14,10 @@ export type AnswerGameQuestionInput = {
 
 /** An answer to one problem: optionIds for choice kinds, number or text otherwise. */
 export type AnswerInput = {
+  /** Optional: how sure the learner was, 1 (guessing) .. 5 (certain); out of range is INVALID. Not part of the idempotency fingerprint. */
+  confidence?: number | null | undefined;
+  /** Optional: milliseconds the learner spent on the problem, 0..3600000 (an hour); out of range is INVALID. Not part of the idempotency fingerprint. */
+  durationMs?: number | null | undefined;
   number?: number | null | undefined;
   optionIds?: Array<string> | null | undefined;
   problemId: string;
