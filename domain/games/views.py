@@ -36,6 +36,7 @@ class GameView:
     options: list[Option] = field(default_factory=list)  # in the order players see them
     standings: list[Standing] = field(default_factory=list)  # every player not kicked, best first
     player_count: int = 0  # in the game now: not kicked, not left
+    connected_count: int = 0  # of those, with a gameUpdated stream open (presence.py)
     answers: dict[int, GameAnswer] = field(default_factory=dict)  # player id -> answer to `question`
     at: datetime | None = None
 
@@ -90,6 +91,7 @@ async def load_view(session: AsyncSession, game_id: int, at: datetime | None = N
     )
     view.standings = rank(players)
     view.player_count = sum(1 for p in players if p.left_at is None)
+    view.connected_count = sum(1 for p in players if p.left_at is None and p.connections > 0)
     if game.question_index >= 0 and game.state != GameState.CANCELLED.value:
         question = (
             await session.execute(
