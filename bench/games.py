@@ -51,7 +51,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from bench import wsclient
 from bench.services import POSTGRES_URL, REDIS_URL, drop_keys
 from bench.shape import bulk_course
-from bench.subscriptions import SECRET, admin, cpu_seconds, percentile, rss_mb, wait_ready
+from bench.subscriptions import SECRET, admin, cpu_seconds, percentile, rss_mb
 from domain.accounts import auth
 from domain.infra.database import create_engine
 from domain.infra.migrations import upgrade
@@ -284,6 +284,22 @@ async def seed(settings: Settings, questions: int) -> tuple[str, str, list[str],
     return token, str(encode("Lesson", shape.lesson_ids[0])), problems, right
 
 
+async def wait_ready(base: str, process: subprocess.Popen[bytes], within: float = 180) -> None:
+    """Until /ready answers 200: a loaded two-core machine may take a minute to import and connect."""
+    deadline = time.monotonic() + within
+    async with httpx.AsyncClient() as http:
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise RuntimeError("the server exited; see its log")
+            try:
+                if (await http.get(f"{base}/ready", timeout=2)).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            await asyncio.sleep(0.2)
+    raise RuntimeError("the server did not start")
+
+
 def start_server(settings: Settings, port: int, log: Path) -> subprocess.Popen[bytes]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("LEARNQL_")}
     env |= {
@@ -300,9 +316,10 @@ def start_server(settings: Settings, port: int, log: Path) -> subprocess.Popen[b
 
 
 async def start_clients(
-    job: dict[str, Any], tokens: list[str], count: int, log_dir: Path
-) -> list[asyncio.subprocess.Process]:
-    clients = []
+    job: dict[str, Any], tokens: list[str], count: int, log_dir: Path, clients: list[asyncio.subprocess.Process]
+) -> None:
+    """Start the client processes (into `clients`, so that they are stopped whatever happens) and wait
+    until each has opened its sockets."""
     for part in range(count):
         mine = {"numbers": list(range(part, len(tokens), count)), "tokens": tokens[part::count]}
         path = log_dir / f"client{part}.json"  # a file: a thousand tokens exceed a command-line argument
@@ -312,7 +329,6 @@ async def start_clients(
     for client in clients:
         assert client.stdout is not None
         await client.stdout.readline()  # "ready": its sockets are open and subscribed
-    return clients
 
 
 async def play(args: argparse.Namespace, settings: Settings, log_dir: Path) -> dict[str, Any]:
@@ -320,6 +336,7 @@ async def play(args: argparse.Namespace, settings: Settings, log_dir: Path) -> d
     port = args.port
     server = start_server(settings, port, log_dir / "server.log")
     base = f"http://127.0.0.1:{port}"
+    clients: list[asyncio.subprocess.Process] = []
     try:
         await wait_ready(base, server)
         async with httpx.AsyncClient(base_url=base, timeout=60) as http:
@@ -361,7 +378,7 @@ async def play(args: argparse.Namespace, settings: Settings, log_dir: Path) -> d
                 "timeout": args.questions * (args.seconds + 10) + 120,
             }
             started = time.monotonic()
-            clients = await start_clients(job, tokens, args.clients, log_dir)
+            await start_clients(job, tokens, args.clients, log_dir, clients)
             await host.until(lambda g: g.get("connectedCount") == args.players, 120)
             print(f"{args.players} players connected in {time.monotonic() - started:.1f} s (host's connectedCount)")
             rss_connected = peak = rss_mb(server.pid)
@@ -401,8 +418,14 @@ async def play(args: argparse.Namespace, settings: Settings, log_dir: Path) -> d
             host.task.cancel()
         rows = await stored(settings)
     finally:
+        for client in clients:
+            if client.returncode is None:
+                client.kill()
         server.terminate()
-        server.wait(15)
+        try:
+            server.wait(15)
+        except subprocess.TimeoutExpired:
+            server.kill()
     return summarize(args, reports, closes, rows, rss_before, rss_connected, peak, server_cpu, wall)
 
 

@@ -28,10 +28,10 @@ ENDED = {GameState.FINISHED.value, GameState.CANCELLED.value}
 
 async def _seat(context: Context, game_id: strawberry.ID) -> tuple[int, Seat]:
     key = ids.decode(game_id, "Game", ["gameId"])
-    view = await context.run(views.load_view, key, context.now())
-    if view is None:
+    found = await context.run(views.game_and_course, key)
+    if found is None:
         raise NotFound("No such game.", field=["gameId"], code="GAME_NOT_FOUND")
-    seat = await seat_of(context, view.game, view.course)
+    seat = await seat_of(context, *found)
     await context.release()
     return key, seat
 
