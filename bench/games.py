@@ -300,7 +300,7 @@ async def wait_ready(base: str, process: subprocess.Popen[bytes], within: float 
     raise RuntimeError("the server did not start")
 
 
-def start_server(settings: Settings, port: int, log: Path) -> subprocess.Popen[bytes]:
+def start_server(settings: Settings, port: int, log: Path, profile: str | None = None) -> subprocess.Popen[bytes]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("LEARNQL_")}
     env |= {
         "LEARNQL_DATABASE_URL": settings.database_url,
@@ -311,6 +311,8 @@ def start_server(settings: Settings, port: int, log: Path) -> subprocess.Popen[b
     if settings.redis_url:
         env |= {"LEARNQL_REDIS_URL": settings.redis_url, "LEARNQL_REDIS_PREFIX": settings.redis_prefix}
     command = [sys.executable, "-m", "learnql.cli", "serve", "--port", str(port)]
+    if profile:
+        command[1:1] = ["-m", "cProfile", "-o", profile]
     with log.open("w") as output:
         return subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT)  # noqa: S603
 
@@ -334,7 +336,7 @@ async def start_clients(
 async def play(args: argparse.Namespace, settings: Settings, log_dir: Path) -> dict[str, Any]:
     host_token, lesson_id, problems, right = await seed(settings, args.questions)
     port = args.port
-    server = start_server(settings, port, log_dir / "server.log")
+    server = start_server(settings, port, log_dir / "server.log", args.profile)
     base = f"http://127.0.0.1:{port}"
     clients: list[asyncio.subprocess.Process] = []
     try:
@@ -469,6 +471,7 @@ def summarize(
     )
     missing_reveals = sum(1 for p in players for i in closes if str(i) not in p["reveals"])
     lost = doubled = mismatched = not_replayed = 0
+    samples: list[str] = []
     limit_ms = args.seconds * 1000
     for p in players:
         name = f"player{p['number']}"
@@ -485,9 +488,13 @@ def summarize(
                 continue
             if (result["answer"]["points"], result["answer"]["elapsedMs"]) != (points, elapsed):
                 mismatched += 1
+                samples.append(f"{name} q{a['index']}: answered {result['answer']}, stored {(points, elapsed)}")
             reference += reference_points(a["right"], result["answer"]["elapsedMs"], limit_ms)
         if rows["scores"].get(name) != reference or p["final_score"] != reference:
             mismatched += 1
+            samples.append(
+                f"{name}: reference {reference}, stored {rows['scores'].get(name)}, final {p['final_score']}"
+            )
     first_answers = sum(1 for p in players for a in p["answers"] if a["attempt"] == 0)
     return {
         "backend": args.backend,
@@ -509,6 +516,7 @@ def summarize(
         "doubled_answers": doubled,
         "retries_not_replayed": not_replayed,
         "score_mismatches": mismatched,
+        "mismatch_samples": samples[:5],
         "errors": sum(len(p["errors"]) for p in players),
         "error_samples": [e for p in players for e in p["errors"]][:5],
     }
@@ -571,6 +579,7 @@ def main() -> None:
     parser.add_argument("--close", choices=["host", "deadline"], default="host")
     parser.add_argument("--port", type=int, default=18170)
     parser.add_argument("--output", help="also write the figures to this JSON file")
+    parser.add_argument("--profile", help="run the server under cProfile, writing its statistics here")
     parser.add_argument("--client", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.client:
