@@ -80,7 +80,9 @@ class GamePlayer(HttpUser):
         if index in self.answered or question["closed"] or not question["options"]:
             return
         answer = {"problemId": question["problem"]["id"], "optionIds": [question["options"][0]["id"]]}
-        variables = {"input": {"gameId": self.game_id, "questionIndex": index, "answer": answer, "idempotencyKey": f"q{index}"}}
+        variables = {
+            "input": {"gameId": self.game_id, "questionIndex": index, "answer": answer, "idempotencyKey": f"q{index}"}
+        }
         for _ in range(2 if random.random() < 0.1 else 1):  # noqa: S311 - a retry now and then, not a secret
             self.graphql("answerGameQuestion", ANSWER, variables, EXPECTED)
         self.answered.add(index)

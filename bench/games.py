@@ -425,7 +425,7 @@ async def play(args: argparse.Namespace, settings: Settings, log_dir: Path) -> d
                 client.kill()
         server.terminate()
         try:
-            server.wait(15)
+            server.wait(60 if args.profile else 15)  # cProfile writes its statistics on the way out
         except subprocess.TimeoutExpired:
             server.kill()
     return summarize(args, reports, closes, rows, rss_before, rss_connected, peak, server_cpu, wall)

@@ -14,8 +14,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from domain.models import GameAnswer, GamePlayer, ProblemKind, Role
 from domain.infra.database import session_factory
+from domain.models import GameAnswer, GamePlayer, ProblemKind, Role
 from domain.settings import Settings
 from graph.ids import encode
 from tests.factories import make_course, make_user
@@ -56,9 +56,14 @@ async def test_locust_players_join_and_answer_the_open_question_once_each(
     await server.data(START, {"id": game["id"]}, token)
 
     locust = await asyncio.create_subprocess_exec(
-        sys.executable, "-c", DRIVE, str(server.http.base_url).rstrip("/"),
-        cwd=ROOT, env=os.environ | {"GAME_PIN": game["pin"]},
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+        sys.executable,
+        "-c",
+        DRIVE,
+        str(server.http.base_url).rstrip("/"),
+        cwd=ROOT,
+        env=os.environ | {"GAME_PIN": game["pin"]},
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
     )  # fmt: skip  (a process of its own: importing Locust monkey-patches the standard library with gevent)
     output, _ = await locust.communicate()
 
