@@ -33,6 +33,7 @@ import json
 import os
 import random
 import resource
+import signal
 import subprocess
 import sys
 import tempfile
@@ -300,7 +301,7 @@ async def wait_ready(base: str, process: subprocess.Popen[bytes], within: float 
     raise RuntimeError("the server did not start")
 
 
-def start_server(settings: Settings, port: int, log: Path) -> subprocess.Popen[bytes]:
+def start_server(settings: Settings, port: int, log: Path, profile: str | None = None) -> subprocess.Popen[bytes]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("LEARNQL_")}
     env |= {
         "LEARNQL_DATABASE_URL": settings.database_url,
@@ -311,6 +312,8 @@ def start_server(settings: Settings, port: int, log: Path) -> subprocess.Popen[b
     if settings.redis_url:
         env |= {"LEARNQL_REDIS_URL": settings.redis_url, "LEARNQL_REDIS_PREFIX": settings.redis_prefix}
     command = [sys.executable, "-m", "learnql.cli", "serve", "--port", str(port)]
+    if profile:
+        command[1:1] = ["-m", "cProfile", "-o", profile]
     with log.open("w") as output:
         return subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT)  # noqa: S603
 
@@ -334,7 +337,7 @@ async def start_clients(
 async def play(args: argparse.Namespace, settings: Settings, log_dir: Path) -> dict[str, Any]:
     host_token, lesson_id, problems, right = await seed(settings, args.questions)
     port = args.port
-    server = start_server(settings, port, log_dir / "server.log")
+    server = start_server(settings, port, log_dir / "server.log", args.profile)
     base = f"http://127.0.0.1:{port}"
     clients: list[asyncio.subprocess.Process] = []
     try:
@@ -421,7 +424,8 @@ async def play(args: argparse.Namespace, settings: Settings, log_dir: Path) -> d
         for client in clients:
             if client.returncode is None:
                 client.kill()
-        server.terminate()
+        # SIGINT with a profile: uvicorn re-raises it as KeyboardInterrupt, and cProfile writes on the way out.
+        server.send_signal(signal.SIGINT if args.profile else signal.SIGTERM)
         try:
             server.wait(15)
         except subprocess.TimeoutExpired:
@@ -577,6 +581,7 @@ def main() -> None:
     parser.add_argument("--close", choices=["host", "deadline"], default="host")
     parser.add_argument("--port", type=int, default=18170)
     parser.add_argument("--output", help="also write the figures to this JSON file")
+    parser.add_argument("--profile", help="run the server under cProfile, writing its statistics here")
     parser.add_argument("--client", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.client:
