@@ -50,9 +50,14 @@ async def _games(context: Context, game_id: int, seat: Seat) -> AsyncIterator[Ga
     try:
         async with _presence(context, seat):
             async for view in watch:
-                yield Game.from_view(view, seat)
+                ended = view.game.state in ENDED
+                # Nothing of the snapshot stays referenced while suspended here: watchers that came in at
+                # different moments would each keep a read of the whole roster alive (a thousand views).
+                out = [Game.from_view(view, seat)]
+                del view
+                yield out.pop()
                 await context.release()
-                if view.game.state in ENDED:
+                if ended:
                     return
     finally:
         await feeds.unwatch(watch)
