@@ -212,6 +212,12 @@ def can_host_game(viewer: User | None, game: Game, course: Course) -> bool:
     return (viewer is not None and viewer.id == game.host_id) or can_author_course(viewer, course)
 
 
+def can_see_game_presence(*, hosts: bool) -> bool:
+    """Which players are connected right now (`connectedCount`, `GamePlayer.connected`): those who
+    host the game (`can_host_game`); players see only how many are in the game."""
+    return hosts
+
+
 # -- the AI tutor --------------------------------------------------------------------------------
 
 

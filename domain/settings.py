@@ -135,6 +135,8 @@ class Settings(BaseSettings):
     leaderboard_update_interval_ms: int = Field(default=100, ge=0, le=10_000)  # per board, at most one update per
     game_tick_interval_ms: int = Field(default=200, ge=0, le=10_000)  # how often a process closes due questions
     game_update_interval_ms: int = Field(default=100, ge=0, le=10_000)  # per game, at most one read per
+    game_idle_minutes: int = Field(default=30, ge=1, le=10_080)  # a lobby or reveal left alone this long ends
+    game_max_age_hours: int = Field(default=12, ge=1, le=720)  # any unfinished game this old ends
     subscription_queue_size: int = Field(default=64, ge=1, le=10_000)  # per subscriber, oldest dropped beyond
 
     # AI jobs (generation and evaluation): arq on Redis when redis_url is set, else an in-process runner.

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from typing import Any, cast
 
 from fastapi import FastAPI, Request
@@ -24,6 +25,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from domain.alerts.ticker import AlertSweeper
+from domain.games.expiry import ExpiryRule
 from domain.games.ticker import GameTicker
 from domain.infra import tracing
 from domain.infra.health import probe_database, probe_redis, watch_engine
@@ -118,6 +120,7 @@ def build_app(services: Services) -> LearnQL:
         lambda: services.clock(),
         services,
         settings.game_tick_interval_ms,
+        ExpiryRule(timedelta(minutes=settings.game_idle_minutes), timedelta(hours=settings.game_max_age_hours)),
     )  # the server's clock of live games (domain/games/ticker.py)
     sweeper = AlertSweeper(
         services.readers, services.writers, lambda: services.clock(), services, settings.alerts_sweep_minutes

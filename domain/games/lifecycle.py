@@ -96,6 +96,7 @@ async def create_game(
         max_players=settings.max_players,
         skipped_problem_ids=list(skipped),
         created_at=now,
+        last_action_at=now,
     )
     await _insert_with_pin(session, game)
     assert game.id is not None
@@ -169,13 +170,16 @@ async def _transition(
     game: Game,
     expected: GameState,
     values: Mapping[str, object],
+    now: datetime,
     *,
     index: int | None = None,
     due: datetime | None = None,
 ) -> bool:
     """The conditional UPDATE every transition is; True when this caller performed it.
 
-    It expects the game in state `expected` at question `index` (the one `game` shows by default)."""
+    It expects the game in state `expected` at question `index` (the one `game` shows by default).
+    Every transition counts as the game's last action (the idle expiry's clock, expiry.py)."""
+    values = {**values, "last_action_at": now}
     statement = (
         update(Game)
         .where(
@@ -206,7 +210,7 @@ async def _open_question(session: AsyncSession, game: Game, expected: GameState,
     values = {"state": GameState.QUESTION.value, "question_index": position, "deadline": deadline}
     if expected == GameState.LOBBY:
         values["started_at"] = now
-    if not await _transition(session, game, expected, values):
+    if not await _transition(session, game, expected, values, now):
         return False
     await session.execute(
         update(GameQuestion)
@@ -228,7 +232,7 @@ async def _close_question(
 ) -> bool:
     """QUESTION -> REVEAL, adding the question's points to the players' scores (none when skipped)."""
     values: dict[str, object] = {"state": GameState.REVEAL.value, "deadline": None}
-    if not await _transition(session, game, GameState.QUESTION, values, index=index, due=due):
+    if not await _transition(session, game, GameState.QUESTION, values, now, index=index, due=due):
         return False
     set_committed_value(game, "question_index", game.question_index if index is None else index)
     question = await question_at(session, game.id or 0, game.question_index)
@@ -260,7 +264,7 @@ async def _add_scores(session: AsyncSession, question_id: int) -> None:
 async def _finish(session: AsyncSession, game: Game, expected: GameState, now: datetime) -> bool:
     """-> FINISHED, and XP for the signed-in players (once per player and game, by constraint)."""
     values = {"state": GameState.FINISHED.value, "deadline": None, "finished_at": now, "xp_awarded": True}
-    if not await _transition(session, game, expected, values):
+    if not await _transition(session, game, expected, values, now):
         return False
     rows = await session.execute(
         select(
@@ -343,8 +347,7 @@ async def end(session: AsyncSession, viewer: User, game_id: int, now: datetime) 
     the game FINISHED."""
     game = await hosted_game(session, viewer, game_id)
     if game.state == GameState.LOBBY.value:
-        await _transition(session, game, GameState.LOBBY, {"state": GameState.CANCELLED.value, "finished_at": now})
-        _changed(session, game)
+        await _cancel(session, game, now)
     elif game.state == GameState.QUESTION.value:
         await _close_question(session, game, now)
         await _finish(session, game, GameState.REVEAL, now)
@@ -355,8 +358,18 @@ async def end(session: AsyncSession, viewer: User, game_id: int, now: datetime) 
     return game
 
 
+async def _cancel(session: AsyncSession, game: Game, now: datetime) -> bool:
+    """LOBBY -> CANCELLED: a game nobody played."""
+    values = {"state": GameState.CANCELLED.value, "finished_at": now}
+    if not await _transition(session, game, GameState.LOBBY, values, now):
+        return False
+    _changed(session, game)
+    return True
+
+
 async def kick(session: AsyncSession, viewer: User, game_id: int, player_id: int, now: datetime) -> GamePlayer:
-    await hosted_game(session, viewer, game_id)
+    game = await hosted_game(session, viewer, game_id)
+    game.last_action_at = now
     player = await session.get(GamePlayer, player_id)
     if player is None or player.game_id != game_id:
         raise NotFound("No such player in this game.", field=["playerId"])

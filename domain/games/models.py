@@ -39,6 +39,8 @@ class Game(SQLModel, table=True):
         # The ticker's scan: open questions whose deadline has passed.
         Index("ix_games_state_deadline", "state", "deadline"),
         Index("ix_games_host_created", "host_id", "created_at"),
+        # The ticker's idle scan: lobbies and reveals nobody has moved on for a while.
+        Index("ix_games_state_last_action", "state", "last_action_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -61,6 +63,8 @@ class Game(SQLModel, table=True):
     created_at: datetime = Field(sa_type=UTCDateTime)
     started_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # The last transition or host action: an idle game is ended by the ticker (ticker.py).
+    last_action_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class GamePlayer(SQLModel, table=True):
@@ -82,6 +86,8 @@ class GamePlayer(SQLModel, table=True):
     joined_at: datetime = Field(sa_type=UTCDateTime)
     left_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     kicked: bool = Field(default=False)
+    # Open gameUpdated streams of this player over all API processes: > 0 means connected.
+    connections: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class GameQuestion(SQLModel, table=True):

@@ -8,7 +8,6 @@ moment the question opened, clamped to [0, limit], and the result is rounded hal
 
 from __future__ import annotations
 
-import math
 import secrets
 import unicodedata
 from dataclasses import dataclass
@@ -57,7 +56,9 @@ def question_points(points: int, *, correct: bool, elapsed_ms: int, limit_ms: in
     if not speed_bonus or limit_ms <= 0:
         return points
     elapsed = min(max(elapsed_ms, 0), limit_ms)
-    return math.floor(points * (1 - elapsed / limit_ms / 2) + 0.5)
+    # points x (1 - elapsed/limit/2) = points x (2 limit - elapsed) / (2 limit), rounded half up in
+    # integers: in floats 1000 x 0.9995 is 999.4999... and a half would round down.
+    return (points * (2 * limit_ms - elapsed) + limit_ms) // (2 * limit_ms)
 
 
 def normalize_nickname(nickname: str) -> tuple[str, str]:

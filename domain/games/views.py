@@ -36,8 +36,10 @@ class GameView:
     options: list[Option] = field(default_factory=list)  # in the order players see them
     standings: list[Standing] = field(default_factory=list)  # every player not kicked, best first
     player_count: int = 0  # in the game now: not kicked, not left
+    connected_count: int = 0  # of those, with a gameUpdated stream open (presence.py)
     answers: dict[int, GameAnswer] = field(default_factory=dict)  # player id -> answer to `question`
     at: datetime | None = None
+    _by_player: dict[int, Standing] | None = field(default=None, repr=False)
 
     @property
     def revealed(self) -> bool:
@@ -45,7 +47,10 @@ class GameView:
         return self.question is not None and self.question.closed_at is not None
 
     def standing_of(self, player_id: int) -> Standing | None:
-        return next((s for s in self.standings if s.player.id == player_id), None)
+        """By an index built once per view: a reveal asks it once for each of a thousand players."""
+        if self._by_player is None:
+            self._by_player = {s.player.id or 0: s for s in self.standings}
+        return self._by_player.get(player_id)
 
     def option_counts(self) -> list[int] | None:
         """Answers per option, in the order of `options`; None for numeric and short-text questions."""
@@ -90,6 +95,7 @@ async def load_view(session: AsyncSession, game_id: int, at: datetime | None = N
     )
     view.standings = rank(players)
     view.player_count = sum(1 for p in players if p.left_at is None)
+    view.connected_count = sum(1 for p in players if p.left_at is None and p.connections > 0)
     if game.question_index >= 0 and game.state != GameState.CANCELLED.value:
         question = (
             await session.execute(
@@ -109,6 +115,16 @@ async def load_view(session: AsyncSession, game_id: int, at: datetime | None = N
             answers = await session.execute(select(GameAnswer).where(col(GameAnswer.question_id) == question.id))
             view.answers = {a.player_id: a for a in answers.scalars()}
     return view
+
+
+async def game_and_course(session: AsyncSession, game_id: int) -> tuple[Game, Course] | None:
+    """Just what deciding a seat needs (seats.py), without the players and answers of `load_view`."""
+    game = await session.get(Game, game_id, populate_existing=True)
+    if game is None:
+        return None
+    course = await session.get(Course, game.course_id)
+    assert course is not None
+    return game, course
 
 
 async def game_id_by_pin(session: AsyncSession, pin: str) -> int | None:

@@ -174,6 +174,15 @@ CACHE_LOOKUPS = Counter(
     ["cache", "result"],
 )
 
+# -- live games --------------------------------------------------------------------------------------
+
+GAMES_EXPIRED = Counter(
+    "learnql_games_expired_total",
+    "Live games the server ended as abandoned, by reason (idle: no action in the lobby or a reveal for "
+    "LEARNQL_GAME_IDLE_MINUTES; age: unfinished after LEARNQL_GAME_MAX_AGE_HOURS).",
+    ["reason"],
+)
+
 # -- after-commit effects ----------------------------------------------------------------------------
 
 OUTBOX_EFFECTS = Counter(

@@ -51,11 +51,15 @@ class JobProgress:
 
 
 class GameChange(StrEnum):
-    """What moved in a live game: players see STATE and ROSTER changes, hosts also ANSWERS."""
+    """What moved in a live game: players see STATE and ROSTER changes, hosts also ANSWERS and PRESENCE."""
 
     STATE = "STATE"  # a question opened or closed, the game ended
     ROSTER = "ROSTER"  # a player joined, left or was kicked
     ANSWERS = "ANSWERS"  # an answer came in (live counts for the host)
+    PRESENCE = "PRESENCE"  # a player's last stream ended, or their first began (the host's connected count)
+
+
+HOST_ONLY_CHANGES = frozenset({GameChange.ANSWERS.value, GameChange.PRESENCE.value})  # players' view is the same
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,8 +4,8 @@ A feed listens to the game's broker channel (`game:<id>`, fed by every process's
 marks it dirty; a dirty feed re-reads the game (domain/games/views.py: a handful of queries however
 many players) at once if it has been quiet for the update interval, else when the interval is over,
 so 1,000 answers in a second cost about ten reads and the last read shows the final state. Answer
-changes only concern the host (live counts): players are offered a new snapshot only when the state
-or the roster moved. A watcher keeps just the newest snapshot it has not taken: a slow client skips
+and presence changes only concern the host (live counts, who is connected): players are offered a
+new snapshot only when the state or the roster moved. A watcher keeps just the newest snapshot it has not taken: a slow client skips
 states, and never delays the others.
 """
 
@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from domain.games.views import GameView, load_view
 from domain.infra.broker import Gap
 from domain.realtime.dispatch import Realtime, game_channel
-from domain.realtime.events import GameChange
+from domain.realtime.events import HOST_ONLY_CHANGES
 
 log = logging.getLogger("learnql.games")
 
@@ -116,7 +116,7 @@ class GameFeed:
                             messages.dropped = 0
                             self.mark_dirty(everyone=True)
                         else:
-                            self.mark_dirty(everyone=message.get("change") != GameChange.ANSWERS.value)
+                            self.mark_dirty(everyone=message.get("change") not in HOST_ONLY_CHANGES)
             except asyncio.CancelledError:
                 raise
             except Exception:

@@ -41,7 +41,7 @@ class GamePayload:
 
 @strawberry.type
 class JoinGamePayload:
-    game: Game | None = None
+    joined: strawberry.Private[tuple[int, Seat] | None] = None
     player: GamePlayer | None = None
     player_token: str | None = strawberry.field(
         default=None,
@@ -49,6 +49,15 @@ class JoinGamePayload:
         "WebSocket): how guests answer, and how anyone reconnects.",
     )
     errors: list[UserError] = strawberry.field(default_factory=list)
+
+    @strawberry.field(description="The game joined.")
+    async def game(self, info: Info[Context, Any]) -> Game | None:
+        # Read only when asked: a thousand players joining would each read the whole roster.
+        if self.joined is None:
+            return None
+        game_id, seat = self.joined
+        view = await info.context.run(views.load_view, game_id, info.context.now())
+        return Game.from_view(view, seat) if view is not None else None
 
 
 @strawberry.type
@@ -143,10 +152,8 @@ class GameMutation:
             return JoinGamePayload(errors=UserError.from_domain(error))
         player, game_id = joined.player, joined.game.id or 0
         token = issue_player_token(context.settings, player.id or 0, game_id, context.now())
-        view = await context.run(views.load_view, game_id, context.now())
-        assert view is not None
         return JoinGamePayload(
-            game=Game.from_view(view, Seat(viewer, player, host=False)),
+            joined=(game_id, Seat(viewer, player, host=False)),
             player=GamePlayer.from_model(player),
             player_token=token,
         )

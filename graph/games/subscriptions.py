@@ -3,18 +3,20 @@
 Both check the seat before returning the stream (a bad request is the protocol's `error` message),
 then yield the game from the process's shared feed (graph/games/feeds.py) as it changes, releasing
 the connection's database session between updates. A stream completes after the game has ended.
+A player's stream also counts them connected for the host while it is open.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, AsyncIterator
+from contextlib import AbstractAsyncContextManager, nullcontext
 from typing import Any
 
 import strawberry
 from strawberry.types import Info
 
 from domain.errors import Forbidden, NotFound
-from domain.games import views
+from domain.games import presence, views
 from domain.games.models import GameState
 from graph import ids
 from graph.context import Context
@@ -26,23 +28,37 @@ ENDED = {GameState.FINISHED.value, GameState.CANCELLED.value}
 
 async def _seat(context: Context, game_id: strawberry.ID) -> tuple[int, Seat]:
     key = ids.decode(game_id, "Game", ["gameId"])
-    view = await context.run(views.load_view, key, context.now())
-    if view is None:
+    found = await context.run(views.game_and_course, key)
+    if found is None:
         raise NotFound("No such game.", field=["gameId"], code="GAME_NOT_FOUND")
-    seat = await seat_of(context, view.game, view.course)
+    seat = await seat_of(context, *found)
     await context.release()
     return key, seat
+
+
+def _presence(context: Context, seat: Seat) -> AbstractAsyncContextManager[None]:
+    """A player's stream counts them connected while it is open (domain/games/presence.py)."""
+    services = context.services
+    if seat.player_id is None:
+        return nullcontext()
+    return presence.connected(services.writers, services, seat.player_id)
 
 
 async def _games(context: Context, game_id: int, seat: Seat) -> AsyncIterator[Game]:
     feeds = context.services.game_feeds
     watch = await feeds.watch(game_id, host=seat.host)
     try:
-        async for view in watch:
-            yield Game.from_view(view, seat)
-            await context.release()
-            if view.game.state in ENDED:
-                return
+        async with _presence(context, seat):
+            async for view in watch:
+                ended = view.game.state in ENDED
+                # Nothing of the snapshot stays referenced while suspended here: watchers that came in at
+                # different moments would each keep a read of the whole roster alive (a thousand views).
+                out = [Game.from_view(view, seat)]
+                del view
+                yield out.pop()
+                await context.release()
+                if ended:
+                    return
     finally:
         await feeds.unwatch(watch)
 

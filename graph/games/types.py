@@ -12,6 +12,7 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
+from domain import policies
 from domain.games import report as reports
 from domain.games.models import GameAnswer as GameAnswerRow
 from domain.games.models import GamePlayer as GamePlayerRow
@@ -38,10 +39,15 @@ class GameState(Enum):
 class GamePlayer:
     id: strawberry.ID
     nickname: str
+    connected: bool | None = strawberry.field(
+        description="True while the player follows the game (a gameUpdated stream is open); for the host only, "
+        "null for everyone else."
+    )
 
     @classmethod
-    def from_model(cls, player: GamePlayerRow) -> GamePlayer:
-        return cls(id=encode("GamePlayer", player.id), nickname=player.nickname)
+    def from_model(cls, player: GamePlayerRow, *, host: bool = False) -> GamePlayer:
+        connected = player.connections > 0 if policies.can_see_game_presence(hosts=host) else None
+        return cls(id=encode("GamePlayer", player.id), nickname=player.nickname, connected=connected)
 
 
 @strawberry.type
@@ -52,10 +58,10 @@ class GameStanding:
     correct_count: int
 
     @classmethod
-    def from_domain(cls, standing: Standing) -> GameStanding:
+    def from_domain(cls, standing: Standing, *, host: bool = False) -> GameStanding:
         return cls(
             rank=standing.rank,
-            player=GamePlayer.from_model(standing.player),
+            player=GamePlayer.from_model(standing.player, host=host),
             score=standing.score,
             correct_count=standing.player.correct_count,
         )
@@ -204,6 +210,13 @@ class Game(EncodedNode):
 
         return [await visible_game(info.context, int(key)) if key.isdigit() else None for key in node_ids]
 
+    @strawberry.field(
+        description="Players in the game whose gameUpdated stream is open now, on any API process: it drops "
+        "when a player's socket closes and comes back when they reconnect. For the host only, null for others."
+    )
+    def connected_count(self) -> int | None:
+        return self.view.connected_count if policies.can_see_game_presence(hosts=self.seat.host) else None
+
     @strawberry.field(description="The server's time when this state was read: clients sync their countdown to it.")
     def server_time(self) -> datetime | None:
         return self.view.at
@@ -217,18 +230,20 @@ class Game(EncodedNode):
     @strawberry.field(description="The best players (scores change when a question closes); at the end, the podium.")
     def standings(self, first: int = 10) -> list[GameStanding]:
         size = max(0, min(first, MAX_STANDINGS))
-        return [GameStanding.from_domain(s) for s in self.view.standings[:size]]
+        return [GameStanding.from_domain(s, host=self.seat.host) for s in self.view.standings[:size]]
 
     @strawberry.field(description="The viewer's own place; null unless the viewer plays in this game.")
     def viewer_standing(self) -> GameStanding | None:
         player_id = self.seat.player_id
         standing = self.view.standing_of(player_id) if player_id is not None else None
-        return GameStanding.from_domain(standing) if standing is not None else None
+        return GameStanding.from_domain(standing, host=self.seat.host) if standing is not None else None
 
     @strawberry.field(description="The viewer's player in this game, if any.")
     def viewer_player(self) -> GamePlayer | None:
         player = self.seat.player
-        return GamePlayer.from_model(player) if player is not None and not player.kicked else None
+        if player is None or player.kicked:
+            return None
+        return GamePlayer.from_model(player, host=self.seat.host)
 
     @strawberry.field(description="The viewer's answer to the current question (after a reconnect too).")
     def viewer_answer(self) -> GameAnswer | None:

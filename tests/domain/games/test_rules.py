@@ -22,6 +22,13 @@ def test_points_fall_linearly_with_the_elapsed_time() -> None:
     assert question_points(1000, correct=True, elapsed_ms=7_300, limit_ms=20_000, speed_bonus=True) == 818
 
 
+def test_an_exact_half_point_rounds_up_where_floats_would_fall_short() -> None:
+    # 1000 x (1 - 10/10000/2) = 999.5 exactly; in floats 1000 x 0.9995 is 999.4999... (found by bench.games)
+    assert question_points(1000, correct=True, elapsed_ms=10, limit_ms=10_000, speed_bonus=True) == 1000
+    assert question_points(1000, correct=True, elapsed_ms=7_330, limit_ms=10_000, speed_bonus=True) == 634
+    assert question_points(1000, correct=True, elapsed_ms=7_310, limit_ms=10_000, speed_bonus=True) == 635
+
+
 def test_elapsed_time_is_clamped_to_the_limit() -> None:
     assert question_points(1000, correct=True, elapsed_ms=99_000, limit_ms=20_000, speed_bonus=True) == 500
     assert question_points(1000, correct=True, elapsed_ms=-5, limit_ms=20_000, speed_bonus=True) == 1000
