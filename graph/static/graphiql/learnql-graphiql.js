@@ -90,7 +90,9 @@ mutation LoginAsDemoLearner {
   }
 
   // After a reload GraphiQL may send the operation name of the tab open before (a tab switch does not
-  // always update it), which the server refuses as an unknown operation: name the document's own.
+  // always update it), which the server refuses as an unknown operation; or none at all, and then its
+  // fetcher sends a subscription over HTTP instead of the WebSocket (it looks for a subscription by
+  // name): name the document's own operation.
   function knownOperation(params) {
     let names;
     try {
@@ -100,14 +102,25 @@ mutation LoginAsDemoLearner {
     } catch (error) {
       return params; // the server says what is wrong with it
     }
-    if (!params.operationName || names.includes(params.operationName)) return params;
-    return Object.assign({}, params, { operationName: names.length === 1 ? names[0] : undefined });
+    if (params.operationName && names.includes(params.operationName)) return params;
+    const only = names.length === 1 && names[0] ? names[0] : undefined;
+    return Object.assign({}, params, { operationName: only || params.operationName || undefined });
+  }
+
+  // GraphiQL's fetcher tells a subscription (sent over graphql-ws) by the `documentAST` it is given,
+  // which after a tab switch can be the previous tab's: give it the document being sent.
+  function withDocument(params, options) {
+    try {
+      return Object.assign({}, options, { documentAST: GraphiQL.GraphQL.parse(params.query) });
+    } catch (error) {
+      return options; // the server says what is wrong with it
+    }
   }
 
   // GraphiQL's fetcher answers with a promise of a result or of an async iterable of results
   // (multipart-capable HTTP, graphql-ws): either way the results pass by `inspect`.
   function fetcher(params, options) {
-    const answer = base(knownOperation(params), options);
+    const answer = base(knownOperation(params), withDocument(params, options));
     if (!answer || typeof answer.then !== "function") return answer;
     return answer.then(function (value) {
       if (value && typeof value[Symbol.asyncIterator] === "function") return watched(value);

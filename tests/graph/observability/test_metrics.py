@@ -180,5 +180,5 @@ async def test_no_label_carries_a_user_a_token_or_an_id(
     assert labels <= {
         "route", "method", "status", "operation", "type", "code", "kind", "field", "channel", "outcome",
         "provider", "key", "cache", "result", "limit", "le", "generation", "implementation",
-        "major", "minor", "patchlevel", "version",
+        "major", "minor", "patchlevel", "version", "change", "export", "protocol", "reason",
     }  # fmt: skip
