@@ -18,7 +18,7 @@ import json
 import statistics
 import tempfile
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -178,35 +178,61 @@ def median(figures: dict[str, list[float]], key: str) -> float:
     return statistics.median(figures[key])
 
 
-async def submit_only(seeded: Seeded, shapes: list[str], seconds: float) -> None:
-    """Workload 5 alone, once per LEARNERSxCLIENTS shape, on one server (`--submit-only 1x8 32x32`)."""
-    server = servers()["ours"]
-    results = []
+async def submit_only(
+    seeded: Seeded, shapes: list[str], seconds: float, baseline: Path | None = None, rounds: int = 1
+) -> None:
+    """Workload 5 alone, once per LEARNERSxCLIENTS shape (`--submit-only 1x8 32x32`); with `--baseline`
+    (another checkout, e.g. `git worktree add /tmp/base <commit>`) its server runs beside ours on the
+    same database and the two alternate, `rounds` times per shape: an A/B of two versions in one run."""
+    variants = {"ours": servers()["ours"]}
+    if baseline is not None:
+        variants = {"baseline": replace(variants["ours"], name="baseline", cwd=baseline), **variants}
+    results: list[tuple[str, dict[str, Any]]] = []
     with tempfile.TemporaryDirectory() as logs:
-        server.start(Path(logs))
+        for server in variants.values():
+            server.start(Path(logs))
         try:
-            server.wait_ready("/health")
+            for server in variants.values():
+                server.wait_ready("/health")
             for shape in shapes:
                 learners, clients = (int(part) for part in shape.split("x"))
                 print(f"workload 5: submitAnswers, {learners} learners x {clients} clients", flush=True)
-                results.append(await submit_workload(server, seeded, seconds, learners=learners, concurrency=clients))
+                for _ in range(rounds):
+                    for name, server in variants.items():
+                        row = await submit_workload(server, seeded, seconds, learners=learners, concurrency=clients)
+                        results.append((name, row))
         finally:
-            server.stop()
+            for server in variants.values():
+                server.stop()
     print(
-        f"\n{'learners x clients':20} {'submissions/s':>14} {'p50 ms':>8} {'p99 ms':>8} {'cpu ms':>7} errors lost doubled xp"
+        f"\n{'variant':9} {'learners x clients':20} {'submissions/s':>14} {'p50 ms':>8} {'p99 ms':>8} {'cpu ms':>7}"
+        " errors lost doubled"
     )
-    for r in results:
+    for name, r in results:
         print(
-            f"{r['learners']:>8} x {r['concurrency']:<9} {r['per_second']:14.1f} {r['p50_ms']:8.1f} {r['p99_ms']:8.1f}"
-            f" {r['cpu_ms_per_request']:7.1f} {r['errors']:6d} {r['lost']:4d} {r['doubled']:7d} {r['xp_consistent']}"
+            f"{name:9} {r['learners']:>8} x {r['concurrency']:<9} {r['per_second']:14.1f} {r['p50_ms']:8.1f}"
+            f" {r['p99_ms']:8.1f} {r['cpu_ms_per_request']:7.1f} {r['errors']:6d} {r['lost']:4d} {r['doubled']:7d}"
         )
+    if baseline is not None:
+        for shape in shapes:
+            learners, clients = (int(part) for part in shape.split("x"))
+            rows = [(n, r) for n, r in results if (r["learners"], r["concurrency"]) == (learners, clients)]
+            cpu = {n: statistics.median(r["cpu_ms_per_request"] for m, r in rows if m == n) for n in variants}
+            rate = {n: statistics.median(r["per_second"] for m, r in rows if m == n) for n in variants}
+            print(
+                f"{shape}: CPU per request ours/baseline {cpu['ours'] / cpu['baseline']:.3f}, "
+                f"throughput ours/baseline {rate['ours'] / rate['baseline']:.3f} (medians of {rounds} rounds)"
+            )
 
 
 async def main(args: argparse.Namespace) -> None:
     print("seeding PostgreSQL database learnql_bench ...", flush=True)
     seeded = await seed(SECRET)
     if args.submit_only:
-        await submit_only(seeded, args.submit_only, seconds=5 if args.quick else 20)
+        baseline = Path(args.baseline) if args.baseline else None
+        await submit_only(
+            seeded, args.submit_only, 5 if args.quick else 20, baseline, args.rounds if baseline is not None else 1
+        )
         return
     all_servers = servers()
     results: dict[str, Any] = {}
@@ -351,5 +377,11 @@ if __name__ == "__main__":
         nargs="+",
         metavar="LEARNERSxCLIENTS",
         help="run only workload 5, once per shape (e.g. 1x8 32x32: one learner's 8 clients, 32 learners' clients)",
+    )
+    parser.add_argument(
+        "--baseline",
+        metavar="CHECKOUT",
+        type=lambda path: str(Path(path).resolve()),
+        help="with --submit-only: also run this other checkout's server, alternating with ours (an A/B)",
     )
     asyncio.run(main(parser.parse_args()))

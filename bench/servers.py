@@ -42,6 +42,7 @@ class Server:
     factory: bool = False
     port: int = 0
     process: subprocess.Popen[bytes] | None = None
+    cwd: Path | None = None  # another checkout of the code (an A/B of two versions), or this one
 
     @property
     def url(self) -> str:
@@ -54,7 +55,9 @@ class Server:
         if self.factory:
             command.append("--factory")
         log = (log_dir / f"{self.name}.log").open("w")
-        self.process = subprocess.Popen(command, env=os.environ | self.env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
+        self.process = subprocess.Popen(  # noqa: S603
+            command, env=os.environ | self.env, stdout=log, stderr=subprocess.STDOUT, cwd=self.cwd
+        )
 
     def wait_ready(self, path: str, timeout: float = 60) -> None:
         deadline = time.monotonic() + timeout

@@ -116,6 +116,8 @@ async def submit_workload(
         "errors": sample.errors,
         "lost": max(0, fresh - stored),
         "doubled": max(0, stored - fresh) + row["double_awards"],
-        "xp_consistent": row["xp_mismatch"] == 0 and row["first_correct"] == row["answer_awards"],
+        # XP only for a first correct answer given before the solution was shown (docs/rules/xp.md): at
+        # most one award per problem answered correctly, each user's total the sum of their awards
+        "xp_consistent": row["xp_mismatch"] == 0 and row["answer_awards"] <= row["first_correct"],
         "cpu_ms_per_request": sample.cpu / max(1, sample.count) * 1000,
     }
