@@ -91,6 +91,10 @@ def test_a_learner_signs_up_answers_the_demo_lesson_and_a_second_browser_sees_th
         expect(board.get_by_test_id("leaderboard")).to_be_visible(timeout=WAIT)
         expect(board.get_by_test_id("link-state")).to_have_attribute("data-state", "live", timeout=WAIT)
         expect(board.get_by_test_id("leaderboard")).not_to_contain_text(name)
+        watcher.set_offline(True)
+        expect(board.get_by_test_id("link-state")).to_have_attribute("data-state", "offline", timeout=WAIT)
+        watcher.set_offline(False)
+        expect(board.get_by_test_id("link-state")).to_have_attribute("data-state", "live", timeout=WAIT)
 
         # the learner: signs up (a too-short password first: the error is next to its field)
         page.goto(live_server)
@@ -120,6 +124,9 @@ def test_a_learner_signs_up_answers_the_demo_lesson_and_a_second_browser_sees_th
         free = page.locator("[data-kind=FREE_TEXT] textarea")
         free.nth(0).fill("The error goes up to the nearest nullable parent, which becomes null; partial data.")
         free.nth(1).fill("A union, read with inline fragments and __typename; the server needs resolveType.")
+        # the page follows submissionGraded from its start: wait until it is live, so the push (not the catch-up
+        # read after a reconnect) is what turns the result graded
+        expect(page.get_by_test_id("link-state")).to_have_attribute("data-state", "live", timeout=WAIT)
         page.get_by_role("button", name="Submit answers").click()
         result = page.get_by_test_id("result")
         expect(result).to_be_visible(timeout=WAIT)

@@ -1,25 +1,28 @@
 // Subscriptions over graphql-ws with the session's token, and the connection's state for the indicator: "live",
-// "connecting" (first connection or reconnecting after a drop) or "offline" (the browser has no network).
+// "connecting" (first connection or reconnecting after a drop), "offline" (the browser has no network) or "idle"
+// (no subscription is open, so no connection either: graphql-ws connects lazily).
 import type { TypedDocumentNode } from "@graphql-typed-document-node/core";
 import { type Client, createClient } from "graphql-ws";
 import { useEffect, useState } from "preact/hooks";
 import { source } from "./api";
 import { setToken, token } from "./session";
 
-export type LinkState = "live" | "connecting" | "offline";
+export type LinkState = "live" | "connecting" | "offline" | "idle";
 
-let state: LinkState = "connecting";
+let state: LinkState = "idle";
+let open = 0; // subscriptions being followed
+let connected = false; // the socket is open and acknowledged
 const watchers = new Set<(state: LinkState) => void>();
 let client: Client | null = null;
 let clientToken: string | null = null;
 
 function announce(next: LinkState): void {
-  state = navigator.onLine ? next : "offline";
+  state = open === 0 ? "idle" : navigator.onLine ? next : "offline";
   for (const watcher of watchers) watcher(state);
 }
 
 window.addEventListener("offline", () => announce("offline"));
-window.addEventListener("online", () => announce("connecting"));
+window.addEventListener("online", () => announce(connected ? "live" : "connecting"));
 
 function connection(): Client {
   const current = token();
@@ -35,8 +38,12 @@ function connection(): Client {
     shouldRetry: (event) => !(event instanceof CloseEvent && event.code === 4403),
     on: {
       connecting: () => announce("connecting"),
-      connected: () => announce("live"),
+      connected: () => {
+        connected = true;
+        announce("live");
+      },
       closed: (event) => {
+        connected = false;
         if (event instanceof CloseEvent && event.code === 4403 && current) setToken(null); // a refused token
         announce("connecting");
       },
@@ -56,7 +63,8 @@ export function useSubscription<Result, Variables extends Record<string, unknown
   const shape = JSON.stringify(variables);
   useEffect(() => {
     if (!enabled) return;
-    return connection().subscribe<Result>(
+    open += 1;
+    const stop = connection().subscribe<Result>(
       { query, variables },
       {
         next: (value) => value.data && onData(value.data),
@@ -64,6 +72,12 @@ export function useSubscription<Result, Variables extends Record<string, unknown
         complete: () => undefined,
       },
     );
+    if (state === "idle") announce(connected ? "live" : "connecting");
+    return () => {
+      stop();
+      open -= 1;
+      if (open === 0) announce("idle");
+    };
   }, [query, shape, enabled]);
 }
 

@@ -12,10 +12,11 @@ import { navigate, usePath } from "./router";
 import { onTokenChange, setToken, token } from "./session";
 import "./styles.css";
 
-const LABELS = { live: "Live", connecting: "Reconnecting…", offline: "Offline" } as const;
+const LABELS = { live: "Live", connecting: "Connecting…", offline: "Offline: reconnects when back", idle: "" } as const;
 
 function LinkIndicator() {
   const state = useLinkState();
+  if (state === "idle") return null;
   return (
     <span class={`link-state ${state}`} role="status" data-testid="link-state" data-state={state}>
       {LABELS[state]}

@@ -9,6 +9,7 @@ import type {
 import { ViewerQuery } from "../../../typescript/src/operations/learner/accounts.js";
 import { LessonQuery as LessonDocument } from "../../../typescript/src/operations/learner/content.js";
 import {
+  MySubmissionsQuery,
   SubmissionGradedSubscription,
   SubmitAnswersMutation,
 } from "../../../typescript/src/operations/learner/learning.js";
@@ -16,7 +17,7 @@ import { key, request } from "../api";
 import { Answer, answerInput, type Draft } from "../components/Answer";
 import { Link } from "../components/Link";
 import { Failure } from "../components/Problems";
-import { useSubscription } from "../live";
+import { useLinkState, useSubscription } from "../live";
 
 type Lesson = NonNullable<LessonQuery["lesson"]>;
 
@@ -38,15 +39,41 @@ export function LessonPage({ id }: { id: string }) {
     }, setFailure);
   }, [id]);
 
-  // followed from the start, so that a grading which finishes right after the answer is not missed
+  // Followed from the start, so that a grading which finishes right after the answer is not missed; a push
+  // missed while the connection was (re)connecting is caught up by reading the submission once it is live.
+  // A push may arrive before the mutation's answer is read, or before the page re-renders with it: pushes are
+  // kept by id, and the submission shown is the graded one when it has arrived.
   const latest = useRef<string | null>(null);
-  latest.current = submission?.id ?? null;
-  useSubscription(SubmissionGradedSubscription, {}, (data) => {
-    if (data.submissionGraded.id === latest.current) {
-      setSubmission(data.submissionGraded);
-      refreshViewer();
+  const pushed = useRef(new Map<string, SubmissionFieldsFragment>());
+  function show(next: SubmissionFieldsFragment) {
+    const known = pushed.current.get(next.id);
+    const current = known && next.status !== "GRADED" ? known : next;
+    latest.current = current.id;
+    setSubmission(current);
+    refreshViewer();
+  }
+  function graded(next: SubmissionFieldsFragment) {
+    if (next.status !== "GRADED") return;
+    pushed.current.set(next.id, next);
+    if (next.id === latest.current) show(next);
+  }
+  useSubscription(SubmissionGradedSubscription, {}, (data) => graded(data.submissionGraded));
+  const link = useLinkState();
+  const missed = useRef(false); // the connection was not live at some time while the submission was pending
+  const pendingId = submission?.status === "PENDING" ? submission.id : null;
+  useEffect(() => {
+    if (!pendingId || !lesson) return;
+    if (link !== "live") {
+      missed.current = true;
+      return;
     }
-  });
+    if (!missed.current) return;
+    missed.current = false;
+    request(MySubmissionsQuery, { lessonId: lesson.id, first: 1 }).then((data) => {
+      const newest = data.viewer?.submissions.edges[0]?.node;
+      if (newest) graded(newest);
+    }, setFailure);
+  }, [link, pendingId]);
 
   function refreshViewer() {
     request(ViewerQuery).then((data) => setViewer(data.viewer), setFailure);
@@ -78,10 +105,7 @@ export function LessonPage({ id }: { id: string }) {
         refused[problemId ?? ""] = error.message;
       }
       setFieldErrors(refused);
-      if (submitAnswers.submission) {
-        setSubmission(submitAnswers.submission);
-        refreshViewer();
-      }
+      if (submitAnswers.submission) show(submitAnswers.submission);
     } catch (error) {
       setFailure(error);
     } finally {
@@ -155,6 +179,7 @@ export function LessonPage({ id }: { id: string }) {
           <button
             type="button"
             onClick={() => {
+              latest.current = null;
               setSubmission(null);
               setDrafts({});
             }}
