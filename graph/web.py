@@ -1,9 +1,10 @@
 """The reference web app (clients/web, built by Vite into graph/static/web and committed) at `/`.
 
-Its hashed assets are served from /assets/ (cached for good: a new build has new names); every other GET that
-no API route answers and that names no file gets index.html, so the app's own routes (/lessons/..., /login) load
-on a reload or a shared link (a path under an API prefix such as /exports/ stays a 404). The page is served with a Content-Security-Policy that lets it reach this origin
-only (HTTP and WebSocket), with no inline script or style. Without a built bundle nothing is mounted.
+Its hashed assets are served from /assets/ (cached for good: a new build has new names). Every other GET (or
+HEAD) that no API route answers and that names no file gets index.html, so the app's own routes (/lessons/...,
+/login) load on a reload or a shared link; a path under an API prefix such as /exports/ stays a 404. The page is
+served with a Content-Security-Policy that lets it reach this origin only (HTTP and WebSocket), with no inline
+script or style. Without a built bundle nothing is mounted.
 """
 
 from __future__ import annotations
@@ -64,7 +65,7 @@ def mount(app: FastAPI) -> None:
         return
     app.mount("/assets", HashedAssets(directory=BUNDLE / "assets"), name="web-assets")
 
-    @app.get("/{path:path}", include_in_schema=False)
+    @app.api_route("/{path:path}", methods=["GET", "HEAD"], include_in_schema=False)
     async def page(path: str) -> HTMLResponse:
         if PurePosixPath(path).suffix or path.split("/", 1)[0] in API_PREFIXES:  # a file or API path we lack
             raise HTTPException(status_code=404)

@@ -38,6 +38,7 @@ def test_client_routes_get_the_app_with_its_csp_and_api_paths_keep_their_answers
     asset = httpx.get(f"{live_server}{script.group(1)}", timeout=10)
     assert asset.status_code == 200
     assert "immutable" in asset.headers["cache-control"]
+    assert httpx.head(f"{live_server}/courses/Q291cnNlOjE=", timeout=10).status_code == 200
     assert httpx.get(f"{live_server}/health", timeout=10).json() == {"status": "ok"}
     assert httpx.get(f"{live_server}/graphql", headers={"Accept": "text/html"}, timeout=10).text != pages[0].text
     for missing in ("/favicon.ico", "/exports/nothing", "/assets/nothing.js", "/graphiql/nothing.js"):
