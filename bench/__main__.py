@@ -7,7 +7,8 @@ reported. Server CPU time per request is read from /proc. Figures go to a table 
 The other benchmarks run on their own: `python -m bench.analytics` (classAnalytics cold and warm),
 `python -m bench.workers` (AI jobs against a chat server with latency), `python -m bench.subscriptions`
 (leaderboard fan-out to many WebSocket subscribers), `python -m bench.scaling` (--workers 2 vs 1), `python -m bench.tutor` (first tutor delta and
-memory per `tutorReply` subscription); each takes --help.
+memory per `tutorReply` subscription), `python -m bench.web` (the web app's bundle size and the lesson page's time
+to interactive in headless chromium); each takes --help.
 """
 
 from __future__ import annotations

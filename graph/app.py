@@ -1,4 +1,4 @@
-"""FastAPI app factory: /graphql (HTTP + WebSocket, GraphiQL), /health, /ready, /metrics.
+"""FastAPI app factory: /graphql (HTTP + WebSocket, GraphiQL), /health, /ready, /metrics, the web app at /.
 
 HTTP operations run through `LearnQLRouter` (graph/http.py: strict JSON, CSRF and subscription
 checks), a `RetryingGraphQLRouter` (graph/retries.py): transient failures rerun, what still fails is
@@ -31,7 +31,7 @@ from domain.infra import tracing
 from domain.infra.health import probe_database, probe_redis, watch_engine
 from domain.infra.job_queue import InProcessJobQueue
 from domain.jobs import records as jobs
-from graph import exports, graphiql
+from graph import exports, graphiql, web
 from graph.context import Context, Services
 from graph.cors import OriginPolicy
 from graph.disconnect import CancelOnDisconnect
@@ -182,4 +182,5 @@ def build_app(services: Services) -> LearnQL:
         body = {"status": "ready" if ok else "unavailable", **states}
         return JSONResponse(body, status_code=200 if ok else 503, headers=None if ok else {"Retry-After": "5"})
 
+    web.mount(app)  # last: the web app's fallback (index.html) answers only paths no route above takes
     return app

@@ -1,5 +1,5 @@
 """A live `learnql serve` on a fresh directory (the embedded default with the demo content), for tests
-that drive it with real clients: node packages, a browser.
+that drive it with real clients: node packages, a browser (Debian's chromium driven by Playwright, one per module).
 
 LEARNQL_TEST_SERVE_PORT picks its port (when the machine gives a test run fixed ports), else any free one.
 """
@@ -11,12 +11,21 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
 
 from tests.test_serve import free_port
 
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGUMENTS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 READY_WITHIN = 120  # seconds: migrating and loading the demo content on a busy machine
 
 
@@ -49,3 +58,21 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         finally:
             process.terminate()
             process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """Debian's headless chromium (skipped when it is missing, unless LEARNQL_REQUIRE_SERVICES is set)."""
+    if not CHROMIUM.exists():
+        reason = "Debian's chromium is not installed (apt-get install chromium)"
+        if os.environ.get("LEARNQL_REQUIRE_SERVICES"):
+            pytest.fail(f"{reason}, and LEARNQL_REQUIRE_SERVICES is set")
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGUMENTS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()

@@ -4,29 +4,16 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
-import pytest
 
 from graph import graphiql
 from learnql.graphiql_assets import PACKAGES, mismatches
-from tests.graph.live import live_server
+from tests.graph.live import browser, live_server
 
-__all__ = ["live_server"]  # the module's live server (tests/graph/live.py)
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGUMENTS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
+__all__ = ["browser", "live_server"]  # the module's live server and browser (tests/graph/live.py)
 
 
 def test_the_served_assets_are_the_ones_the_manifest_records() -> None:
@@ -53,23 +40,6 @@ def test_the_page_loads_only_local_assets_with_their_integrity(live_server: str)
         asset = httpx.get(f"{live_server}{graphiql.PREFIX}/{name}", timeout=10)
         assert asset.status_code == 200
         assert len(asset.content) > 500
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if not CHROMIUM.exists():
-        reason = "Debian's chromium is not installed (apt-get install chromium)"
-        if os.environ.get("LEARNQL_REQUIRE_SERVICES"):
-            pytest.fail(f"{reason}, and LEARNQL_REQUIRE_SERVICES is set")
-        pytest.skip(reason)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGUMENTS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 def test_graphiql_logs_in_runs_a_query_and_receives_a_subscription_event_offline(
