@@ -24,7 +24,6 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from domain.alerts.ticker import AlertSweeper
 from domain.games.expiry import ExpiryRule
 from domain.games.ticker import GameTicker
 from domain.infra import tracing
@@ -122,21 +121,16 @@ def build_app(services: Services) -> LearnQL:
         settings.game_tick_interval_ms,
         ExpiryRule(timedelta(minutes=settings.game_idle_minutes), timedelta(hours=settings.game_max_age_hours)),
     )  # the server's clock of live games (domain/games/ticker.py)
-    sweeper = AlertSweeper(
-        services.readers, services.writers, lambda: services.clock(), services, settings.alerts_sweep_minutes
-    )  # instructor alerts' periodic evaluation where no arq worker runs it (domain/alerts/ticker.py)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         await services.realtime.start()
         ticker.start()
         if isinstance(services.jobs, InProcessJobQueue):  # arq workers have their own sweeps and cron
-            sweeper.start()
             async with services.reading() as session:
                 await services.jobs.send(await jobs.unfinished(session))
             services.jobs.start_periodic()
         yield
-        await sweeper.close()
         await ticker.close()
         await services.live.close()  # open subscriptions complete
         await services.game_feeds.close()

@@ -10,7 +10,7 @@ from typing import Any
 from domain.backends import Backends, job_lanes
 from domain.infra.job_queue import InProcessJobQueue, Periodic
 from workers.ai import create_provider
-from workers.jobs import FUNCTIONS, review_parameters_refit
+from workers.jobs import FUNCTIONS, alerts_sweep, review_parameters_refit
 from workers.runtime import Runtime
 
 
@@ -34,10 +34,12 @@ def in_process_queue(backends: Backends) -> InProcessJobQueue:
         on_close=closed,
         autostart=settings.jobs_autostart,
         lanes=job_lanes(settings),
-        # arq's worker runs it hourly from cron (workers/settings.py)
+        # arq's workers run these from cron (workers/settings.py); a period of 0 or less never starts
         periodic=[
             Periodic(
                 "review_parameters_refit", review_parameters_refit, settings.review_parameters_refit_interval_seconds
-            )
+            ),
+            # not at start-up (timers wait first): a restart loop must not sweep each time
+            Periodic("alerts_sweep", alerts_sweep, settings.alerts_sweep_minutes * 60.0),
         ],
     )

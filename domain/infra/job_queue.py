@@ -16,12 +16,14 @@ import logging
 from abc import abstractmethod
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, Protocol
 
 from arq import ArqRedis, create_pool
 from arq.connections import RedisSettings
 from arq.worker import Retry
 
+from domain.infra import periodic as timers
 from domain.infra import tracing
 from domain.infra.health import Dependency
 from domain.infra.transient import is_transient
@@ -112,7 +114,7 @@ class InProcessJobQueue(JobQueue):
     ) -> None:
         self._functions = functions
         self._periodic = periodic
-        self._timers: list[asyncio.Task[None]] = []
+        self._timers: list[timers.Periodic] = []
         self._context = context
         self._max_tries = max_tries
         self._slots = asyncio.Semaphore(concurrency)
@@ -159,18 +161,23 @@ class InProcessJobQueue(JobQueue):
                 await asyncio.sleep(delay)
         log.warning("job %s: max %d tries exceeded", request.key, self._max_tries)
 
+    @property
+    def periodic(self) -> Sequence[Periodic]:
+        """The functions this runner calls every so often once `start_periodic` ran."""
+        return self._periodic
+
     def start_periodic(self) -> None:
         """Start the periodic functions (with autostart only: tests call them when they mean to)."""
         if self._autostart and not self._closed and not self._timers:
-            self._timers = [asyncio.create_task(self._every(p), name=f"learnql:{p.name}") for p in self._periodic]
+            self._timers = [
+                timers.Periodic(f"learnql:{p.name}", partial(self._call, p), p.seconds, log, wait_first=True)
+                for p in self._periodic
+            ]
+            for timer in self._timers:
+                timer.start()
 
-    async def _every(self, periodic: Periodic) -> None:
-        while True:
-            await asyncio.sleep(periodic.seconds)
-            try:
-                await periodic.function(await self._context())
-            except Exception:
-                log.exception("periodic %s failed", periodic.name)
+    async def _call(self, periodic: Periodic) -> None:
+        await periodic.function(await self._context())
 
     async def drain(self) -> None:
         """Run every queued job (also without autostart) and wait until they, and the jobs they queue, are done."""
@@ -188,8 +195,7 @@ class InProcessJobQueue(JobQueue):
     async def close(self) -> None:
         self._closed = True
         for timer in self._timers:
-            timer.cancel()
-        await asyncio.gather(*self._timers, return_exceptions=True)
+            await timer.close()
         self._waiting.clear()  # their rows stay QUEUED
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self.drain(), timeout=10)

@@ -1,5 +1,5 @@
 """A step run every so often in a task of its own, for as long as a process lives (the game ticker,
-the alerts sweep): started in the app's lifespan, cancelled when it ends. A step that fails is logged
+the in-process job runner's periodic jobs): started in the app's lifespan, cancelled when it ends. A step that fails is logged
 and tried again at the next turn; it never ends the loop."""
 
 from __future__ import annotations

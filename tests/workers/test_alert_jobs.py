@@ -16,6 +16,7 @@ from domain.models import InstructorAlert, Role
 from domain.realtime.dispatch import alerts_channel
 from domain.settings import Settings
 from tests.factories import make_class, make_user
+from workers.in_process import in_process_queue
 from workers.jobs import alerts_evaluate, alerts_sweep
 from workers.runtime import Runtime
 
@@ -64,3 +65,15 @@ async def test_the_student_job_evaluates_every_class_of_the_student(
     rows = list((await session.execute(select(InstructorAlert))).scalars())
     assert raised == 1  # inactive in the first class; the second one only raises LOW_MEAN
     assert [(row.class_id, row.kind) for row in rows] == [(classes[0].id, "INACTIVE")]
+
+
+async def test_without_arq_the_api_process_runs_the_sweep_every_configured_interval(
+    settings: Settings, make_runtime: Callable[..., Runtime]
+) -> None:
+    backends = make_runtime(settings.model_copy(update={"alerts_sweep_minutes": 15})).backends
+    queue = in_process_queue(backends)
+
+    [sweep] = [periodic for periodic in queue.periodic if periodic.name == "alerts_sweep"]
+
+    assert sweep.function is alerts_sweep
+    assert sweep.seconds == 15 * 60

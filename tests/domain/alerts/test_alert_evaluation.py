@@ -16,7 +16,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from domain.alerts import configuration, evaluation, inbox, runs
 from domain.alerts.requests import EVALUATE_FUNCTION
 from domain.alerts.rules import AlertKind, Thresholds
-from domain.alerts.ticker import AlertSweeper
 from domain.classes import grades
 from domain.classes.grades import GradeRow
 from domain.errors import Forbidden, NotFound
@@ -315,17 +314,6 @@ async def test_a_deleted_class_is_evaluated_as_nothing(session: AsyncSession, no
     assert await evaluation.evaluate_class(session, 999_999, now) == []
     assert await session.get(Class, 999_999) is None
     assert await session.get(User, 999_999) is None
-
-
-async def test_the_api_processs_sweeper_runs_the_sweep(
-    engine: AsyncEngine, session: AsyncSession, roster: dict[str, Any], now: datetime
-) -> None:
-    await only(session, roster, AlertKind.INACTIVE)
-    writers = session_factory(engine, write=True)
-    sweeper = AlertSweeper(session_factory(engine), writers, lambda: now + timedelta(days=30), Sinks(), 60)
-
-    assert await sweeper.sweep() == 1
-    assert await sweeper.sweep() == 0
 
 
 async def test_evaluating_a_class_costs_the_same_statements_whatever_its_size(
