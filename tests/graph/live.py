@@ -12,6 +12,8 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -76,3 +78,18 @@ def browser() -> Iterator[object]:
             yield chromium
         finally:
             chromium.close()
+
+
+class LocalOnly:
+    """A Playwright route handler: requests to 127.0.0.1 go through, any other is aborted and noted in
+    `outside` (the page must work with no route out)."""
+
+    def __init__(self) -> None:
+        self.outside: list[str] = []
+
+    def __call__(self, route: Any) -> None:
+        if urlsplit(route.request.url).hostname == "127.0.0.1":
+            route.continue_()
+        else:
+            self.outside.append(route.request.url)
+            route.abort()

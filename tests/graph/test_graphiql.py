@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import json
 import re
-from urllib.parse import urlsplit
 
 import httpx
 
 from graph import graphiql
 from learnql.graphiql_assets import PACKAGES, mismatches
-from tests.graph.live import browser, live_server
+from tests.graph.live import LocalOnly, browser, live_server
 
 __all__ = ["browser", "live_server"]  # the module's live server and browser (tests/graph/live.py)
 
@@ -45,18 +44,11 @@ def test_the_page_loads_only_local_assets_with_their_integrity(live_server: str)
 def test_graphiql_logs_in_runs_a_query_and_receives_a_subscription_event_offline(
     live_server: str, browser: object
 ) -> None:
-    from playwright.sync_api import Browser, Route
+    from playwright.sync_api import Browser
 
     assert isinstance(browser, Browser)
-    outside: list[str] = []
+    local_only = LocalOnly()
     problems: list[str] = []
-
-    def local_only(route: Route) -> None:
-        if urlsplit(route.request.url).hostname == "127.0.0.1":
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
 
     context = browser.new_context()
     context.route("**/*", local_only)
@@ -87,5 +79,5 @@ def test_graphiql_logs_in_runs_a_query_and_receives_a_subscription_event_offline
     finally:
         context.close()
 
-    assert outside == []
+    assert local_only.outside == []
     assert problems == []

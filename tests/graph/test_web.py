@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from tests.graph.live import browser, live_server
+from tests.graph.live import LocalOnly, browser, live_server
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -57,18 +57,11 @@ def photograph(pages: list[Page], folder: Path) -> None:
 def test_a_learner_signs_up_answers_the_demo_lesson_and_a_second_browser_sees_the_leaderboard_move(
     live_server: str, browser: object, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    from playwright.sync_api import Browser, Route, expect
+    from playwright.sync_api import Browser, expect
 
     assert isinstance(browser, Browser)
-    outside: list[str] = []
+    local_only = LocalOnly()
     problems: list[str] = []
-
-    def local_only(route: Route) -> None:
-        if urlsplit(route.request.url).hostname == "127.0.0.1":
-            route.continue_()
-        else:
-            outside.append(route.request.url)
-            route.abort()
 
     learner, watcher = browser.new_context(), browser.new_context()
     pages: list[Page] = []
@@ -159,5 +152,5 @@ def test_a_learner_signs_up_answers_the_demo_lesson_and_a_second_browser_sees_th
         learner.close()
         watcher.close()
 
-    assert outside == []
+    assert local_only.outside == []
     assert [problem for problem in problems if "401" not in problem] == []
