@@ -46,6 +46,65 @@ export const ClassAnalyticsQuery = graphql(`
   }
 `);
 
+// The web app's dashboard of a class: the distribution, the items and the students at risk with their trend.
+export const ClassDashboardQuery = graphql(`
+  query ClassDashboard($classId: ID!, $atRiskFirst: Int!) {
+    classAnalytics(classId: $classId) {
+      studentCount
+      gradedStudentCount
+      mean
+      median
+      standardDeviation
+      atRiskCount
+      histogram {
+        lower
+        upper
+        count
+      }
+      lessons {
+        mean
+        students
+        completionRate
+        lesson {
+          id
+          title
+          position
+        }
+      }
+      items {
+        attempts
+        facilityIndex
+        discriminationIndex
+        problem {
+          id
+          prompt
+        }
+        lesson {
+          id
+          title
+        }
+      }
+      atRiskStudents(first: $atRiskFirst) {
+        count
+        mean
+        reasons
+        trend {
+          slopePerWeek
+          change30Days
+        }
+        user {
+          id
+          displayName
+        }
+      }
+      class {
+        id
+        name
+      }
+    }
+  }
+`);
+
 export const StudentAnalyticsQuery = graphql(`
   query StudentAnalytics($userId: ID) {
     studentAnalytics(userId: $userId) {
@@ -53,6 +112,10 @@ export const StudentAnalyticsQuery = graphql(`
       mean
       atRisk
       atRiskReasons
+      trend {
+        slopePerWeek
+        change30Days
+      }
       user {
         id
         displayName

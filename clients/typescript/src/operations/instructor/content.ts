@@ -136,3 +136,33 @@ export const ImportProblemsMutation = graphql(`
     }
   }
 `);
+
+export const AuthoredCourseQuery = graphql(`
+  query AuthoredCourse($id: ID!, $lessonsFirst: Int) {
+    course(id: $id) {
+      id
+      slug
+      title
+      description
+      lessons(first: $lessonsFirst) {
+        totalCount
+        edges {
+          node {
+            ...LessonFields
+          }
+        }
+      }
+    }
+  }
+`);
+
+export const AuthoredLessonQuery = graphql(`
+  query AuthoredLesson($id: ID!) {
+    lesson(id: $id) {
+      ...LessonFields
+      problems {
+        ...AuthoredProblemFields
+      }
+    }
+  }
+`);
