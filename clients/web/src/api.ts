@@ -29,24 +29,36 @@ export async function request<Result, Variables>(
   document: TypedDocumentNode<Result, Variables>,
   variables?: Variables,
 ): Promise<Result> {
-  const headers: Record<string, string> = {
-    "Content-Type": "application/json",
-    Accept: "application/graphql-response+json, application/json",
-  };
+  const body = JSON.stringify({ query: source(document), variables: variables ?? {} });
+  return send<Result>(body, { "Content-Type": "application/json" });
+}
+
+/** A GraphQL multipart request (docs/api/uploads.md): `files` maps a variable's path (`input.document`) to its file. */
+export async function upload<Result, Variables>(
+  document: TypedDocumentNode<Result, Variables>,
+  variables: Variables,
+  files: Record<string, File>,
+): Promise<Result> {
+  const form = new FormData();
+  const paths = Object.keys(files);
+  form.append("operations", JSON.stringify({ query: source(document), variables }));
+  form.append("map", JSON.stringify(Object.fromEntries(paths.map((path, index) => [index, [`variables.${path}`]]))));
+  paths.forEach((path, index) => form.append(String(index), files[path]));
+  return send<Result>(form, {}); // the browser sets the multipart Content-Type with its boundary
+}
+
+async function send<Result>(body: BodyInit, headers: Record<string, string>): Promise<Result> {
+  headers.Accept = "application/graphql-response+json, application/json";
   const bearer = token();
   if (bearer) headers.Authorization = `Bearer ${bearer}`;
   let response: Response;
   try {
-    response = await fetch("/graphql", {
-      method: "POST",
-      headers,
-      body: JSON.stringify({ query: source(document), variables: variables ?? {} }),
-    });
+    response = await fetch("/graphql", { method: "POST", headers, body });
   } catch {
     throw new RequestFailed("The server cannot be reached: check your connection and try again.");
   }
-  const body = (await response.json().catch(() => ({}))) as { data?: Result; errors?: GraphQLError[] };
-  const errors = body.errors ?? [];
+  const answer = (await response.json().catch(() => ({}))) as { data?: Result; errors?: GraphQLError[] };
+  const errors = answer.errors ?? [];
   const limited = errors.find((error) => error.extensions?.code === "RATE_LIMITED");
   if (limited || response.status === 429) {
     const wait = limited?.extensions?.retryAfter ?? Number(response.headers.get("Retry-After") ?? 1);
@@ -56,8 +68,8 @@ export async function request<Result, Variables>(
     if (bearer) setToken(null); // expired or refused: back to the sign-in page
     throw new RequestFailed("Please sign in again.");
   }
-  if (!body.data) throw new RequestFailed(errors[0]?.message ?? `The server answered ${response.status}.`);
-  return body.data;
+  if (!answer.data) throw new RequestFailed(errors[0]?.message ?? `The server answered ${response.status}.`);
+  return answer.data;
 }
 
 export function key(): string {

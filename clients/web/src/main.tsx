@@ -2,6 +2,7 @@
 import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { Link } from "./components/Link";
+import { InstructorNav, instructorPage } from "./instructor/routes";
 import { useLinkState } from "./live";
 import { Course } from "./pages/Course";
 import { CourseList } from "./pages/Courses";
@@ -31,6 +32,8 @@ function Page({ path }: { path: string }) {
   if (course) return <Course id={decodeURIComponent(course[1])} />;
   if (path === "/leaderboard") return <Leaderboard />;
   if (path === "/") return <CourseList />;
+  const teaching = instructorPage(path);
+  if (teaching) return teaching;
   return (
     <main>
       <h1>Not found</h1>
@@ -56,6 +59,7 @@ function App() {
           <strong>learnql</strong>
           <Link href="/">Courses</Link>
           <Link href="/leaderboard">Leaderboard</Link>
+          <InstructorNav />
         </nav>
         <LinkIndicator />
         <button type="button" class="link" onClick={() => setToken(null)}>
