@@ -16,7 +16,7 @@ import { type Errors, errorsByPath, Leftover, TextField } from "./components/Fie
 import { useQuery } from "./load";
 
 export function CourseEditor({ id }: { id: string }) {
-  const { data, failure, reload } = useQuery(AuthoredCourseQuery, { id, lessonsFirst: 200 });
+  const { data, failure, reload } = useQuery(AuthoredCourseQuery, { id, lessonsFirst: 100 });
   const course = data?.course;
   if (!course) {
     return (
