@@ -2,9 +2,9 @@
 (the embedded default with the demo content and its local AI provider), every request outside 127.0.0.1 aborted:
 the demo instructor makes a course and a lesson (a refused slug shows next to its field), imports problems with one
 bad item and sees the error at that item, publishes the lesson, makes a class; a learner joins it with the code and
-answers (over HTTP); the instructor generates problems from a PDF and follows the job to done, publishes a draft, and
-opens the class's analytics dashboard with the learner in its histogram. A failing run leaves screenshots in the
-folder it names."""
+answers (over HTTP); the instructor generates problems from a PDF and follows the job to done, publishes a draft,
+adds a problem by hand (an empty option refused at that option), and opens the class's analytics dashboard with the
+learner in its histogram. A failing run leaves screenshots in the folder it names."""
 
 from __future__ import annotations
 
@@ -189,6 +189,16 @@ def test_an_instructor_imports_generates_from_a_pdf_publishes_and_reads_the_clas
         expect(job.locator("[data-testid=generated-problem][data-status=PUBLISHED]")).to_have_count(1, timeout=WAIT)
         expect(page.locator("[data-testid=authored-problem][data-status=DRAFT]")).to_have_count(made - 1, timeout=WAIT)
         expect(page.locator("[data-testid=authored-problem][data-status=PUBLISHED]")).to_have_count(3)
+
+        # a problem written by hand: an empty option is refused at that option, then it is added
+        page.get_by_text("Add a problem").click()
+        page.get_by_label("Prompt").fill("Which is a measure of spread?")
+        page.get_by_label("Option 1", exact=True).fill("Variance")
+        page.get_by_role("button", name="Add problem").click()
+        expect(page.locator("#new-problem-options-1-text-error")).to_be_visible(timeout=WAIT)
+        page.get_by_label("Option 2", exact=True).fill("Mode")
+        page.get_by_role("button", name="Add problem").click()
+        expect(page.locator("[data-testid=authored-problem][data-status=PUBLISHED]")).to_have_count(4, timeout=WAIT)
 
         # the class's analytics: the learner's 100% in the histogram's top bucket, and in the trend per student
         page.get_by_role("link", name="Classes").click()
