@@ -11,15 +11,15 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-import httpx
 import pytest
 
 from bench.pdfs import text_pdf
 from bench.texts import lesson_text
 from tests.graph.live import LocalOnly, browser, live_server
 from tests.graph.test_web import photograph
+from tests.test_serve import gql
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -43,18 +43,9 @@ ITEMS = [
 RIGHT = {"Which statistic is robust to outliers?": "Median", "Mean of 2, 4 and 9?": 5}
 
 
-def graphql(base: str, query: str, variables: dict[str, Any], token: str | None = None) -> dict[str, Any]:
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
-    response = httpx.post(f"{base}/graphql", json={"query": query, "variables": variables}, headers=headers, timeout=30)
-    body: dict[str, Any] = response.json()
-    assert "errors" not in body, body
-    data: dict[str, Any] = body["data"]
-    return data
-
-
 def learner_answers(base: str, join_code: str, lesson_id: str, name: str) -> None:
     """A new learner joins the class with its code and answers the lesson's problems right."""
-    registered = graphql(
+    registered = gql(
         base,
         "mutation($input: RegisterInput!) { register(input: $input) { token errors { message } } }",
         {
@@ -67,14 +58,14 @@ def learner_answers(base: str, join_code: str, lesson_id: str, name: str) -> Non
     )["register"]
     assert registered["errors"] == [], registered
     token = registered["token"]
-    joined = graphql(
+    joined = gql(
         base,
         "mutation($code: String!) { joinClass(input: {joinCode: $code}) { errors { message } } }",
         {"code": join_code},
         token,
     )["joinClass"]
     assert joined["errors"] == [], joined
-    lesson = graphql(
+    lesson = gql(
         base,
         "query($id: ID!) { lesson(id: $id) { problems { id prompt options { id text } } } }",
         {"id": lesson_id},
@@ -89,7 +80,7 @@ def learner_answers(base: str, join_code: str, lesson_id: str, name: str) -> Non
             )
         else:
             answers.append({"problemId": problem["id"], "number": right})
-    submitted = graphql(
+    submitted = gql(
         base,
         "mutation($input: SubmitAnswersInput!) { submitAnswers(input: $input) { submission { status score maxScore } "
         "errors { message } } }",
