@@ -12,7 +12,10 @@ function staffRole(): Promise<boolean> {
   if (!known || known.token !== current) {
     const staff = request(ViewerQuery).then(
       (data) => data.viewer?.role === "INSTRUCTOR" || data.viewer?.role === "ADMIN",
-      () => false,
+      () => {
+        known = null; // not known (offline, rate limited): asked again on the next check
+        return false;
+      },
     );
     known = { token: current, staff };
   }

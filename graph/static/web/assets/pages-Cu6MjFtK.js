@@ -1,4 +1,4 @@
-import{g as y,a as e,d as c,b as $e,A as V,r as L,F as x,L as B,C as ce,n as de,$ as te,u as Ee,c as ve}from"./index-Cuw3EOT6.js";y(`
+import{g as y,a as e,d as c,b as $e,A as V,r as L,F as x,L as B,C as ce,n as de,$ as te,u as Ee,c as ve}from"./index-DjRcPhnC.js";y(`
   query ClassAnalytics($classId: ID!) {
     classAnalytics(classId: $classId) {
       studentCount
