@@ -8,6 +8,7 @@ import { UpdateProblemMutation } from "../../../../typescript/src/operations/ins
 import {
   GenerateProblemsMutation,
   JobProgressSubscription,
+  JobsQuery,
 } from "../../../../typescript/src/operations/instructor/jobs.js";
 import { request, upload } from "../../api";
 import { Failure } from "../../components/Problems";
@@ -35,6 +36,13 @@ export function GenerateFromPdf({ lessonId, onChanged }: { lessonId: string; onC
   useEffect(() => {
     if (job?.status === "SUCCEEDED") onChanged();
   }, [job?.status]);
+  // A generation still under way for this lesson (started before the page was left or reloaded) is followed again.
+  useEffect(() => {
+    request(JobsQuery, { lessonId, kind: "GENERATION", first: 1 }).then((data) => {
+      const newest = data.jobs.edges[0]?.node;
+      if (newest && !FINISHED.has(newest.status)) setJob((current) => current ?? newest);
+    }, setFailure);
+  }, [lessonId]);
 
   async function generate(event: SubmitEvent) {
     event.preventDefault();
