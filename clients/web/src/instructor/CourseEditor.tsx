@@ -15,8 +15,10 @@ import { navigate } from "../router";
 import { type Errors, errorsByPath, Leftover, TextField } from "./components/Fields";
 import { useQuery } from "./load";
 
+const LESSONS_SHOWN = 100; // the API's largest page
+
 export function CourseEditor({ id }: { id: string }) {
-  const { data, failure, reload } = useQuery(AuthoredCourseQuery, { id, lessonsFirst: 100 });
+  const { data, failure, reload } = useQuery(AuthoredCourseQuery, { id, lessonsFirst: LESSONS_SHOWN });
   const course = data?.course;
   if (!course) {
     return (
@@ -107,6 +109,11 @@ function Lessons({ course, reload }: { course: NonNullable<Course["course"]>; re
           </li>
         ))}
       </ol>
+      {course.lessons.totalCount > lessons.length && (
+        <p class="hint">
+          The first {lessons.length} of {course.lessons.totalCount} lessons.
+        </p>
+      )}
     </>
   );
 }
