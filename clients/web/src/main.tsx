@@ -7,6 +7,8 @@ import { Course } from "./pages/Course";
 import { CourseList } from "./pages/Courses";
 import { Leaderboard } from "./pages/Leaderboard";
 import { LessonPage } from "./pages/Lesson";
+import { Profile } from "./pages/Profile";
+import { Reviews } from "./pages/Reviews";
 import { SignIn } from "./pages/SignIn";
 import { navigate, usePath } from "./router";
 import { onTokenChange, setToken, token } from "./session";
@@ -30,6 +32,8 @@ function Page({ path }: { path: string }) {
   const course = path.match(/^\/courses\/([^/]+)$/);
   if (course) return <Course id={decodeURIComponent(course[1])} />;
   if (path === "/leaderboard") return <Leaderboard />;
+  if (path === "/reviews") return <Reviews />;
+  if (path === "/profile") return <Profile />;
   if (path === "/") return <CourseList />;
   return (
     <main>
@@ -55,7 +59,9 @@ function App() {
         <nav>
           <strong>learnql</strong>
           <Link href="/">Courses</Link>
+          <Link href="/reviews">Reviews</Link>
           <Link href="/leaderboard">Leaderboard</Link>
+          <Link href="/profile">Profile</Link>
         </nav>
         <LinkIndicator />
         <button type="button" class="link" onClick={() => setToken(null)}>
