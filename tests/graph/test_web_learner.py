@@ -1,7 +1,7 @@
 """The web app's learner pages in a real headless Chromium against a live `learnql serve` (the embedded default with
 the demo content), every request outside 127.0.0.1 aborted: the review queue with FSRS ratings, the profile with
-its paged history, a keyboard-only pass through a lesson, and axe-core on the main pages. A failing test leaves
-screenshots in the folder it names."""
+its paged history, an ended session back to sign in, a keyboard-only pass through a lesson, and axe-core on the
+main pages. A failing test leaves screenshots in the folder it names."""
 
 from __future__ import annotations
 
@@ -132,6 +132,27 @@ def test_the_profile_shows_xp_course_progress_and_pages_through_the_history(live
     expect(events).to_have_count(20, timeout=WAIT)
     expect(events.first).to_contain_text("Reviewed a card: Good")  # the newest: an answer that reviewed its card
     expect(events.nth(2)).to_contain_text("Submitted 1 answer")
+
+
+def test_an_ended_session_goes_back_to_sign_in_from_the_new_pages(live_server: str, web: Web) -> None:
+    from playwright.sync_api import expect
+
+    base = live_server
+    page = web.page()
+    for path in ("/reviews", "/profile"):  # a token the server refuses
+        sign_in(page, base, "not-a-token")
+        page.goto(f"{base}{path}")
+        expect(page).to_have_url(re.compile(r"/login$"), timeout=WAIT)
+
+    # a session ended elsewhere (logoutEverywhere ends every token) while the leaderboard follows it live
+    token = register(base, f"Leaving {uuid.uuid4().hex[:8]}", PASSWORD)
+    sign_in(page, base, token)
+    page.goto(f"{base}/leaderboard")
+    expect(page.get_by_test_id("link-state")).to_have_attribute("data-state", "live", timeout=WAIT)
+    gql(base, "mutation { logoutEverywhere { errors { message } } }", token=token)
+    page.get_by_role("button", name="Course").click()
+    expect(page).to_have_url(re.compile(r"/login$"), timeout=WAIT)
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
 
 
 FOCUSED = """() => {

@@ -132,15 +132,21 @@ function History() {
   const [total, setTotal] = useState<number | null>(null);
   const [after, setAfter] = useState<string | null>(null);
   const [failure, setFailure] = useState<unknown>(null);
+  const [retry, setRetry] = useState<string | null | undefined>(undefined); // the page that failed, to ask again
   function more(cursor: string | null) {
     setFailure(null);
+    setRetry(undefined);
+    const failed = (error: unknown) => {
+      setFailure(error);
+      setRetry(cursor);
+    };
     request(Submissions, { first: PAGE, after: cursor }).then((data) => {
       const page = data.viewer?.submissions;
       if (!page) return;
       setItems((known) => [...known, ...page.edges.map((edge) => edge.node)]);
       setTotal(page.totalCount);
       setAfter(page.pageInfo.hasNextPage ? (page.pageInfo.endCursor ?? null) : null);
-    }, setFailure);
+    }, failed);
   }
   useEffect(() => more(null), []);
   return (
@@ -174,10 +180,16 @@ function History() {
         </tbody>
       </table>
       <Failure error={failure} />
-      {after && (
-        <button type="button" onClick={() => more(after)}>
-          More submissions
+      {retry !== undefined ? (
+        <button type="button" onClick={() => more(retry)}>
+          Try again
         </button>
+      ) : (
+        after && (
+          <button type="button" onClick={() => more(after)}>
+            More submissions
+          </button>
+        )
       )}
     </section>
   );
@@ -189,14 +201,20 @@ function Record() {
   const [items, setItems] = useState<LearningEvent[]>([]);
   const [after, setAfter] = useState<string | null>(null);
   const [failure, setFailure] = useState<unknown>(null);
+  const [retry, setRetry] = useState<string | null | undefined>(undefined); // the page that failed, to ask again
   function more(cursor: string | null) {
     setFailure(null);
+    setRetry(undefined);
+    const failed = (error: unknown) => {
+      setFailure(error);
+      setRetry(cursor);
+    };
     request(Events, { first: PAGE, after: cursor }).then((data) => {
       const page = data.viewer?.learningEvents;
       if (!page) return;
       setItems((known) => [...known, ...page.edges.map((edge) => edge.node)]);
       setAfter(page.pageInfo.hasNextPage ? (page.pageInfo.endCursor ?? null) : null);
-    }, setFailure);
+    }, failed);
   }
   useEffect(() => more(null), []);
   return (
@@ -211,10 +229,16 @@ function Record() {
         ))}
       </ul>
       <Failure error={failure} />
-      {after && (
-        <button type="button" onClick={() => more(after)}>
-          More activity
+      {retry !== undefined ? (
+        <button type="button" onClick={() => more(retry)}>
+          Try again
         </button>
+      ) : (
+        after && (
+          <button type="button" onClick={() => more(after)}>
+            More activity
+          </button>
+        )
       )}
     </section>
   );

@@ -80,6 +80,11 @@ export function Reviews() {
       {stats && <StatsLine stats={stats} />}
       <Failure error={failure} />
       {queue === null && !failure && <p>Loading…</p>}
+      {queue === null && failure !== null && (
+        <button type="button" onClick={load}>
+          Try again
+        </button>
+      )}
       {queue && !card && (
         <p data-testid="queue-empty">
           Nothing to review now. Answer problems in a lesson: each one you answer becomes a card here.
