@@ -1,6 +1,6 @@
 """The web app's learner pages in a real headless Chromium against a live `learnql serve` (the embedded default with
 the demo content), every request outside 127.0.0.1 aborted: the review queue with FSRS ratings, the profile with
-its paged history, an ended session back to sign in, a keyboard-only pass through a lesson, and axe-core on the
+its paged history, joining a class and its live leaderboard, an ended session back to sign in, a keyboard-only pass through a lesson, and axe-core on the
 main pages. A failing test leaves screenshots in the folder it names."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.graph.live import Web, browser, live_server, register, sign_in, web
+from tests.graph.live import Web, browser, live_server, login, register, sign_in, web
 from tests.test_serve import gql
 
 __all__ = ["browser", "live_server", "web"]  # fixtures of tests/graph/live.py
@@ -132,6 +132,37 @@ def test_the_profile_shows_xp_course_progress_and_pages_through_the_history(live
     expect(events).to_have_count(20, timeout=WAIT)
     expect(events.first).to_contain_text("Reviewed a card: Good")  # the newest: an answer that reviewed its card
     expect(events.nth(2)).to_contain_text("Submitted 1 answer")
+
+
+def test_a_learner_joins_a_class_by_its_code_and_follows_the_class_leaderboard_live(live_server: str, web: Web) -> None:
+    from playwright.sync_api import expect
+
+    base = live_server
+    teacher = login(base, "instructor@demo.learnql.dev", "learnql-demo")
+    create = "mutation($name: String!) { createClass(input: {name: $name}) { class { joinCode } errors { message } } }"
+    klass = f"Class {uuid.uuid4().hex[:6]}"
+    code = gql(base, create, {"name": klass}, teacher)["createClass"]["class"]["joinCode"]
+    name = f"Member {uuid.uuid4().hex[:8]}"
+    token = register(base, name, PASSWORD)
+
+    page = web.page()
+    sign_in(page, base, token)
+    page.goto(f"{base}/leaderboard")
+    page.get_by_role("button", name="Class").click()
+    expect(page.get_by_text("You are in no class yet")).to_be_visible(timeout=WAIT)
+    page.get_by_label("Join a class with its code").fill("NOPE-NOPE")
+    page.get_by_role("button", name="Join").click()
+    expect(page.locator("#joinCode-error")).to_be_visible(timeout=WAIT)  # refused, next to its field
+    page.get_by_label("Join a class with its code").fill(code)
+    page.get_by_role("button", name="Join").click()
+    board = page.get_by_test_id("leaderboard")
+    expect(board).to_have_attribute("data-kind", "CLASS", timeout=WAIT)
+    expect(page.get_by_label("Class", exact=True).locator("option:checked")).to_have_text(klass)
+    expect(page.get_by_test_id("link-state")).to_have_attribute("data-state", "live", timeout=WAIT)
+    expect(board).not_to_contain_text(name)
+
+    answer_lesson(base, token, demo_lesson(base))  # XP: the class's board moves, no reload
+    expect(board).to_contain_text(name, timeout=WAIT)
 
 
 def test_an_ended_session_goes_back_to_sign_in_from_the_new_pages(live_server: str, web: Web) -> None:

@@ -88,9 +88,10 @@ export function Leaderboard() {
         ))}
       </div>
       {choices && choices.length > 0 && (
-        <label>
-          {kind === "COURSE" ? "Course" : "Class"}
+        <p>
+          <label for="board-choice">{kind === "COURSE" ? "Course" : "Class"}</label>
           <select
+            id="board-choice"
             value={id ?? ""}
             onChange={(event) => {
               const value = (event.currentTarget as HTMLSelectElement).value;
@@ -104,7 +105,7 @@ export function Leaderboard() {
               </option>
             ))}
           </select>
-        </label>
+        </p>
       )}
       {kind === "CLASS" && classes !== null && (
         <JoinClass first={classes.length === 0} onJoined={(joined) => loadClasses(joined)} />
