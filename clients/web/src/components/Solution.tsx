@@ -4,17 +4,20 @@ import type { Draft } from "./Answer";
 
 type Card = ReviewQueueQuery["reviewQueue"][number];
 
-/** Whether a draft matches the solution, for the kinds a browser can tell (choices, numbers); null otherwise. */
+/** Whether a draft matches the solution, for the kinds a browser can tell (choices, numbers); null otherwise, and
+ * when nothing was entered (recalling without typing is fine). */
 export function matches(card: Card, draft: Draft): boolean | null {
   const solution = card.problem.solution;
   if (!solution) return null;
   if (card.problem.kind === "SINGLE_CHOICE" || card.problem.kind === "MULTIPLE_CHOICE") {
     const chosen = new Set(draft.optionIds ?? []);
+    if (chosen.size === 0) return null;
     return chosen.size === solution.optionIds.length && solution.optionIds.every((id) => chosen.has(id));
   }
   if (card.problem.kind === "NUMERIC" && solution.number !== null && solution.number !== undefined) {
-    const value = Number((draft.number ?? "").trim().replace(",", "."));
-    return draft.number?.trim() ? Math.abs(value - solution.number) <= (solution.tolerance ?? 0) : false;
+    if (!draft.number?.trim()) return null;
+    const value = Number(draft.number.trim().replace(",", "."));
+    return Math.abs(value - solution.number) <= (solution.tolerance ?? 0);
   }
   return null;
 }
