@@ -86,12 +86,16 @@ def test_a_learner_reviews_due_cards_with_fsrs_ratings_and_sees_when_each_is_nex
     assert stored["state"] == "LEARNING"
     assert next_due.get_attribute("data-due") == stored["due"]
 
-    # the next card, rated Easy: straight to review, due in days
-    page.get_by_role("button", name="Next card").click()
+    # the next card, with the keyboard alone (focus follows: result, card, answer), rated Easy: due in days
+    expect(page.get_by_role("button", name="Next card")).to_be_focused()
+    page.keyboard.press("Enter")
     expect(card).not_to_have_attribute("data-card", first, timeout=WAIT)
     second = card.get_attribute("data-card")
-    page.get_by_role("button", name="Show the answer").click()
-    page.get_by_role("button", name=re.compile("^Easy")).click()
+    tab_to(page, lambda focused: focused["text"] == "Show the answer")
+    page.keyboard.press("Enter")
+    expect(page.get_by_test_id("solution")).to_be_visible()
+    tab_to(page, lambda focused: focused["text"].startswith("Easy"), limit=4)  # from the answer: the ratings
+    page.keyboard.press("Space")
     expect(next_due).to_contain_text("day", timeout=WAIT)
     assert gql(live_server, CARD, {"id": second}, token)["node"]["state"] == "REVIEW"
     expect(page.get_by_test_id("review-stats")).to_contain_text("Today: 2 reviews", timeout=WAIT)

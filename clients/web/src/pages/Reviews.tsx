@@ -35,6 +35,7 @@ export function Reviews() {
   const [busy, setBusy] = useState(false);
   const started = useRef(Date.now()); // when the current card was shown: the review's durationMs
   const next = useRef<HTMLButtonElement>(null);
+  const answer = useRef<HTMLDivElement>(null);
 
   function load() {
     setFailure(null);
@@ -50,7 +51,10 @@ export function Reviews() {
   }
   useEffect(load, []);
   useEffect(() => {
-    if (reviewed) next.current?.focus(); // the keyboard goes on from the result
+    if (shown) answer.current?.focus(); // the button pressed is gone: the keyboard goes on from the answer
+  }, [shown]);
+  useEffect(() => {
+    if (reviewed) next.current?.focus(); // and from the result
   }, [reviewed]);
 
   async function rate(card: Card, rating: Rating) {
@@ -108,7 +112,7 @@ export function Reviews() {
               </button>
             </p>
           ) : (
-            <>
+            <div ref={answer} tabIndex={-1}>
               <Solution card={card} draft={draft} />
               {!reviewed && (
                 <div role="group" aria-label="How well did you recall it?" class="ratings">
@@ -119,7 +123,7 @@ export function Reviews() {
                   ))}
                 </div>
               )}
-            </>
+            </div>
           )}
           {refusal && (
             <p class="field-error" role="alert">
