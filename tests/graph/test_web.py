@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import re
 import uuid
-from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import httpx
 import pytest
 
-from tests.graph.live import LocalOnly, browser, live_server
+from tests.graph.live import LocalOnly, browser, live_server, photograph
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -44,14 +43,6 @@ def test_client_routes_get_the_app_with_its_csp_and_api_paths_keep_their_answers
     for missing in ("/favicon.ico", "/exports/nothing", "/assets/nothing.js", "/graphiql/nothing.js"):
         assert httpx.get(f"{live_server}{missing}", timeout=10).status_code == 404, missing
     assert "https://" not in pages[0].text  # no CDN
-
-
-def photograph(pages: list[Page], folder: Path) -> None:
-    for index, page in enumerate(pages):
-        try:
-            page.screenshot(path=str(folder / f"page-{index}.png"), full_page=True)
-        except Exception as error:
-            (folder / f"page-{index}.txt").write_text(str(error))
 
 
 def test_a_learner_signs_up_answers_the_demo_lesson_and_a_second_browser_sees_the_leaderboard_move(

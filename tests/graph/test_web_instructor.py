@@ -17,8 +17,7 @@ import pytest
 
 from bench.pdfs import text_pdf
 from bench.texts import lesson_text
-from tests.graph.live import LocalOnly, browser, live_server
-from tests.graph.test_web import photograph
+from tests.graph.live import LocalOnly, browser, live_server, photograph
 from tests.test_serve import gql
 
 if TYPE_CHECKING:

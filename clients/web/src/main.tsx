@@ -8,6 +8,8 @@ import { Course } from "./pages/Course";
 import { CourseList } from "./pages/Courses";
 import { Leaderboard } from "./pages/Leaderboard";
 import { LessonPage } from "./pages/Lesson";
+import { Profile } from "./pages/Profile";
+import { Reviews } from "./pages/Reviews";
 import { SignIn } from "./pages/SignIn";
 import { navigate, usePath } from "./router";
 import { onTokenChange, setToken, token } from "./session";
@@ -31,6 +33,8 @@ function Page({ path }: { path: string }) {
   const course = path.match(/^\/courses\/([^/]+)$/);
   if (course) return <Course id={decodeURIComponent(course[1])} />;
   if (path === "/leaderboard") return <Leaderboard />;
+  if (path === "/reviews") return <Reviews />;
+  if (path === "/profile") return <Profile />;
   if (path === "/") return <CourseList />;
   const teaching = instructorPage(path);
   if (teaching) return teaching;
@@ -58,7 +62,9 @@ function App() {
         <nav>
           <strong>learnql</strong>
           <Link href="/">Courses</Link>
+          <Link href="/reviews">Reviews</Link>
           <Link href="/leaderboard">Leaderboard</Link>
+          <Link href="/profile">Profile</Link>
           <InstructorNav />
         </nav>
         <LinkIndicator />

@@ -18,3 +18,16 @@ export const JoinClassMutation = graphql(`
     }
   }
 `);
+
+export const MyClassesQuery = graphql(`
+  query MyClasses {
+    classes {
+      id
+      name
+      courses {
+        id
+        title
+      }
+    }
+  }
+`);

@@ -92,3 +92,30 @@ export const SubmissionGradedSubscription = graphql(`
     }
   }
 `);
+
+export const LearningEventsQuery = graphql(`
+  query LearningEvents($first: Int, $after: String, $types: [LearningEventType!], $courseId: ID) {
+    viewer {
+      id
+      learningEvents(first: $first, after: $after, types: $types, courseId: $courseId) {
+        totalCount
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+        edges {
+          cursor
+          node {
+            id
+            type
+            occurredAt
+            payload
+            courseId
+            lessonId
+            problemId
+          }
+        }
+      }
+    }
+  }
+`);

@@ -1,10 +1,21 @@
-// Spaced repetition: the review queue, rating a card, the statistics.
+// Spaced repetition: the review queue (with each card's solution and explanation, shown once the learner has
+// recalled it: a card's problem was answered, so both are visible), rating a card, the statistics.
 import { graphql } from "../../gql/index.js";
 
 export const ReviewQueueQuery = graphql(`
   query ReviewQueue($limit: Int, $courseId: ID) {
     reviewQueue(limit: $limit, courseId: $courseId) {
       ...ReviewCardFields
+      problem {
+        explanation
+        solution {
+          optionIds
+          number
+          tolerance
+          acceptedAnswers
+          referenceAnswer
+        }
+      }
     }
   }
 `);
@@ -40,6 +51,10 @@ export const ReviewStatsQuery = graphql(`
       newCardsLeftToday
       reviewsLeftToday
       trueRetention
+      dueByDay {
+        date
+        count
+      }
     }
   }
 `);
