@@ -174,7 +174,7 @@ def body(server: str, workload: Workload, seeded: Seeded) -> dict[str, Any]:
 def start(servers: dict[str, Server], log_dir: Path) -> None:
     for server in servers.values():  # one after the other: the next free port is picked once this one is bound
         server.start(log_dir)
-        server.wait_ready("/graphql")
+        server.wait_ready("/graphql", timeout=300)  # a loaded machine starts slowly
 
 
 async def statements_and_answers(
