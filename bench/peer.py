@@ -37,12 +37,13 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from bench import load
 from bench.pgwire import CountingProxy
-from bench.seed import BENCH_DATABASE, BENCH_DSN, BENCH_URL, Seeded, seed
+from bench.seed import BENCH_DATABASE, BENCH_DSN, BENCH_URL, seed
 from bench.servers import Server, free_port
 from graph.ids import encode
 
 SECRET = "bench-secret-0123456789abcdef0123456789"
 PEER_DIR = Path(__file__).parent / "peer"
+POOL = 8  # database connections per server
 PEER_CLI = PEER_DIR / "node_modules" / "postgraphile" / "cli.js"
 
 # What an anonymous learner may read, as PostGraphile's schema: its smart comments declare the keys.
@@ -70,7 +71,7 @@ class Workload:
     name: str
     ours: str
     peer: str
-    key: Callable[[Seeded], tuple[str, int]]  # (our node type, database key)
+    key: Callable[[Page], tuple[str, int]]  # (our node type, database key)
     cpu_requests: int  # per round, at concurrency 4
 
 
@@ -79,7 +80,7 @@ WORKLOADS = [
         "W1 course(id){id title}",
         "query W1($id: ID!) { course(id: $id) { id title } }",
         "query W1($id: Int!) { course: courseById(id: $id) { id title } }",
-        lambda seeded: ("Course", seeded.page.course_id),
+        lambda page: ("Course", page.course_id),
         400,
     ),
     Workload(
@@ -87,7 +88,7 @@ WORKLOADS = [
         f"query W3($id: ID!) {{ lesson(id: $id) {{ id title problems {_PROBLEMS} }} }}",
         f"query W3($id: Int!) {{ lesson: lessonById(id: $id) {{ id title problemsByLessonIdList({_ORDER}) "
         f"{_PEER_PROBLEMS} }} }}",
-        lambda seeded: ("Lesson", seeded.page.lesson_ids[0]),
+        lambda page: ("Lesson", page.lesson_ids[0]),
         200,
     ),
     Workload(
@@ -97,10 +98,36 @@ WORKLOADS = [
         "query W2($id: Int!) { course: courseById(id: $id) { title "
         f"lessonsByCourseIdList(first: 100, {_ORDER}) {{ id title position problemsByLessonIdList({_ORDER}) "
         f"{_PEER_PROBLEMS} }} }} }}",
-        lambda seeded: ("Course", seeded.page.course_id),
+        lambda page: ("Course", page.course_id),
         16,
     ),
 ]
+
+
+@dataclass(frozen=True)
+class Page:
+    """The seeded lesson page course: 50 lessons x 20 problems x 4 options."""
+
+    course_id: int
+    lesson_ids: list[int]
+
+
+async def seeded_page(reuse: bool) -> Page:
+    """Seed the bench database, or with `reuse` read back the page course of an earlier seed."""
+    if not reuse:
+        page = (await seed(SECRET)).page
+        return Page(page.course_id, page.lesson_ids)
+    engine = create_async_engine(BENCH_URL)
+    try:
+        async with engine.connect() as connection:
+            course_id = (await connection.execute(text("SELECT id FROM courses WHERE slug = 'page'"))).scalar_one()
+            lessons = await connection.execute(
+                text("SELECT id FROM lessons WHERE course_id = :id ORDER BY position, id"), {"id": course_id}
+            )
+            return Page(course_id, list(lessons.scalars()))
+    finally:
+        await engine.dispose()
+
 
 _RENAMED = {
     "problemsByLessonIdList": "problems",
@@ -147,7 +174,9 @@ def server_set(database_url: str, baseline: Path | None, peer: bool) -> dict[str
         "LEARNQL_DATABASE_URL": database_url,
         "LEARNQL_JWT_SECRET": SECRET,
         "LEARNQL_DEMO_CONTENT": "false",
-        "LEARNQL_DB_POOL_SIZE": "20",
+        # The same pool for both servers, small: several benchmarks may share one PostgreSQL's connections.
+        "LEARNQL_DB_POOL_SIZE": str(POOL),
+        "LEARNQL_DB_MAX_OVERFLOW": "0",
         "LEARNQL_BUDGET_MAXIMUM": "1000000000",
         "LEARNQL_BUDGET_RESTORE_RATE": "1000000000",
     }
@@ -159,12 +188,12 @@ def server_set(database_url: str, baseline: Path | None, peer: bool) -> dict[str
         dsn = database_url.replace("+asyncpg", "")
         command = ["node", str(PEER_CLI), "-c", dsn, "--schema", "peer", "--host", "127.0.0.1", "--port", "{port}"]
         command += ["--simple-collections", "only", "--disable-default-mutations", "--disable-query-log"]
-        command += ["--disable-graphiql"]
+        command += ["--disable-graphiql", "--max-pool-size", str(POOL)]
         found["peer"] = Server("peer", "", {"NODE_ENV": "production"}, command=command)
     return found
 
 
-def body(server: str, workload: Workload, seeded: Seeded) -> dict[str, Any]:
+def body(server: str, workload: Workload, seeded: Page) -> dict[str, Any]:
     node_type, key = workload.key(seeded)
     if server == "peer":
         return {"query": workload.peer, "variables": {"id": key}}
@@ -178,7 +207,7 @@ def start(servers: dict[str, Server], log_dir: Path) -> None:
 
 
 async def statements_and_answers(
-    seeded: Seeded, baseline: Path | None, peer: bool, log_dir: Path
+    seeded: Page, baseline: Path | None, peer: bool, log_dir: Path
 ) -> tuple[dict[str, dict[str, float]], dict[str, dict[str, Any]], dict[str, dict[str, list[str]]]]:
     """Statements per request (data statements; transaction control apart) and each server's answers,
     from instances that reach PostgreSQL through their own counting proxy."""
@@ -235,15 +264,22 @@ def check_answers(answers: dict[str, dict[str, Any]]) -> None:
                 )
 
 
-async def measure(server: Server, client: httpx.AsyncClient, payload: dict[str, Any], **options: Any) -> load.Sample:
+async def measure(
+    server: Server, client: httpx.AsyncClient, payload: dict[str, Any], failures: list[Any], **options: Any
+) -> load.Sample:
+    def check(answer: dict[str, Any]) -> bool:
+        if "errors" in answer:
+            failures.append(answer["errors"])
+        return "errors" not in answer
+
     before = server.cpu_seconds()
-    sample = await load.run(client, server.url + "/graphql", lambda _: payload, **options)
+    sample = await load.run(client, server.url + "/graphql", lambda _: payload, check=check, **options)
     sample.cpu = server.cpu_seconds() - before
     return sample
 
 
 async def rounds(
-    servers: dict[str, Server], seeded: Seeded, count: int, quick: bool, seconds: float
+    servers: dict[str, Server], seeded: Page, count: int, quick: bool, seconds: float
 ) -> dict[str, dict[str, list[float]]]:
     """Per workload and server: CPU per request and throughput of each round (the first dropped)."""
     figures: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
@@ -254,10 +290,13 @@ async def rounds(
                 requests = max(4, workload.cpu_requests // (4 if quick else 1))
                 for name, server in servers.items():
                     payload = body(name, workload, seeded)
-                    cpu = await measure(server, client, payload, concurrency=4, requests=requests)
-                    rate = await measure(server, client, payload, concurrency=16, seconds=seconds)
-                    if cpu.errors or rate.errors:
-                        raise SystemExit(f"{workload.name}: {name} answered {cpu.errors + rate.errors} errors")
+                    failures: list[Any] = []
+                    cpu = await measure(server, client, payload, failures, concurrency=4, requests=requests)
+                    rate = await measure(server, client, payload, failures, concurrency=16, seconds=seconds)
+                    if cpu.errors or rate.errors:  # counted; the run goes on
+                        first = json.dumps(failures[0])[:300] if failures else "(HTTP or connection failure)"
+                        print(f"{workload.name}: {name} answered {cpu.errors + rate.errors} errors, e.g. {first}")
+                        figures[workload.name][f"errors_{name}"].append(cpu.errors + rate.errors)
                     if index:
                         figures[workload.name][f"cpu_{name}"].append(cpu.cpu_per_request)
                         figures[workload.name][f"rate_{name}"].append(rate.throughput)
@@ -301,8 +340,8 @@ async def main(args: argparse.Namespace, baseline: Path | None) -> dict[str, Any
         if baseline is None:
             return None
     peer = reason is None
-    print(f"seeding {BENCH_DATABASE} ...", flush=True)
-    seeded = await seed(SECRET)
+    print(f"{'reusing' if args.reuse else 'seeding'} {BENCH_DATABASE} ...", flush=True)
+    seeded = await seeded_page(args.reuse)
     engine = create_async_engine(BENCH_URL)
     try:
         async with engine.begin() as connection:
@@ -326,6 +365,10 @@ async def main(args: argparse.Namespace, baseline: Path | None) -> dict[str, Any
     lines = table(figures, statements, names)
     print("\n".join(lines))
     controls = {n: [statements[n][w.name + " (control)"] for w in WORKLOADS] for n in names}
+    for workload in WORKLOADS:
+        for name in names:
+            if errors := sum(figures[workload.name].get(f"errors_{name}", [])):
+                print(f"{workload.name}: {name} answered {errors:g} errors over the measured rounds")
     print("transaction control statements per request (BEGIN/COMMIT/SET...): " + json.dumps(controls))
     return {"figures": figures, "statements": statements, "texts": texts, "dsn": BENCH_DSN, "table": lines}
 
@@ -337,6 +380,7 @@ if __name__ == "__main__":
     parser.add_argument("--quick", action="store_true", help="fewer requests per round (a smoke run)")
     parser.add_argument("--baseline", help="another checkout of learnql (e.g. /work/main): ours vs it, same run")
     parser.add_argument("--output", default="bench-peer.json")
+    parser.add_argument("--reuse", action="store_true", help="keep the data of an earlier run (no seeding)")
     arguments = parser.parse_args()
     result = asyncio.run(main(arguments, Path(arguments.baseline).resolve() if arguments.baseline else None))
     if result is not None:
