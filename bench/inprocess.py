@@ -14,6 +14,7 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.content.catalog import OptionRow, ProblemRow
+from domain.infra import reads
 from domain.models import Lesson, Option, Problem
 from domain.settings import Settings
 from graph.context import Context, Services
@@ -116,7 +117,7 @@ async def execution_overhead(
 async def statement_count(
     engine: AsyncEngine, settings: Settings, query: str, variables: dict[str, Any], token: str
 ) -> int:
-    """SQL statements one request issues, counted at the engine."""
+    """SQL statements one request issues, counted at the engine and at the driver-connection reads."""
     statements: list[str] = []
 
     def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
@@ -125,6 +126,7 @@ async def statement_count(
 
     app = create_app(settings, engine)
     event.listen(engine.sync_engine, "before_cursor_execute", count)
+    reads.listeners.append(statements.append)
     try:
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as client:
             response = await client.post(
@@ -134,4 +136,5 @@ async def statement_count(
             assert "errors" not in body, body.get("errors")
     finally:
         event.remove(engine.sync_engine, "before_cursor_execute", count)
+        reads.listeners.remove(statements.append)
     return len(statements)

@@ -43,6 +43,8 @@ class Server:
     port: int = 0
     process: subprocess.Popen[bytes] | None = None
     cwd: Path | None = None  # another checkout of the code (an A/B of two versions), or this one
+    # Another program than uvicorn (a peer server): its command line, "{port}" replaced by the port.
+    command: list[str] | None = None
 
     @property
     def url(self) -> str:
@@ -50,10 +52,13 @@ class Server:
 
     def start(self, log_dir: Path) -> None:
         self.port = free_port()
-        command = [sys.executable, "-m", "uvicorn", self.app, "--port", str(self.port), "--loop", self.loop]
-        command += ["--http", self.http, "--no-access-log", "--log-level", "warning"]
-        if self.factory:
-            command.append("--factory")
+        if self.command is not None:
+            command = [part.replace("{port}", str(self.port)) for part in self.command]
+        else:
+            command = [sys.executable, "-m", "uvicorn", self.app, "--port", str(self.port), "--loop", self.loop]
+            command += ["--http", self.http, "--no-access-log", "--log-level", "warning"]
+            if self.factory:
+                command.append("--factory")
         log = (log_dir / f"{self.name}.log").open("w")
         self.process = subprocess.Popen(  # noqa: S603
             command, env=os.environ | self.env, stdout=log, stderr=subprocess.STDOUT, cwd=self.cwd

@@ -9,12 +9,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar, cast
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import SQLModel, col
 
+from domain.infra.reads import KeyedRead, KeyFilter, Query
 from domain.models import (
     Answer,
     Course,
@@ -170,28 +171,47 @@ PROBLEM_ROW = tuple(
 OPTION_ROW = (col(Option.id), col(Option.problem_id), col(Option.text), col(Option.correct), col(Option.position))
 
 
+def _published_problems(match: KeyFilter) -> Query:
+    return (
+        select(*PROBLEM_ROW)
+        .where(match(col(Problem.lesson_id)), col(Problem.status) == ProblemStatus.PUBLISHED.value)
+        .order_by(col(Problem.position), col(Problem.id))
+    )
+
+
+def _all_problems(match: KeyFilter) -> Query:
+    return select(*PROBLEM_ROW).where(match(col(Problem.lesson_id))).order_by(col(Problem.position), col(Problem.id))
+
+
+def _options(match: KeyFilter) -> Query:
+    return (
+        select(*OPTION_ROW)
+        .where(match(col(Option.problem_id)))
+        .order_by(col(Option.problem_id), col(Option.position), col(Option.id))
+    )
+
+
+# The listing reads of every lesson page: on the driver's connection (domain/infra/reads.py).
+PUBLISHED_PROBLEM_ROWS = KeyedRead(_published_problems)
+PROBLEM_ROWS = KeyedRead(_all_problems)
+OPTION_ROWS = KeyedRead(_options)
+
+
 async def problem_rows_by_lesson(
     session: AsyncSession, lesson_ids: Sequence[int], include_drafts: bool
 ) -> dict[int, list[ProblemRow]]:
     """Like problems_by_lesson, as plain rows of the listing columns: no ORM objects to build."""
-    query = select(*PROBLEM_ROW).where(col(Problem.lesson_id).in_(set(lesson_ids)))
-    if not include_drafts:
-        query = query.where(col(Problem.status) == ProblemStatus.PUBLISHED.value)
+    read = PROBLEM_ROWS if include_drafts else PUBLISHED_PROBLEM_ROWS
     grouped: dict[int, list[ProblemRow]] = defaultdict(list)
-    for row in (await session.execute(query.order_by(col(Problem.position), col(Problem.id)))).all():
-        grouped[row.lesson_id].append(cast(ProblemRow, row))
+    for row in await read.rows(session, sorted(set(lesson_ids))):
+        grouped[row.lesson_id].append(row)
     return grouped
 
 
 async def option_rows_by_problem(session: AsyncSession, problem_ids: Sequence[int]) -> dict[int, list[OptionRow]]:
-    query = (
-        select(*OPTION_ROW)
-        .where(col(Option.problem_id).in_(set(problem_ids)))
-        .order_by(col(Option.problem_id), col(Option.position), col(Option.id))
-    )
     grouped: dict[int, list[OptionRow]] = defaultdict(list)
-    for row in (await session.execute(query)).all():
-        grouped[row.problem_id].append(cast(OptionRow, row))
+    for row in await OPTION_ROWS.rows(session, sorted(set(problem_ids))):
+        grouped[row.problem_id].append(row)
     return grouped
 
 

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from domain.infra import reads
 from domain.models import ProblemKind, TutorMessage, TutorThread
 from domain.settings import Settings
 from tests.factories import (
@@ -54,13 +55,18 @@ class StatementCounter:
         self.statements: list[str] = []
         self._engine = engine
         event.listen(engine.sync_engine, "before_cursor_execute", self._count)
+        reads.listeners.append(self._count_raw)  # the hot reads run on the driver's connection
 
     def _count(self, _conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
         if not statement.startswith(("BEGIN", "PRAGMA")):
             self.statements.append(statement)
 
+    def _count_raw(self, statement: str) -> None:
+        self.statements.append(statement)
+
     def close(self) -> None:
         event.remove(self._engine.sync_engine, "before_cursor_execute", self._count)
+        reads.listeners.remove(self._count_raw)
 
 
 async def statements_for(api: Api, engine: AsyncEngine, token: str) -> tuple[int, dict[str, Any]]:
