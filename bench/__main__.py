@@ -256,10 +256,10 @@ async def cost_only(seeded: Seeded, count: int, requests: int, baseline: Path | 
                                 server,
                                 client,
                                 "/graphql",
-                                lambda _, body=body: body,  # type: ignore[misc]
+                                lambda _, body=body: body,
                                 concurrency=4,
                                 requests=requests,
-                                headers=(lambda _, headers=headers: headers) if headers else None,  # type: ignore[misc]
+                                headers=(lambda _, headers=headers: headers) if headers else None,
                             )
                             if s.errors:
                                 raise RuntimeError(f"{name}: {s.errors} errors on {workload}")

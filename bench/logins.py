@@ -37,6 +37,7 @@ from typing import Any
 
 import httpx
 from sqlalchemy import insert, select
+from sqlmodel import col
 
 from bench import rawload
 from bench.seed import BENCH_DATABASE, recreate_database
@@ -94,7 +95,7 @@ async def prepare(secret: str) -> tuple[str, str]:
                 for email in ["probe@example.org", *(f"victim{i}@example.org" for i in range(0, ACCOUNTS, 2))]
             ]
             await connection.execute(insert(User), rows)
-            probe = (await connection.execute(select(User).where(User.email == "probe@example.org"))).one()
+            probe = (await connection.execute(select(User).where(col(User.email) == "probe@example.org"))).one()
     finally:
         await engine.dispose()
     user = User(id=probe.id, role="LEARNER", email="", display_name="", password_hash="", created_at=now)
@@ -134,8 +135,10 @@ def login_requests(server: Server) -> list[bytes]:
 async def loaded(
     pool: ProcessPoolExecutor, server: Server, token: str, seconds: float, rate: float, login_rate: float
 ) -> Phase:
-    """The probe while another process sends failed logins at `login_rate` (started first, ending after)."""
+    """The probe while another process sends failed logins at `login_rate` (started first, ending after);
+    the server's CPU over the whole load."""
     loop = asyncio.get_running_loop()
+    cpu, start = server.cpu_seconds(), time.monotonic()
     logins = loop.run_in_executor(
         pool,
         rawload.drive,
@@ -150,7 +153,21 @@ async def loaded(
     await asyncio.sleep(0.5)  # the driver's process and connections are up
     phase = await probe(server, token, seconds, rate)
     phase.logins = await logins
+    phase.server_cpu, phase.seconds = server.cpu_seconds() - cpu, time.monotonic() - start  # the whole load
     return phase
+
+
+async def throttle(server: Server) -> int:
+    """Failed logins one at a time until the address is throttled (each checks a hash until then: slow).
+    Concurrent failures would all pass the check before the first is counted, and their hashes, run on
+    the event loop, would still be holding the server up when the measured rounds begin."""
+    async with httpx.AsyncClient(timeout=60) as client:
+        for index in range(1000):
+            variables = {"email": f"victim{index % ACCOUNTS}@example.org", "password": "wrong-password"}
+            response = await client.post(server.url + "/graphql", json={"query": LOGIN, "variables": variables})
+            if "LOGIN_THROTTLED" in response.text:
+                return index + 1
+    raise RuntimeError("1,000 failed logins and still not throttled")
 
 
 def ratio(top: list[float], bottom: list[float]) -> float:
@@ -178,30 +195,20 @@ async def main(args: argparse.Namespace) -> None:
     )
     quiet: list[Phase] = []
     busy: list[Phase] = []
+    idle: list[float] = []  # the server's CPU per second doing nothing asked (its periodic work)
     with tempfile.TemporaryDirectory() as logs, ProcessPoolExecutor(max_workers=1) as pool:
         server.start(Path(logs))
         try:
             server.wait_ready("/health", timeout=300)
-            # Warm-up: the first failures per account and address are checked against a hash; after them
-            # every login is throttled. Also starts the driver's process.
-            warm = await asyncio.get_running_loop().run_in_executor(
-                pool,
-                rawload.drive,
-                "127.0.0.1",
-                server.port,
-                login_requests(server),
-                20.0,
-                3.0,
-                4,
-                ("LOGIN_THROTTLED",),
-            )
-            print(
-                f"warm-up: {warm['answered']} logins, {warm['markers'].get('LOGIN_THROTTLED', 0)} throttled", flush=True
-            )
+            print(f"warm-up: {await throttle(server)} failed logins until the address was throttled", flush=True)
             for index in range(args.rounds + 1):
+                cpu = server.cpu_seconds()
+                await asyncio.sleep(args.seconds)
+                background = (server.cpu_seconds() - cpu) / args.seconds
                 q = await probe(server, token, args.seconds, args.probe_rate)
                 b = await loaded(pool, server, token, args.seconds, args.probe_rate, args.rate)
                 if index:
+                    idle.append(background)
                     quiet.append(q)
                     busy.append(b)
                 assert b.logins is not None
@@ -214,19 +221,22 @@ async def main(args: argparse.Namespace) -> None:
         finally:
             server.stop()
             await drop_keys(REDIS_URL, prefix)
-    report(quiet, busy, args)
+    report(idle, quiet, busy, args)
 
 
-def report(quiet: list[Phase], busy: list[Phase], args: argparse.Namespace) -> None:
+def report(idle: list[float], quiet: list[Phase], busy: list[Phase], args: argparse.Namespace) -> None:
     logins = [b.logins or {} for b in busy]
     achieved = statistics.median(login["rate"] for login in logins)
     throttled = sum(login["markers"].get("LOGIN_THROTTLED", 0) for login in logins)
     answered = sum(login["answered"] for login in logins)
     other = {k: v for login in logins for k, v in login["statuses"].items() if k != 200}
-    cpu_query = statistics.median(q.server_cpu / len(q.latencies) for q in quiet)
-    cpu_login = statistics.median(
-        (b.server_cpu - cpu_query * len(b.latencies)) / max(1, (b.logins or {})["answered"]) for b in busy
-    )
+    # Per round: a phase's CPU less the periodic work's (the idle phase), then less the probe's share.
+    per_query = [(q.server_cpu - rest * q.seconds) / len(q.latencies) for rest, q in zip(idle, quiet, strict=True)]
+    per_login = [
+        (b.server_cpu - rest * b.seconds - query * len(b.latencies)) / max(1, (b.logins or {})["answered"])
+        for rest, query, b in zip(idle, per_query, busy, strict=True)
+    ]
+    cpu_query, cpu_login = statistics.median(per_query), statistics.median(per_login)
     rows = [
         ("login rate offered", args.rate, "/s"),
         ("login rate achieved (answered, median of rounds)", achieved, "/s"),
@@ -246,6 +256,8 @@ def report(quiet: list[Phase], busy: list[Phase], args: argparse.Namespace) -> N
         ("server CPU per tiny query (quiet)", cpu_query * 1e3, "ms"),
         ("server CPU per throttled login", cpu_login * 1e3, "ms"),
         ("server CPU used under logins", statistics.median(b.server_cpu / b.seconds for b in busy), "cores"),
+        ("server CPU when idle (periodic work)", statistics.median(idle), "cores"),
+        ("server CPU 1,000 throttled logins/s would take", cpu_login * 1000, "cores"),
         ("probe errors (quiet / loaded)", float(sum(q.errors for q in quiet)), f" / {sum(b.errors for b in busy)}"),
     ]
     print(f"\n{'figure':52} {'value':>10}")
