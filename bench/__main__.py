@@ -4,6 +4,8 @@ Variants run as separate uvicorn processes on their own ports and are loaded in 
 (A, B, C, A, B, C, ...); the first round is dropped and the median of the per-round ratios is
 reported. Server CPU time per request is read from /proc. Figures go to a table and a JSON file.
 
+`--cost-only` runs only the query cost on/off rows (with `--baseline CHECKOUT`, that checkout's too).
+
 The other benchmarks run on their own: `python -m bench.analytics` (classAnalytics cold and warm),
 `python -m bench.workers` (AI jobs against a chat server with latency), `python -m bench.subscriptions`
 (leaderboard fan-out to many WebSocket subscribers), `python -m bench.scaling` (--workers 2 vs 1), `python -m bench.tutor` (first tutor delta and
