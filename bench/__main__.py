@@ -4,6 +4,8 @@ Variants run as separate uvicorn processes on their own ports and are loaded in 
 (A, B, C, A, B, C, ...); the first round is dropped and the median of the per-round ratios is
 reported. Server CPU time per request is read from /proc. Figures go to a table and a JSON file.
 
+`--cost-only` runs only the query cost on/off rows (with `--baseline CHECKOUT`, that checkout's too).
+
 The other benchmarks run on their own: `python -m bench.analytics` (classAnalytics cold and warm),
 `python -m bench.workers` (AI jobs against a chat server with latency), `python -m bench.subscriptions`
 (leaderboard fan-out to many WebSocket subscribers), `python -m bench.scaling` (--workers 2 vs 1), `python -m bench.tutor` (first tutor delta and
@@ -226,9 +228,68 @@ async def submit_only(
             )
 
 
+async def cost_only(seeded: Seeded, count: int, requests: int, baseline: Path | None = None) -> None:
+    """Only the query cost rows: CPU per tiny request with costs and budgets on and off (LEARNQL_QUERY_COST),
+    for the viewer query and the public `courses(first: 1)`, in interleaved rounds (first dropped). With
+    `--baseline` another checkout's on and off servers join the rounds, so both versions' ratios come
+    from one run."""
+    ours = servers()
+    variants = {"on": ours["ours"], "off": ours["no_query_cost"]}
+    if baseline is not None:
+        variants |= {
+            "base_on": replace(ours["ours"], name="base_on", cwd=baseline),
+            "base_off": replace(ours["no_query_cost"], name="base_off", cwd=baseline),
+        }
+    token = {"Authorization": f"Bearer {seeded.viewer_token}"}
+    workloads = {"viewer": ({"query": VIEWER}, token), "courses": ({"query": COURSES}, None)}
+    figures: dict[str, list[float]] = defaultdict(list)
+    limits = httpx.Limits(max_connections=8, max_keepalive_connections=8)
+    with tempfile.TemporaryDirectory() as logs:
+        for server in variants.values():
+            server.start(Path(logs))
+        try:
+            for server in variants.values():
+                server.wait_ready("/health", timeout=300)  # four servers starting at once on a loaded machine
+            async with httpx.AsyncClient(timeout=60, limits=limits) as client:
+                for index in range(count + 1):
+                    for workload, (body, headers) in workloads.items():
+                        for name, server in variants.items():
+                            s = await measure(
+                                server,
+                                client,
+                                "/graphql",
+                                lambda _, body=body: body,
+                                concurrency=4,
+                                requests=requests,
+                                headers=(lambda _, headers=headers: headers) if headers else None,
+                            )
+                            if s.errors:
+                                raise RuntimeError(f"{name}: {s.errors} errors on {workload}")
+                            if index:
+                                figures[f"{workload}_{name}"].append(s.cpu_per_request)
+                    print(f"  round {index}{' (warm-up, dropped)' if not index else ''} done", flush=True)
+        finally:
+            for server in variants.values():
+                server.stop()
+    print(f"\n{'query':9} {'version':9} {'CPU ms on':>10} {'CPU ms off':>10} {'on/off (median of rounds)':>26}")
+    for workload in workloads:
+        for version, prefix in (("ours", ""), ("baseline", "base_")):
+            if f"{workload}_{prefix}on" not in figures:
+                continue
+            on, off = figures[f"{workload}_{prefix}on"], figures[f"{workload}_{prefix}off"]
+            print(
+                f"{workload:9} {version:9} {statistics.median(on) * 1e3:10.3f} {statistics.median(off) * 1e3:10.3f}"
+                f" {ratio(figures, f'{workload}_{prefix}on', f'{workload}_{prefix}off'):26.3f}"
+            )
+
+
 async def main(args: argparse.Namespace) -> None:
     print("seeding PostgreSQL database learnql_bench ...", flush=True)
     seeded = await seed(SECRET)
+    if args.cost_only:
+        baseline = Path(args.baseline) if args.baseline else None
+        await cost_only(seeded, args.rounds, 100 if args.quick else 600, baseline)
+        return
     if args.submit_only:
         baseline = Path(args.baseline) if args.baseline else None
         await submit_only(
@@ -383,6 +444,11 @@ if __name__ == "__main__":
         "--baseline",
         metavar="CHECKOUT",
         type=lambda path: str(Path(path).resolve()),
-        help="with --submit-only: also run this other checkout's server, alternating with ours (an A/B)",
+        help="with --submit-only or --cost-only: also run this other checkout's servers, alternating with ours (an A/B)",
+    )
+    parser.add_argument(
+        "--cost-only",
+        action="store_true",
+        help="run only the query cost rows: CPU per tiny query with costs and budgets on vs off",
     )
     asyncio.run(main(parser.parse_args()))

@@ -38,18 +38,20 @@ class Seeded:
     submit: CourseShape  # 1 lesson x 20 problems, for submitAnswers
 
 
-async def _recreate_database() -> None:
+async def recreate_database(name: str = BENCH_DATABASE) -> str:
+    """Drop and create database `name`; its URL."""
     engine = create_async_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
     try:
         async with engine.connect() as connection:
-            await connection.execute(text(f'DROP DATABASE IF EXISTS "{BENCH_DATABASE}" WITH (FORCE)'))
-            await connection.execute(text(f'CREATE DATABASE "{BENCH_DATABASE}"'))
+            await connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            await connection.execute(text(f'CREATE DATABASE "{name}"'))
     finally:
         await engine.dispose()
+    return POSTGRES_URL.rsplit("/", 1)[0] + "/" + name
 
 
 async def seed(secret: str) -> Seeded:
-    await _recreate_database()
+    await recreate_database()
     await asyncio.to_thread(upgrade, BENCH_URL)
     settings = Settings(database_url=BENCH_URL, jwt_secret=secret, password_time_cost=1, password_memory_kib=64)
     now = datetime.now(UTC)

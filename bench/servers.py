@@ -13,6 +13,7 @@ from pathlib import Path
 import httpx
 
 TICKS = os.sysconf("SC_CLK_TCK")
+_handed_out: set[int] = set()  # ports given to servers that may not have bound them yet
 
 
 def free_port() -> int:
@@ -23,12 +24,17 @@ def free_port() -> int:
         low, _, high = allowed.partition("-")
         candidates = list(range(int(low), int(high or low) + 1))
     for port in candidates:
+        if port in _handed_out:
+            continue
         with socket.socket() as probe:
             try:
                 probe.bind(("127.0.0.1", port))
             except OSError:
                 continue
-            return int(probe.getsockname()[1])
+            chosen = int(probe.getsockname()[1])
+            if allowed:  # two servers started back to back must not both probe the same free port
+                _handed_out.add(chosen)
+            return chosen
     raise RuntimeError(f"no free port in BENCH_PORTS={allowed}")
 
 
@@ -45,6 +51,7 @@ class Server:
     cwd: Path | None = None  # another checkout of the code (an A/B of two versions), or this one
     # Another program than uvicorn (a peer server): its command line, "{port}" replaced by the port.
     command: list[str] | None = None
+    serve: bool = False  # run `learnql serve` (its production checks, uvicorn as deployed) instead of `app`
 
     @property
     def url(self) -> str:
@@ -54,6 +61,8 @@ class Server:
         self.port = free_port()
         if self.command is not None:
             command = [part.replace("{port}", str(self.port)) for part in self.command]
+        elif self.serve:
+            command = [sys.executable, "-m", "learnql.cli", "serve", "--port", str(self.port)]
         else:
             command = [sys.executable, "-m", "uvicorn", self.app, "--port", str(self.port), "--loop", self.loop]
             command += ["--http", self.http, "--no-access-log", "--log-level", "warning"]

@@ -98,7 +98,7 @@ class QueryBudget(SchemaExtension):
         execution = self.execution_context
         assert execution.graphql_document is not None
         cost = cost_model(execution.schema._schema).cost(
-            execution.graphql_document, execution.operation_name, execution.variables
+            execution.graphql_document, execution.operation_name, execution.variables, execution.query
         )
         limit = context.settings.max_query_cost
         if cost > limit:

@@ -24,10 +24,16 @@ Why not a graphql-core validation rule: a rule sees the document but not the var
 and the shared validation cache (ValidationCache) keys its results by document, so a cost that
 depends on variables must not be part of it. The cost is computed by graph/budget.py's extension
 right after validation, on a valid document, with graphql-core's own type information.
+
+Clients send the same few documents again and again, so the cost is cached like the parse and the
+validation: keyed by the query text and operation name, then by the values of the variables the walk
+read (the page arguments given as variables, and nothing else: no other variable changes the cost).
+A cached request costs two dict lookups instead of a walk of its document.
 """
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Mapping, Sized
 from typing import Any
 
@@ -112,28 +118,91 @@ def is_list(type_: GraphQLOutputType) -> bool:
     return isinstance(_unwrap(type_), GraphQLList)
 
 
+class _Costs:
+    """The costs of one operation of one document: the variables its cost depends on, and its cost for
+    each combination of their values seen (at most MAX_VALUES; past that the oldest go)."""
+
+    MAX_VALUES = 64
+
+    def __init__(self, variables: tuple[str, ...]) -> None:
+        self.variables = variables
+        self.by_values: dict[tuple[Any, ...], int] = {}
+
+    def key(self, sent: Mapping[str, Any] | None) -> tuple[Any, ...]:
+        """What the cost sees of the variables sent: an int, none (the default applies), or another value
+        (a page of DEFAULT_PAGE, and an error when the variables are coerced)."""
+        if not self.variables:
+            return ()
+        sent = sent or {}
+        return tuple(_page_value_key(sent.get(name)) for name in self.variables)
+
+    def remember(self, key: tuple[Any, ...], cost: int) -> None:
+        if len(self.by_values) >= self.MAX_VALUES:
+            del self.by_values[next(iter(self.by_values))]
+        self.by_values[key] = cost
+
+
+def _page_value_key(value: Any) -> Any:
+    if value is None or value is Undefined:
+        return None
+    return value if isinstance(value, int) else Undefined  # any other value: DEFAULT_PAGE
+
+
 class CostModel:
     """The static cost of operations against one schema (built once, used per request)."""
+
+    MAX_DOCUMENTS = 512  # like the parse and validation caches (graph/schema.py)
 
     def __init__(self, schema: GraphQLSchema) -> None:
         self.schema = schema
         self.sizes = dict(LIST_SIZES)
+        self._cached: OrderedDict[tuple[str, str | None], _Costs] = OrderedDict()
 
-    def cost(self, document: DocumentNode, operation_name: str | None, variables: Mapping[str, Any] | None) -> int:
-        """The number of objects the operation can return; 0 for an operation the document lacks."""
+    def cost(
+        self,
+        document: DocumentNode,
+        operation_name: str | None,
+        variables: Mapping[str, Any] | None,
+        query: str | None = None,
+    ) -> int:
+        """The number of objects the operation can return; 0 for an operation the document lacks.
+        `query`, the text `document` was parsed from, caches the cost under it."""
+        if query is None:
+            return self._walk(document, operation_name, variables)[0]
+        costs = self._cached.get((query, operation_name))
+        if costs is not None:
+            self._cached.move_to_end((query, operation_name))
+            key = costs.key(variables)
+            cost = costs.by_values.get(key)
+            if cost is None:
+                cost = self._walk(document, operation_name, variables)[0]
+                costs.remember(key, cost)
+            return cost
+        cost, read = self._walk(document, operation_name, variables)
+        costs = _Costs(tuple(sorted(read)))
+        costs.remember(costs.key(variables), cost)
+        self._cached[(query, operation_name)] = costs
+        if len(self._cached) > self.MAX_DOCUMENTS:
+            self._cached.popitem(last=False)
+        return cost
+
+    def _walk(
+        self, document: DocumentNode, operation_name: str | None, variables: Mapping[str, Any] | None
+    ) -> tuple[int, set[str]]:
+        """The cost, and the names of the variables it read."""
         operation = _operation(document, operation_name)
         if operation is None:
-            return 0
+            return 0, set()
         root = {
             OperationType.QUERY: self.schema.query_type,
             OperationType.MUTATION: self.schema.mutation_type,
             OperationType.SUBSCRIPTION: self.schema.subscription_type,
         }[operation.operation]
         if root is None:
-            return 0
+            return 0, set()
         fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
         walk = _Walk(self, fragments, _variables(operation, variables or {}))
-        return walk.selections(root, operation.selection_set, None)
+        return walk.selections(root, operation.selection_set, None), walk.read
 
     def list_size(self, parent: str, field: str, item: str, inherited: int | None) -> int:
         if inherited is not None:
@@ -152,6 +221,7 @@ class _Walk:
         self.fragments = fragments
         self.variables = variables
         self.memo: dict[tuple[str, int | None], int] = {}  # a fragment spread many times is costed once
+        self.read: set[str] = set()  # the variables the cost depends on
 
     def selections(self, parent: Any, selection_set: SelectionSetNode | None, page: int | None) -> int:
         """The cost of a selection set on `parent`; `page` is the page size its lists inherit."""
@@ -204,6 +274,7 @@ class _Walk:
             if isinstance(sent, IntValueNode):
                 value = int(sent.value)
             elif isinstance(sent, VariableNode):
+                self.read.add(sent.name.value)
                 value = self.variables.get(sent.name.value, Undefined)
             if value is Undefined or value is None:
                 value = argument.default_value

@@ -11,6 +11,7 @@ emails than login is. Tokens: domain/accounts/tokens.py.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -178,10 +179,13 @@ async def register(
 
 
 async def _check_throttle(limiter: Limiter, email: str, client: str | None) -> None:
-    waits: dict[LimitName, int] = {
-        "login_failures_per_account": await limiter.retry_after("login_failures_per_account", email),
-        "login_failures_per_ip": await limiter.retry_after("login_failures_per_ip", client_key(client)),
-    }
+    """Refuse a throttled login first, before the account is read or a password hashed: the two windows
+    are read at once (one Redis round trip's wait)."""
+    per_account, per_ip = await asyncio.gather(
+        limiter.retry_after("login_failures_per_account", email),
+        limiter.retry_after("login_failures_per_ip", client_key(client)),
+    )
+    waits: dict[LimitName, int] = {"login_failures_per_account": per_account, "login_failures_per_ip": per_ip}
     for name, wait in waits.items():
         if wait:
             limiter.refused(name)

@@ -99,12 +99,14 @@ class Limiter:
         return max(1, math.ceil(stats.reset_time - time.time()))
 
     async def retry_after(self, name: LimitName, key: str) -> int:
-        """Seconds until `key` may spend one more of `name` (0: now); spends nothing."""
+        """Seconds until `key` may spend one more of `name` (0: now); spends nothing. One read of the
+        window (one Redis round trip): its count says whether one more fits, its start when one will."""
         item, hashed = self.limit(name), _hashed(key)
         try:
-            if await self._strategy.test(item, name, hashed):
+            stats = await self._strategy.get_window_stats(item, name, hashed)
+            if stats.remaining > 0:
                 return 0
-            return await self._wait(item, name, hashed)
+            return max(1, math.ceil(stats.reset_time - time.time()))
         except StorageError as error:
             log.warning("rate limit %s not checked: the limiter's store is unavailable (%s)", name, error)
             return 0

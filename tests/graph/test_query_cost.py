@@ -32,7 +32,12 @@ def model() -> CostModel:
 
 
 def cost(model: CostModel, query: str, variables: dict[str, Any] | None = None, name: str | None = None) -> int:
-    return model.cost(parse(query), name, variables)
+    """The cost walked afresh, checked against the cost cached under the query text (twice: the miss, the hit)."""
+    walked = model.cost(parse(query), name, variables)
+    cached = CostModel(model.schema)
+    assert cached.cost(parse(query), name, variables, query) == walked
+    assert cached.cost(parse(query), name, variables, query) == walked
+    return walked
 
 
 def test_every_list_of_objects_in_the_schema_has_a_size() -> None:
@@ -51,6 +56,20 @@ def test_a_connection_costs_its_page_size_from_the_document_the_variables_or_the
     assert cost(model, "{ courses { edges { node { id } } } }") == 1 + 20 * 2  # graph/pagination.py's default
     variables_default = "query($n: Int = 7) { courses(first: $n) { edges { node { id } } } }"
     assert cost(model, variables_default) == 1 + 7 * 2
+
+
+def test_the_cached_cost_follows_the_page_variables_and_the_operation(model: CostModel) -> None:
+    cached = CostModel(model.schema)
+    query = """
+    query Some($n: Int, $id: ID) { courses(first: $n) { edges { node { id } } } }
+    query Two { courses(first: 2) { edges { node { id } } } }
+    """
+    document = parse(query)
+    for n, expected in ((30, 61), (5, 11), (30, 61), (None, 41), ("30", 41), (-3, 1)):
+        assert cached.cost(document, "Some", {"n": n, "id": "x"}, query) == expected
+    assert cached.cost(document, "Some", {"n": 5, "id": "y"}, query) == 11  # `id` is no page: not in the key
+    assert cached.cost(document, "Two", None, query) == 5
+    assert cached.cost(document, None, None, query) == 0  # which operation is ambiguous
 
 
 def test_nested_lists_multiply(model: CostModel) -> None:

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from datetime import datetime
 
 import pytest
+from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.accounts import activation, auth
@@ -62,6 +63,25 @@ async def test_an_unknown_email_is_throttled_the_same_way(
     failures = [await attempt(session, settings, strict, "nobody@example.org", "wrong", HOME) for _ in range(4)]
 
     assert failures == ["INVALID_CREDENTIALS"] * 3 + ["LOGIN_THROTTLED"]
+
+
+async def test_a_throttled_login_is_refused_before_it_reads_the_account_or_hashes_a_password(
+    session: AsyncSession, settings: Settings, strict: Limiter, now: datetime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await make_user(session, settings, now, email="ada@example.org")
+    for _ in range(3):
+        await attempt(session, settings, strict, "ada@example.org", "wrong", HOME)
+    statements: list[object] = []
+    record = statements.append  # one bound method: the same object to listen with and to remove
+    event.listen(session.sync_session, "do_orm_execute", record)
+    hashed: list[str] = []
+    verify = auth.verify_password
+    monkeypatch.setattr(auth, "verify_password", lambda *args: hashed.append("verify") or verify(*args))
+
+    answer = await attempt(session, settings, strict, "ada@example.org", PASSWORD, HOME)
+
+    event.remove(session.sync_session, "do_orm_execute", record)
+    assert (answer, statements, hashed) == ("LOGIN_THROTTLED", [], [])
 
 
 async def test_an_address_is_throttled_after_failures_on_many_accounts(
