@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import AsyncIterator
 from datetime import datetime
 
@@ -167,3 +168,22 @@ async def test_sign_ups_are_limited_per_address_whatever_their_outcome(
     assert taken.value.code == "EMAIL_TAKEN"
     assert 0 < refused.value.retry_after <= 3600
     assert elsewhere.email == "bob@example.org"
+
+
+CHECKS = [("ada@example.org", PASSWORD), ("ada@example.org", "wrong"), ("nobody@example.org", "wrong")]
+
+
+async def test_password_checks_run_off_the_event_loop(
+    session: AsyncSession, settings: Settings, strict: Limiter, now: datetime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Argon2 costs tens of milliseconds by design: on the loop's thread it would hold up every other request."""
+    await make_user(session, settings, now, email="ada@example.org")
+    threads: list[int] = []
+    verify = auth.verify_password
+    monkeypatch.setattr(auth, "verify_password", lambda *args: threads.append(threading.get_ident()) or verify(*args))
+
+    answers = [await attempt(session, settings, strict, email, password, HOME) for email, password in CHECKS]
+
+    assert answers == ["OK", "INVALID_CREDENTIALS", "INVALID_CREDENTIALS"]
+    assert len(threads) == 3
+    assert threading.get_ident() not in threads
