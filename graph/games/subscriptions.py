@@ -88,8 +88,8 @@ class GameSubscription:
     async def game_updated(self, info: Info[Context, Any], game_id: strawberry.ID) -> AsyncGenerator[Game, None]:
         key, seat = await _seat(info.context, game_id)
         plan = None if seat.host else fanout.plan_for(info)
-        renderer = fanout.Renderer(info, plan) if plan is not None else None
-        return _games(info.context, key, seat, renderer if renderer is not None and renderer.usable else None)  # type: ignore[return-value]
+        renderer = fanout.renderer_for(info, plan) if plan is not None else None
+        return _games(info.context, key, seat, renderer)  # type: ignore[return-value]
 
     @strawberry.subscription(
         description="For the host: the game now, then on every change, with live answer counts per option "
