@@ -14,6 +14,7 @@ Any other operation, the host's, and the legacy graphql-ws protocol go through G
 
 from __future__ import annotations
 
+import weakref
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any, cast
@@ -216,16 +217,18 @@ async def _execute(base: Any, root: Game) -> ExecutionResult:
     return result
 
 
-# The shared part of recent snapshots: (view, operation, variables, host) -> (data, its JSON). Holding the view
-# keeps its id from being reused; a few are enough (players of a process render the newest ones).
-_shared: OrderedDict[tuple[int, int, str, bool], tuple[GameView, tuple[dict[str, Any], str] | None]] = OrderedDict()
+# The shared part of recent snapshots: (view, operation, variables, host) -> (data, its JSON). A weak
+# reference to the view tells a reused id apart without keeping the view (a whole roster) alive.
+_shared: OrderedDict[tuple[int, int, str, bool], tuple[weakref.ref[GameView], tuple[dict[str, Any], str] | None]] = (
+    OrderedDict()
+)
 _SHARED_SIZE = 16
 
 
 async def _shared_result(renderer: Renderer, view: GameView, host: bool) -> tuple[dict[str, Any], str] | None:
     key = (id(view), id(renderer.plan.operation), renderer.variables, host)
     found = _shared.get(key)
-    if found is not None and found[0] is view:
+    if found is not None and found[0]() is view:
         return found[1]
     assert renderer._shared is not None
     result = await _execute(renderer._shared, Game.from_view(view, Seat(None, None, host=host)))
@@ -233,7 +236,7 @@ async def _shared_result(renderer: Renderer, view: GameView, host: bool) -> tupl
     outcome = None
     if not result.errors and result.data is not None:
         outcome = (result.data, orjson.dumps({"data": result.data}).decode())
-    _shared[key] = (view, outcome)
+    _shared[key] = (weakref.ref(view), outcome)
     if len(_shared) > _SHARED_SIZE:
         _shared.popitem(last=False)
     return outcome
