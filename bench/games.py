@@ -378,7 +378,7 @@ async def play(args: argparse.Namespace, settings: Settings, log_dir: Path) -> d
                 "seconds": args.seconds,
                 "problems": problems,
                 "correct": right,
-                "timeout": args.questions * (args.seconds + 10) + 120,
+                "timeout": args.questions * (args.seconds + 30) + 300,  # a loaded machine stretches it all
             }
             started = time.monotonic()
             await start_clients(job, tokens, args.clients, log_dir, clients)
