@@ -186,8 +186,8 @@ GAMES_EXPIRED = Counter(
 GAME_FANOUT_EXECUTIONS = Counter(
     "learnql_game_fanout_executions_total",
     "Executions of players' gameUpdated selections sent past GraphQL's per-event pipeline (graph/games/fanout.py), "
-    "by part (shared: once per snapshot, operation and variables; viewer: the viewer's own fields, once per player).",
-    ["part"],
+    "by kind (shared: once per snapshot, operation and variables; viewer: the viewer's own fields, once per player).",
+    ["kind"],
 )
 
 # -- after-commit effects ----------------------------------------------------------------------------

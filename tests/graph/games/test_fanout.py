@@ -116,8 +116,8 @@ async def test_players_share_one_execution_per_snapshot_and_keep_their_own_field
             assert opened["viewerAnswer"] is None
         after, reads = await scrape(server.http), feed.reads - reads
         # One execution of the shared part per read of the game (not per player), own fields per player and read.
-        assert 1 <= after.value(EXECUTIONS, part="shared") - before.value(EXECUTIONS, part="shared") <= reads
-        assert 3 <= after.value(EXECUTIONS, part="viewer") - before.value(EXECUTIONS, part="viewer") <= 3 * reads
+        assert 1 <= after.value(EXECUTIONS, kind="shared") - before.value(EXECUTIONS, kind="shared") <= reads
+        assert 3 <= after.value(EXECUTIONS, kind="viewer") - before.value(EXECUTIONS, kind="viewer") <= 3 * reads
 
         for name, option in [("Ana", right), ("Bo", wrong)]:
             given = {"problemId": encode("Problem", choice.id), "optionIds": [encode("Option", option.id)]}
