@@ -81,10 +81,12 @@ class Subscriber(asyncio.Protocol):
                 return
             status = buffer[: buffer.find(b"\r\n")]
             if b" 101 " not in status:
-                self.opened.set_exception(ConnectionError(status.decode(errors="replace")))
+                if not self.opened.done():
+                    self.opened.set_exception(ConnectionError(status.decode(errors="replace")))
                 return
             self._upgraded = True
-            self.opened.set_result(None)
+            if not self.opened.done():  # not given up on (a handshake slower than open_subscriber waits)
+                self.opened.set_result(None)
             buffer = buffer[end + 4 :]
         position = 0
         while len(buffer) - position >= 2:
@@ -119,5 +121,5 @@ async def open_subscriber(
 ) -> Subscriber:
     loop = asyncio.get_running_loop()
     _, protocol = await loop.create_connection(lambda: Subscriber(host, port, path, subprotocol, on_text), host, port)
-    await asyncio.wait_for(protocol.opened, 30)
+    await asyncio.wait_for(protocol.opened, 120)  # a loaded machine may take a minute for a thousand handshakes
     return protocol

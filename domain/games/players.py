@@ -12,17 +12,19 @@ import hashlib
 import json
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from domain import outbox
 from domain.errors import Conflict, DomainError, Forbidden, Invalid, InvalidErrors, NotFound
-from domain.games.lifecycle import NO_SUCH_GAME, question_at
-from domain.games.models import OPEN_STATES, Game, GameAnswer, GamePlayer, GameState
+from domain.games.lifecycle import NO_SUCH_GAME
+from domain.games.models import OPEN_STATES, Game, GameAnswer, GamePlayer, GameQuestion, GameState
 from domain.games.rules import normalize_nickname, normalize_pin, question_points
+from domain.infra.database import dialect_insert
 from domain.learning.answer_checks import AnswerInput, check_answer, grade
 from domain.models import Option, Problem, User
 from domain.realtime.events import GameChange, GameChanged
@@ -156,40 +158,60 @@ async def answer(
     idempotency_key: str,
     now: datetime,
 ) -> Answered:
-    """Grade and store the player's answer to the open question (see the module docstring)."""
+    """Grade and store the player's answer to the open question (see the module docstring).
+
+    The common case, a first answer in time, is three statements: the game with its question (locked
+    FOR SHARE), the problem with its options, and an INSERT that does nothing on a conflict (a retry or
+    a second answer, then read back to replay or refuse it)."""
     if player.game_id != game_id:
         raise Forbidden("This player belongs to another game.")
     if player.kicked:
         raise Forbidden("The host removed you from this game.")
     if not 1 <= len(idempotency_key) <= MAX_KEY_LENGTH:
         raise Invalid(f"The idempotency key must have 1 to {MAX_KEY_LENGTH} characters.", field=["idempotencyKey"])
-    # FOR SHARE: a closing UPDATE of the game waits for this answer, and this answer sees a close
-    # that committed first (lifecycle.py).
-    query = select(Game).where(col(Game.id) == game_id).with_for_update(read=True)
-    game = (await session.execute(query.execution_options(populate_existing=True))).scalar_one_or_none()
-    if game is None:
+    # FOR SHARE of the game row: a closing UPDATE of the game waits for this answer, and this answer
+    # sees a close that committed first (lifecycle.py).
+    query = (
+        select(Game, GameQuestion)
+        .outerjoin(
+            GameQuestion,
+            and_(col(GameQuestion.game_id) == col(Game.id), col(GameQuestion.position) == question_index),
+        )
+        .where(col(Game.id) == game_id)
+        .with_for_update(read=True, of=Game)
+        .execution_options(populate_existing=True)
+    )
+    found = (await session.execute(query)).one_or_none()
+    if found is None:
         raise NotFound(NO_SUCH_GAME, field=["gameId"], code="GAME_NOT_FOUND")
-    question = await question_at(session, game_id, question_index)
+    game, question = found
     if question is None or question.id is None:
         raise Invalid("The game has no question with this index.", field=["questionIndex"], code="QUESTION_NOT_OPEN")
     fingerprint = answer_hash(given)
-    existing = await _existing(session, player.id or 0, question.id)
-    if existing is not None:
-        return _replay(existing, idempotency_key, fingerprint)
-    if question.closed_at is not None or (question.deadline is not None and now > question.deadline):
-        raise Conflict("Time is up for this question.", field=["questionIndex"], code="TOO_LATE")
-    if game.state != GameState.QUESTION.value or game.question_index != question_index or question.opened_at is None:
-        raise Conflict("This question is not open.", field=["questionIndex"], code="QUESTION_NOT_OPEN")
-    problem = await session.get(Problem, question.problem_id)
-    assert problem is not None
-    options = list((await session.execute(select(Option).where(col(Option.problem_id) == problem.id))).scalars())
+    player_id = player.id or 0
+    refusal = _not_open(game, question, question_index, now)
+    if refusal is not None:
+        return await _replay_or(session, player_id, question.id, idempotency_key, fingerprint, refusal)
+    rows = (
+        await session.execute(
+            select(Problem, Option)
+            .outerjoin(Option, col(Option.problem_id) == col(Problem.id))
+            .where(col(Problem.id) == question.problem_id)
+        )
+    ).all()
+    problem = rows[0][0]
+    options = [option for _, option in rows if option is not None]
+    errors: list[DomainError] = []
     if given.problem_id != problem.id:
-        raise Invalid("Answer the problem of the open question.", field=["answer", "problemId"])
-    errors = check_answer(0, replace(given, problem_id=problem.id), problem, options)
+        errors = [Invalid("Answer the problem of the open question.", field=["answer", "problemId"])]
+    else:
+        errors = check_answer(0, replace(given, problem_id=problem.id), problem, options)
     if errors:
-        raise _refield(errors[0] if len(errors) == 1 else InvalidErrors(errors))
+        error = _refield(errors[0] if len(errors) == 1 else InvalidErrors(errors))
+        return await _replay_or(session, player_id, question.id, idempotency_key, fingerprint, error)
     graded = grade(problem, options, given)
     assert graded is not None  # games hold no free-text problems
+    assert question.opened_at is not None
     elapsed_ms = max(0, int((now - question.opened_at).total_seconds() * 1000))
     points = question_points(
         game.points_per_question,
@@ -198,27 +220,49 @@ async def answer(
         limit_ms=game.seconds_per_question * 1000,
         speed_bonus=game.speed_bonus,
     )
-    row = GameAnswer(
-        game_id=game_id,
-        question_id=question.id,
-        player_id=player.id or 0,
-        idempotency_key=idempotency_key,
-        request_hash=fingerprint,
-        option_ids=list(given.option_ids or ()),
-        number=given.number,
-        text=given.text,
-        correct=graded.correct,
-        points=points,
-        elapsed_ms=elapsed_ms,
-        answered_at=now,
+    values: dict[str, Any] = {
+        "game_id": game_id,
+        "question_id": question.id,
+        "player_id": player_id,
+        "idempotency_key": idempotency_key,
+        "request_hash": fingerprint,
+        "option_ids": list(given.option_ids or ()),
+        "number": given.number,
+        "text": given.text,
+        "correct": graded.correct,
+        "points": points,
+        "elapsed_ms": elapsed_ms,
+        "answered_at": now,
+    }
+    statement = (
+        dialect_insert(session)(GameAnswer)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["player_id", "question_id"])
+        .returning(col(GameAnswer.id))
     )
-    try:
-        async with session.begin_nested():
-            session.add(row)
-    except IntegrityError:  # a concurrent duplicate won: replay it or refuse
-        existing = await _existing(session, player.id or 0, question.id)
-        if existing is None:
-            raise
+    answer_id = (await session.execute(statement)).scalar_one_or_none()
+    if answer_id is None:  # answered before (a retry, or a concurrent duplicate that won): replay it or refuse
+        existing = await _existing(session, player_id, question.id)
+        assert existing is not None
         return _replay(existing, idempotency_key, fingerprint)
     outbox.record(session, GameChanged(game_id, GameChange.ANSWERS))
-    return Answered(row, replayed=False)
+    return Answered(GameAnswer(id=answer_id, **values), replayed=False)
+
+
+def _not_open(game: Game, question: GameQuestion, question_index: int, now: datetime) -> DomainError | None:
+    """Why the question takes no answer now, if it does not."""
+    if question.closed_at is not None or (question.deadline is not None and now > question.deadline):
+        return Conflict("Time is up for this question.", field=["questionIndex"], code="TOO_LATE")
+    if game.state != GameState.QUESTION.value or game.question_index != question_index or question.opened_at is None:
+        return Conflict("This question is not open.", field=["questionIndex"], code="QUESTION_NOT_OPEN")
+    return None
+
+
+async def _replay_or(
+    session: AsyncSession, player_id: int, question_id: int, key: str, fingerprint: str, error: DomainError
+) -> Answered:
+    """An answer given before is replayed (or refused as a second one) whatever else is wrong now."""
+    existing = await _existing(session, player_id, question_id)
+    if existing is not None:
+        return _replay(existing, key, fingerprint)
+    raise error

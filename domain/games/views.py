@@ -6,7 +6,7 @@ parts (own answer, own rank, host-only counts) are picked out of it in memory.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from sqlalchemy import select
@@ -115,6 +115,37 @@ async def load_view(session: AsyncSession, game_id: int, at: datetime | None = N
             answers = await session.execute(select(GameAnswer).where(col(GameAnswer.question_id) == question.id))
             view.answers = {a.player_id: a for a in answers.scalars()}
     return view
+
+
+async def with_new_answers(session: AsyncSession, view: GameView, at: datetime | None = None) -> GameView | None:
+    """`view` with the answers given since it was read, when only answers came in: the game row and the
+    ids of the question's answerers are read, then only the new answers (answers never change once
+    written). None when the game moved on (another state or question): read it whole with `load_view`.
+
+    A thousand answers in a question cost a thousand small reads instead of reloading every player and
+    answer at each of the host's live-count updates."""
+    game = await session.get(Game, view.game.id, populate_existing=True)
+    question = view.question
+    if (
+        game is None
+        or question is None
+        or question.closed_at is not None
+        or (game.state, game.question_index) != (view.game.state, view.game.question_index)
+    ):
+        return None
+    answerers = set(
+        (await session.execute(select(col(GameAnswer.player_id)).where(col(GameAnswer.question_id) == question.id)))
+        .scalars()
+        .all()
+    )
+    new = answerers - view.answers.keys()
+    answers = view.answers
+    if new:
+        rows = await session.execute(
+            select(GameAnswer).where(col(GameAnswer.question_id) == question.id, col(GameAnswer.player_id).in_(new))
+        )
+        answers = {**answers, **{a.player_id: a for a in rows.scalars()}}
+    return replace(view, game=game, answers=answers, at=at)
 
 
 async def game_and_course(session: AsyncSession, game_id: int) -> tuple[Game, Course] | None:

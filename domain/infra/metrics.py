@@ -183,6 +183,13 @@ GAMES_EXPIRED = Counter(
     ["reason"],
 )
 
+GAME_FANOUT_EXECUTIONS = Counter(
+    "learnql_game_fanout_executions_total",
+    "Executions of players' gameUpdated selections sent past GraphQL's per-event pipeline (graph/games/fanout.py), "
+    "by kind (shared: once per snapshot, operation and variables; viewer: the viewer's own fields, once per player).",
+    ["kind"],
+)
+
 # -- after-commit effects ----------------------------------------------------------------------------
 
 OUTBOX_EFFECTS = Counter(

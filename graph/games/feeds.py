@@ -19,10 +19,10 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from domain.games.views import GameView, load_view
+from domain.games.views import GameView, load_view, with_new_answers
 from domain.infra.broker import Gap
 from domain.realtime.dispatch import Realtime, game_channel
-from domain.realtime.events import HOST_ONLY_CHANGES
+from domain.realtime.events import HOST_ONLY_CHANGES, GameChange
 
 log = logging.getLogger("learnql.games")
 
@@ -75,14 +75,17 @@ class GameFeed:
         self.watches: set[GameWatch] = set()
         self.snapshot: GameView | None = None
         self.reads = 0
+        self.light_reads = 0  # of which: only new answers read (with_new_answers)
         self._dirty = asyncio.Event()
         self._everyone = True  # the pending change concerns players too (not only answer counts)
+        self._answers_only = False  # every pending change is a new answer: the roster and scores are as read
         self._fresh: set[GameWatch] = set()  # new watchers: they wait for a read that started after they came
         self._listening = asyncio.Event()
         self._listener = asyncio.create_task(self._listen(), name=f"learnql-game-{game_id}-listen")
         self._task = asyncio.create_task(self._run(), name=f"learnql-game-{game_id}")
 
-    def mark_dirty(self, everyone: bool) -> None:
+    def mark_dirty(self, everyone: bool, *, answers_only: bool = False) -> None:
+        self._answers_only = (self._answers_only or not self._dirty.is_set()) and answers_only
         self._everyone = self._everyone or everyone
         self._dirty.set()
 
@@ -91,6 +94,7 @@ class GameFeed:
         right after answering must see their answer (its event may still be on its way)."""
         self.watches.add(watch)
         self._fresh.add(watch)
+        self._answers_only = False
         self._dirty.set()
 
     async def ready(self) -> None:
@@ -116,7 +120,8 @@ class GameFeed:
                             messages.dropped = 0
                             self.mark_dirty(everyone=True)
                         else:
-                            self.mark_dirty(everyone=message.get("change") not in HOST_ONLY_CHANGES)
+                            change = message.get("change")
+                            self.mark_dirty(change not in HOST_ONLY_CHANGES, answers_only=change == GameChange.ANSWERS)
             except asyncio.CancelledError:
                 raise
             except Exception:
@@ -129,11 +134,11 @@ class GameFeed:
             await self._dirty.wait()
             self._dirty.clear()
             everyone, self._everyone = self._everyone, False
+            answers_only, self._answers_only = self._answers_only, False
             fresh, self._fresh = self._fresh, set()
             started = loop.time()
             try:
-                async with self.hub.sessions() as session:
-                    view = await load_view(session, self.game_id, self.hub.clock())
+                view = await self._read(answers_only)
             except Exception:
                 log.exception("reading game %s failed; retrying", self.game_id)
                 self.mark_dirty(everyone)
@@ -147,6 +152,16 @@ class GameFeed:
                     if everyone or watch.host or watch in fresh:
                         watch.offer(view)
             await asyncio.sleep(max(0.0, self.hub.interval - (loop.time() - started)))
+
+    async def _read(self, answers_only: bool) -> GameView | None:
+        """The game now: only its new answers added to the last read when nothing else changed."""
+        async with self.hub.sessions() as session:
+            if answers_only and self.snapshot is not None:
+                view = await with_new_answers(session, self.snapshot, self.hub.clock())
+                if view is not None:
+                    self.light_reads += 1
+                    return view
+            return await load_view(session, self.game_id, self.hub.clock())
 
 
 class GameFeeds:

@@ -18,10 +18,13 @@ from strawberry.types import Info
 from domain.errors import Forbidden, NotFound
 from domain.games import presence, views
 from domain.games.models import GameState
+from domain.infra import metrics
 from graph import ids
 from graph.context import Context
+from graph.games import fanout
 from graph.games.seats import Seat, seat_of
 from graph.games.types import Game
+from graph.realtime.transport import direct_sender, send_next
 
 ENDED = {GameState.FINISHED.value, GameState.CANCELLED.value}
 
@@ -44,13 +47,25 @@ def _presence(context: Context, seat: Seat) -> AbstractAsyncContextManager[None]
     return presence.connected(services.writers, services, seat.player_id)
 
 
-async def _games(context: Context, game_id: int, seat: Seat) -> AsyncIterator[Game]:
+async def _games(context: Context, game_id: int, seat: Seat, renderer: fanout.Renderer | None) -> AsyncIterator[Game]:
     feeds = context.services.game_feeds
+    sender = direct_sender() if renderer is not None else None
     watch = await feeds.watch(game_id, host=seat.host)
     try:
         async with _presence(context, seat):
             async for view in watch:
                 ended = view.game.state in ENDED
+                if sender is not None and renderer is not None:
+                    # Players: the snapshot's shared part executed once for all, only their own fields here.
+                    rendered = await renderer.render(view, seat)
+                    if rendered is not None:
+                        del view
+                        if not await send_next(sender, rendered):
+                            return
+                        metrics.SUBSCRIPTION_MESSAGES.labels("gameUpdated").inc()  # sent past GraphQL's extensions
+                        if ended:
+                            return
+                        continue
                 # Nothing of the snapshot stays referenced while suspended here: watchers that came in at
                 # different moments would each keep a read of the whole roster alive (a thousand views).
                 out = [Game.from_view(view, seat)]
@@ -72,7 +87,9 @@ class GameSubscription:
     )
     async def game_updated(self, info: Info[Context, Any], game_id: strawberry.ID) -> AsyncGenerator[Game, None]:
         key, seat = await _seat(info.context, game_id)
-        return _games(info.context, key, seat)  # type: ignore[return-value]
+        plan = None if seat.host else fanout.plan_for(info)
+        renderer = fanout.renderer_for(info, plan) if plan is not None else None
+        return _games(info.context, key, seat, renderer)  # type: ignore[return-value]
 
     @strawberry.subscription(
         description="For the host: the game now, then on every change, with live answer counts per option "
@@ -82,4 +99,4 @@ class GameSubscription:
         key, seat = await _seat(info.context, game_id)
         if not seat.host:
             raise Forbidden("Only the game's host and the course's staff follow it as host.")
-        return _games(info.context, key, seat)  # type: ignore[return-value]
+        return _games(info.context, key, seat, None)  # type: ignore[return-value]
