@@ -13,6 +13,10 @@ from pathlib import Path
 import httpx
 
 TICKS = os.sysconf("SC_CLK_TCK")
+# Ports handed out by this process: servers started one after another bind theirs only once running, so
+# a port probed free may already belong to a server still starting (two servers on one port, and the
+# second one's requests silently answered by the first).
+_handed_out: set[int] = set()
 
 
 def free_port() -> int:
@@ -23,12 +27,16 @@ def free_port() -> int:
         low, _, high = allowed.partition("-")
         candidates = list(range(int(low), int(high or low) + 1))
     for port in candidates:
+        if port in _handed_out:
+            continue
         with socket.socket() as probe:
             try:
                 probe.bind(("127.0.0.1", port))
             except OSError:
                 continue
-            return int(probe.getsockname()[1])
+            chosen = int(probe.getsockname()[1])
+            _handed_out.add(chosen)
+            return chosen
     raise RuntimeError(f"no free port in BENCH_PORTS={allowed}")
 
 
