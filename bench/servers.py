@@ -67,7 +67,7 @@ class Server:
             command, env=os.environ | self.env, stdout=log, stderr=subprocess.STDOUT, cwd=self.cwd
         )
 
-    def wait_ready(self, path: str, timeout: float = 60) -> None:
+    def wait_ready(self, path: str, timeout: float = 180) -> None:  # imports are slow on a loaded machine
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             assert self.process is not None
