@@ -215,6 +215,7 @@ async def submit_only(
         print(
             f"{name:9} {r['learners']:>8} x {r['concurrency']:<9} {r['per_second']:14.1f} {r['p50_ms']:8.1f}"
             f" {r['p99_ms']:8.1f} {r['cpu_ms_per_request']:7.1f} {r['errors']:6d} {r['lost']:4d} {r['doubled']:7d}"
+            + (f"  {r['error_codes']}" if r["error_codes"] else "")
         )
     if baseline is not None:
         for shape in shapes:

@@ -13,7 +13,10 @@ from pathlib import Path
 import httpx
 
 TICKS = os.sysconf("SC_CLK_TCK")
-_handed_out: set[int] = set()  # ports given to servers that may not have bound them yet
+# Ports handed out by this process: servers started one after another bind theirs only once running, so
+# a port probed free may already belong to a server still starting (two servers on one port, and the
+# second one's requests silently answered by the first).
+_handed_out: set[int] = set()
 
 
 def free_port() -> int:
@@ -32,8 +35,7 @@ def free_port() -> int:
             except OSError:
                 continue
             chosen = int(probe.getsockname()[1])
-            if allowed:  # two servers started back to back must not both probe the same free port
-                _handed_out.add(chosen)
+            _handed_out.add(chosen)
             return chosen
     raise RuntimeError(f"no free port in BENCH_PORTS={allowed}")
 
@@ -73,7 +75,7 @@ class Server:
             command, env=os.environ | self.env, stdout=log, stderr=subprocess.STDOUT, cwd=self.cwd
         )
 
-    def wait_ready(self, path: str, timeout: float = 60) -> None:
+    def wait_ready(self, path: str, timeout: float = 180) -> None:  # imports are slow on a loaded machine
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             assert self.process is not None

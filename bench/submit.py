@@ -6,6 +6,7 @@ say, 1 learner x 8 clients (one learner's tabs and devices, all writing the same
 from __future__ import annotations
 
 import random
+from collections import Counter
 from typing import Any
 
 import httpx
@@ -102,6 +103,7 @@ async def submit_workload(
         sample.cpu = server.cpu_seconds() - cpu
     fresh = sum(1 for _, p in sample.bodies if p and ok(p) and not p["data"]["submitAnswers"]["replayed"])
     replayed = sum(1 for _, p in sample.bodies if p and ok(p) and p["data"]["submitAnswers"]["replayed"])
+    failed = Counter(_failure(payload) for _, payload in sample.bodies if not (payload and ok(payload)))
     row = await _checks()
     stored = row["submissions"] - before
     return {
@@ -120,4 +122,15 @@ async def submit_workload(
         # most one award per problem answered correctly, each user's total the sum of their awards
         "xp_consistent": row["xp_mismatch"] == 0 and row["answer_awards"] <= row["first_correct"],
         "cpu_ms_per_request": sample.cpu / max(1, sample.count) * 1000,
+        "error_codes": dict(failed),  # what the failed requests said, so an error count can be read
     }
+
+
+def _failure(payload: Any) -> str:
+    """A failed response in a word: its error codes, or why there is none."""
+    if not isinstance(payload, dict):
+        return "no response"  # a transport error or a body that is not JSON
+    codes = [str(e.get("extensions", {}).get("code")) for e in payload.get("errors") or []]
+    result = (payload.get("data") or {}).get("submitAnswers") or {}
+    codes += [str(e.get("code")) for e in result.get("errors") or []]
+    return ",".join(sorted(set(codes))) or "no submission"

@@ -21,6 +21,7 @@ Flush order, one for every kind of process (API, worker, CLI):
 The transaction has committed by then, so a failing effect never turns it into an error: the
 failure is logged and the other effects still go out (the database stays the source of truth:
 jobs left QUEUED are sent again by the sweep, leaderboards can be rebuilt, cache entries expire).
+Learning events written (`Recorded`) are counted in the metrics before any of these steps.
 A new kind of effect (metrics, notifications, alerts) is a new type in `Effect` and a step in
 `flush`.
 """
@@ -74,8 +75,24 @@ class Forgotten:
     user_ids: frozenset[int]
 
 
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    """Learning events a transaction wrote, as (type, count) pairs: counted in the metrics once it commits."""
+
+    counts: tuple[tuple[str, int], ...]
+
+
 Effect = (
-    Stale | XpAwarded | SubmissionGraded | JobProgress | GameChanged | TutorReply | AlertRaised | Enqueue | Forgotten
+    Stale
+    | XpAwarded
+    | SubmissionGraded
+    | JobProgress
+    | GameChanged
+    | TutorReply
+    | AlertRaised
+    | Enqueue
+    | Forgotten
+    | Recorded
 )
 
 
@@ -119,6 +136,10 @@ async def flush(effects: Sequence[Effect], sinks: Sinks) -> None:
     ]
     requests = [effect for effect in effects if isinstance(effect, Enqueue)]
     forgotten = {user for effect in effects if isinstance(effect, Forgotten) for user in effect.user_ids}
+    for effect in effects:  # counters first: they cannot fail
+        if isinstance(effect, Recorded):
+            for kind, count in effect.counts:
+                metrics.LEARNING_EVENTS.labels(kind).inc(count)
     if stale:
         await _guarded("cache invalidation", sinks.cache.bump(stale), "stale_scopes", len(stale))
     if forgotten:

@@ -13,12 +13,14 @@ never waits for the students' own writers (FOR NO KEY UPDATE, domain/infra/locks
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
+from typing import Any
 
-from sqlalchemy import func, literal, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -26,7 +28,7 @@ from domain.alerts.requests import evaluation_requested
 from domain.analytics.invalidation import mark_dirty
 from domain.classes import membership
 from domain.errors import DomainError, Invalid, NotFound
-from domain.infra.database import dialect_insert
+from domain.infra.database import INSERTS, dialect_insert
 from domain.models import Grade, Problem, Submission, SubmissionStatus, User
 
 MAX_ROWS = 5000
@@ -39,12 +41,12 @@ async def record_submission(session: AsyncSession, submission_id: int, now: date
     return bool(await record_submissions(session, [submission_id], now))
 
 
-async def record_submissions(session: AsyncSession, submission_ids: Sequence[int], now: datetime) -> int:
-    """Record (or refresh) the grades of the fully graded submissions among `submission_ids` in one
-    statement (a regrade refreshes a batch at once); returns how many were recorded."""
-    if not submission_ids:
-        return 0
+@functools.cache
+def _upsert_grades(dialect: str) -> Any:
+    """The grade upsert of `record_submissions`, built once per database: building it costs more CPU than
+    running it (`excluded` is a new alias of the table, its columns copied, each time)."""
     table = Grade.__table__  # type: ignore[attr-defined]
+    now = bindparam("now", type_=table.c.updated_at.type)
     source = (
         select(
             col(Submission.user_id),
@@ -52,23 +54,23 @@ async def record_submissions(session: AsyncSession, submission_ids: Sequence[int
             col(Submission.id),
             col(Submission.score),
             col(Submission.max_score),
-            func.coalesce(col(Submission.graded_at), literal(now, table.c.graded_at.type)),
-            literal(now, table.c.updated_at.type),
+            func.coalesce(col(Submission.graded_at), now),
+            now,
         )
         .select_from(Submission)
         .outerjoin(Problem, col(Problem.id) == col(Submission.problem_id))
         .where(
-            col(Submission.id).in_(sorted(set(submission_ids))),
+            col(Submission.id).in_(bindparam("submission_ids", expanding=True)),
             col(Submission.status) == SubmissionStatus.GRADED.value,
             col(Submission.score).is_not(None),
             col(Submission.max_score) > 0,
         )
         .order_by(col(Submission.id))  # rows shared between users: upserted in a stable order (locks.py)
     )
-    insert = dialect_insert(session)(Grade).from_select(
+    insert = INSERTS[dialect](table).from_select(
         ["user_id", "lesson_id", "submission_id", "score", "max_score", "graded_at", "updated_at"], source
     )
-    statement = insert.on_conflict_do_update(
+    return insert.on_conflict_do_update(
         index_elements=["submission_id"],
         set_={
             "score": insert.excluded.score,
@@ -77,7 +79,16 @@ async def record_submissions(session: AsyncSession, submission_ids: Sequence[int
             "updated_at": insert.excluded.updated_at,
         },
     ).returning(col(Grade.user_id))
-    user_ids = list((await session.execute(statement)).scalars())
+
+
+async def record_submissions(session: AsyncSession, submission_ids: Sequence[int], now: datetime) -> int:
+    """Record (or refresh) the grades of the fully graded submissions among `submission_ids` in one
+    statement (a regrade refreshes a batch at once); returns how many were recorded."""
+    if not submission_ids:
+        return 0
+    statement = _upsert_grades(session.get_bind().dialect.name)
+    parameters = {"submission_ids": sorted(set(submission_ids)), "now": now}
+    user_ids = list((await session.execute(statement, parameters)).scalars())
     if not user_ids:
         return 0
     memberships = await membership.classes_of_users(session, sorted(set(user_ids)))

@@ -124,6 +124,10 @@ def session_factory(engine: AsyncEngine, *, write: bool = False) -> async_sessio
     return async_sessionmaker(bind, expire_on_commit=False, autoflush=False)
 
 
+# INSERT with ON CONFLICT support, by dialect name: for statements built once per database and cached
+INSERTS: dict[str, Callable[..., Any]] = {"postgresql": pg_insert, "sqlite": sqlite_insert}
+
+
 def dialect_insert(session: AsyncSession) -> Callable[..., Any]:
     """INSERT with ON CONFLICT support for the session's database (PostgreSQL or SQLite)."""
     return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert

@@ -199,6 +199,15 @@ OUTBOX_EFFECTS = Counter(
     ["kind", "outcome"],
 )
 
+# -- the learning record ----------------------------------------------------------------------------
+
+LEARNING_EVENTS = Counter(
+    "learnql_learning_events_total",
+    "Learning events written (domain/record/journal.py), by kind (the LearningEventType: ANSWER_SUBMITTED, "
+    "ANSWER_GRADED, XP_AWARDED, ...); counted once their transaction committed.",
+    ["kind"],
+)
+
 # -- exports and account deletion --------------------------------------------------------------------
 
 EXPORTS = Counter(

@@ -275,14 +275,15 @@ async def _award_missing_xp(
          "course_id": course.id, "created_at": now}
         for user_id in owed
     ]  # fmt: skip
-    # one statement for the batch, in user order (locks.py step 3); the unique key skips XP given before
+    # one statement for the batch, in user order (locks.py step 3); the unique key skips XP given before.
+    # An executemany of one cached statement (insertmanyvalues sends the rows as one multi-row INSERT, in
+    # this order): `.values(rows)` would compile a statement of every row's values.
     statement = (
-        dialect_insert(session)(XpEvent)
-        .values(rows)
+        dialect_insert(session)(XpEvent.__table__)  # type: ignore[attr-defined]
         .on_conflict_do_nothing(index_elements=["user_id", "reason", "ref"])
         .returning(col(XpEvent.user_id), col(XpEvent.amount))
     )
-    awarded = dict((await session.execute(statement)).all())
+    awarded = dict((await session.execute(statement, rows)).all())
     journal = Journal()  # the learning record: XP_AWARDED, as award_xp notes it
     for user_id, gained in awarded.items():
         users[user_id].xp += gained

@@ -7,15 +7,17 @@ learning-record journal (domain/record/journal.py) as they happen.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, case, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from domain import outbox, policies
-from domain.infra.database import dialect_insert
+from domain.infra.database import INSERTS, dialect_insert
 from domain.learning.rules import Streak, advance_streak, lesson_completed, local_day, xp_for_correct_answer
 from domain.models import Answer, Lesson, LessonProgress, Problem, User, XpEvent
 from domain.realtime import events
@@ -43,13 +45,14 @@ async def award_xp(
         {"user_id": user.id, "reason": reason, "ref": ref, "amount": amount, "course_id": course_id, "created_at": now}
         for reason, ref, amount in sorted(awards)
     ]
+    # One statement whatever the number of awards, its parameters batched by SQLAlchemy's insertmanyvalues
+    # (a cached statement: `.values(rows)` would compile a new one per call and per number of rows).
     statement = (
-        dialect_insert(session)(XpEvent)
-        .values(rows)
+        dialect_insert(session)(XpEvent.__table__)  # type: ignore[attr-defined]
         .on_conflict_do_nothing(index_elements=["user_id", "reason", "ref"])
         .returning(col(XpEvent.reason), col(XpEvent.ref), col(XpEvent.amount))
     )
-    given = sorted((reason, ref, amount) for reason, ref, amount in await session.execute(statement))
+    given = sorted((reason, ref, amount) for reason, ref, amount in await session.execute(statement, rows))
     gained = int(sum(amount for _, _, amount in given))
     user.xp += gained
     assert user.id is not None
@@ -69,15 +72,21 @@ async def award_answer_xp(
     *,
     submission_id: int,
     journal: Journal,
+    lesson: Lesson | None = None,
 ) -> int:
     """XP for correct answers given before the solution was shown (docs/rules/xp.md), once per problem per
-    user, attributed to each problem's course. `submission_id` is the submission the answers belong to."""
+    user, attributed to each problem's course. `submission_id` is the submission the answers belong to;
+    `lesson`, when the caller has it, is the lesson of every problem in `correct` (no lookup then)."""
     correct = await _unseen(session, user, correct, submission_id)
     if not correct:
         return 0
     lesson_ids = {p.lesson_id for p in correct}
-    rows = await session.execute(select(col(Lesson.id), col(Lesson.course_id)).where(col(Lesson.id).in_(lesson_ids)))
-    course_of: dict[int | None, int] = dict(rows.all())
+    course_of: dict[int | None, int]
+    if lesson is not None and lesson_ids == {lesson.id}:
+        course_of = {lesson.id: lesson.course_id}
+    else:
+        query = select(col(Lesson.id), col(Lesson.course_id)).where(col(Lesson.id).in_(lesson_ids))
+        course_of = dict((await session.execute(query)).all())
     gained = 0
     for course_id in sorted(set(course_of.values())):
         awards = [
@@ -137,11 +146,24 @@ async def record_lesson_attempt(
     """One more attempt; best score and completion only move when the attempt is fully graded."""
     ratio = (score or 0.0) / max_score if max_score else 0.0
     completed = score is not None and lesson_completed(score, max_score)
-    insert = dialect_insert(session)(LessonProgress).values(
-        user_id=user_id, lesson_id=lesson_id, best_score=ratio, attempts=1, completed=completed, last_submitted_at=now
-    )
+    values = {
+        "user_id": user_id,
+        "lesson_id": lesson_id,
+        "best_score": ratio,
+        "attempts": 1,
+        "completed": completed,
+        "last_submitted_at": now,
+    }
+    await session.execute(_upsert_progress(session.get_bind().dialect.name), values)
+
+
+@functools.cache
+def _upsert_progress(dialect: str) -> Any:
+    """The progress upsert of `record_lesson_attempt`, built once per database (`excluded` copies the
+    table's columns each time it is built: more CPU than running the statement)."""
+    insert = INSERTS[dialect](LessonProgress.__table__)  # type: ignore[attr-defined]
     table = LessonProgress.__table__.c  # type: ignore[attr-defined]
-    statement = insert.on_conflict_do_update(
+    return insert.on_conflict_do_update(
         index_elements=["user_id", "lesson_id"],
         set_={
             "attempts": table.attempts + 1,
@@ -150,4 +172,3 @@ async def record_lesson_attempt(
             "last_submitted_at": insert.excluded.last_submitted_at,
         },
     )
-    await session.execute(statement)

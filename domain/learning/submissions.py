@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -172,19 +172,21 @@ async def submit(
         _graded_answer(submission_id, viewer.id, by_id[a.problem_id], options.get(a.problem_id, []), a)
         for a in request.answers
     ]
-    session.add_all(answers)
+    # one INSERT whatever the number of answers (insertmanyvalues), without the unit of work's per-object
+    # bookkeeping: nothing in this request reads the answers back through the session
+    await session.execute(_INSERT_ANSWERS, [_answer_row(answer) for answer in answers])
     pending = any(answer.status == SubmissionStatus.PENDING.value for answer in answers)
     journal = Journal()
     _note_answers(journal, viewer.id, request, lesson, answers, pending, submission_id, now)
     correct = [by_id[a.problem_id] for a in answers if a.correct]
-    xp = await award_answer_xp(session, user, correct, now, submission_id=submission_id, journal=journal)
+    xp = await award_answer_xp(session, user, correct, now, submission_id=submission_id, journal=journal, lesson=lesson)
     touch_streak(user, now, journal)
     # review cards: created on a first answer; a single-problem answer also reviews an existing card
     practice = request.problem_id is not None
     xp += await scheduling.on_answered(session, user, answers, now, practice=practice, journal=journal)
     score = None if pending else sum(answer.score or 0.0 for answer in answers)
-    await session.execute(
-        update(Submission)
+    graded = (
+        update(Submission.__table__)  # type: ignore[attr-defined]
         .where(col(Submission.id) == submission_id)
         .values(
             status=SubmissionStatus.PENDING.value if pending else SubmissionStatus.GRADED.value,
@@ -192,7 +194,9 @@ async def submit(
             xp_awarded=xp,
             graded_at=None if pending else now,
         )
+        .returning(*Submission.__table__.c)  # type: ignore[attr-defined]
     )
+    submission = Submission.model_validate((await session.execute(graded)).mappings().one())
     if request.lesson_id is not None:
         await record_lesson_attempt(session, viewer.id, request.lesson_id, score, float(len(problems)), now)
         if score is not None and lesson_completed(score, float(len(problems))):
@@ -213,8 +217,7 @@ async def submit(
     else:  # free-text answers: an evaluation job, sent to the worker once this commits
         await evaluation.request(session, viewer.id, submission_id, now)
     await session.flush()
-    query = select(Submission).where(col(Submission.id) == submission_id).execution_options(populate_existing=True)
-    return Outcome((await session.execute(query)).scalar_one(), replayed=False)
+    return Outcome(submission, replayed=False)
 
 
 def _note_answers(
@@ -248,6 +251,14 @@ def _note_answers(
             "grader": "AUTO",
         }
         journal.add(user_id, LearningEventType.ANSWER_GRADED, graded, now, problem_id=answer.problem_id, **where)
+
+
+_INSERT_ANSWERS = insert(Answer.__table__)  # type: ignore[attr-defined]
+_ANSWER_COLUMNS = [column.name for column in Answer.__table__.c if column.name != "id"]  # type: ignore[attr-defined]
+
+
+def _answer_row(answer: Answer) -> dict[str, object]:
+    return {name: getattr(answer, name) for name in _ANSWER_COLUMNS}
 
 
 def _graded_answer(

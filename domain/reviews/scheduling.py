@@ -281,8 +281,9 @@ async def on_answered(
             {"user_id": user.id, "problem_id": problem_id, "state": CardState.NEW.value, "due": now, "created_at": now}
             for problem_id in missing
         ]
-        insert = dialect_insert(session)(ReviewCard).values(rows)
-        await session.execute(insert.on_conflict_do_nothing(index_elements=["user_id", "problem_id"]))
+        # one cached statement, its rows batched by insertmanyvalues (`.values(rows)` compiles one per call)
+        insert = dialect_insert(session)(ReviewCard.__table__)  # type: ignore[attr-defined]
+        await session.execute(insert.on_conflict_do_nothing(index_elements=["user_id", "problem_id"]), rows)
     if not practice or not existing:
         return 0
     preferences = await preferences_of(session, user.id)
