@@ -184,6 +184,9 @@ class Settings(BaseSettings):
     tutor_publish_interval_ms: int = Field(default=250, ge=0, le=10_000)  # deltas coalesced to at most this often
     tutor_save_interval_ms: int = Field(default=1000, ge=0, le=60_000)  # the text so far saved to the row
     tutor_concurrency: int = Field(default=100, ge=1, le=10_000)  # replies written at a time per process
+    # how often the arq tutor worker looks for new replies to write (arq polls its queue; its default 500 ms
+    # would put an average 250 ms before every reply's first token)
+    tutor_poll_interval_ms: int = Field(default=20, ge=1, le=10_000)
     ai_local_stream_delay_ms: int = Field(default=15, ge=0, le=5000)  # local provider: pause between words
     ai_first_token_timeout_seconds: float = Field(default=30.0, gt=0)  # streaming: retried before the first token
 

@@ -120,7 +120,8 @@ def worker_settings(settings: Settings) -> dict[str, Any]:
 def tutor_worker_settings(settings: Settings) -> dict[str, Any]:
     """arq's Worker arguments for tutor replies: each streams for seconds while mostly waiting for the
     provider, so many run at a time (LEARNQL_TUTOR_CONCURRENCY), on a queue of their own that the
-    other jobs never wait behind. Not retried by arq: a reply that broke off is FAILED with its text
+    other jobs never wait behind, looked at every LEARNQL_TUTOR_POLL_INTERVAL_MS (the learner waits for
+    the first words: arq's default half second would be most of that wait). Not retried by arq: a reply that broke off is FAILED with its text
     (workers/tutor.py); the main worker's sweep fails replies whose worker died."""
     return {
         "functions": [FUNCTIONS[REPLY_FUNCTION]],
@@ -131,6 +132,7 @@ def tutor_worker_settings(settings: Settings) -> dict[str, Any]:
         "max_tries": 1,
         "job_timeout": settings.job_timeout_seconds,
         "max_jobs": settings.tutor_concurrency,
+        "poll_delay": settings.tutor_poll_interval_ms / 1000,
         "keep_result": 3600,
         "health_check_key": f"{settings.tutor_queue}:health-check",
     }

@@ -12,7 +12,9 @@ Channels (namespaced by `LEARNQL_REDIS_PREFIX` on Redis):
 - `submissions:<user id>`: `{"user", "submission"}` when one of the user's submissions is graded;
 - `job:<job id>`: `{"job", "user", "status", "progress", "at", "error"}` as a job moves on;
 - `tutor:<thread id>`: `{"thread", "message", "text", "status", "done", "usage"}` as a reply is written
-  (the reply job publishes its deltas here directly, coalesced; final states go through commits).
+  (the reply job publishes its deltas here directly, coalesced; final states go through commits);
+- `tutor-stop:<message id>`: the same event once more when a reply is stopped (CANCELLED), for the
+  job writing it, which listens there rather than reading the row while it streams (workers/tutor.py).
 - `game:<game id>`: `{"game", "change"}` as a live game moves on (graph/games/feeds.py coalesces).
 - `alerts:<user id>`: `{"alert", "class", "staff", "kind"}` when an alert opens in a class the user
   teaches (domain/alerts/).
@@ -30,6 +32,7 @@ from domain.infra.broker import Broker
 from domain.infra.health import Dependency
 from domain.infra.leaderboard_store import LeaderboardStore
 from domain.infra.transient import classify
+from domain.models import TutorMessageStatus
 from domain.realtime import events
 from domain.realtime.events import AlertRaised, Event, GameChanged, JobProgress, SubmissionGraded, TutorReply, XpAwarded
 from domain.realtime.leaderboards import Board, Scope
@@ -50,6 +53,10 @@ def job_channel(job_id: int) -> str:
 
 def tutor_channel(thread_id: int) -> str:
     return f"tutor:{thread_id}"
+
+
+def tutor_stop_channel(message_id: int) -> str:
+    return f"tutor-stop:{message_id}"
 
 
 def game_channel(game_id: int) -> str:
@@ -104,6 +111,8 @@ class Realtime:
                     await self.broker.publish(job_channel(item.job_id), events.encode(item))
                 elif isinstance(item, TutorReply):
                     await self.broker.publish(tutor_channel(item.thread_id), events.encode(item))
+                    if item.status == TutorMessageStatus.CANCELLED.value:
+                        await self.broker.publish(tutor_stop_channel(item.message_id), events.encode(item))
                 elif isinstance(item, GameChanged):
                     await self.broker.publish(game_channel(item.game_id), events.encode(item))
                 elif isinstance(item, AlertRaised):

@@ -46,18 +46,23 @@ class Prepared:
 
 
 async def prepare(session: AsyncSession, message_id: int, settings: Settings) -> Prepared | None:
-    """What to ask for this reply; None when it is finished or gone (nothing to do)."""
-    reply = await session.get(TutorMessage, message_id, populate_existing=True)
-    if reply is None or reply.status != STREAMING or reply.role != TutorRole.TUTOR.value:
+    """What to ask for this reply; None when it is finished or gone (nothing to do). Four statements:
+    the learner waits for the first words while this runs."""
+    where = (
+        select(TutorMessage, TutorThread, User, Problem, Lesson)
+        .join(TutorThread, col(TutorThread.id) == col(TutorMessage.thread_id))
+        .join(User, col(User.id) == col(TutorThread.user_id))
+        .join(Problem, col(Problem.id) == col(TutorThread.problem_id))
+        .join(Lesson, col(Lesson.id) == col(Problem.lesson_id))
+        .where(col(TutorMessage.id) == message_id)
+        .execution_options(populate_existing=True)
+    )
+    found = (await session.execute(where)).one_or_none()
+    if found is None:
         return None
-    thread = await session.get(TutorThread, reply.thread_id)
-    assert thread is not None
-    owner = await session.get(User, thread.user_id)
-    problem = await session.get(Problem, thread.problem_id)
-    assert owner is not None
-    assert problem is not None
-    lesson = await session.get(Lesson, problem.lesson_id)
-    assert lesson is not None
+    reply, thread, owner, problem, lesson = found
+    if reply.status != STREAMING or reply.role != TutorRole.TUTOR.value:
+        return None
     options = (await catalog.options_by_problem(session, [thread.problem_id])).get(thread.problem_id, [])
     answered_query = (
         select(Answer)
@@ -90,11 +95,6 @@ async def save(session: AsyncSession, message_id: int, text: str, now: datetime)
         .values(text=text, updated_at=now)
     )
     return bool(changed.rowcount)  # type: ignore[attr-defined]
-
-
-async def streaming(session: AsyncSession, message_id: int) -> bool:
-    status = await session.scalar(select(col(TutorMessage.status)).where(col(TutorMessage.id) == message_id))
-    return status == STREAMING
 
 
 async def finish(

@@ -293,3 +293,28 @@ async def _other_problem(session: AsyncSession, now: datetime) -> Problem:
     fixture = await make_course(session, now, kinds=(ProblemKind.NUMERIC,))
     await session.commit()
     return fixture.problems[fixture.lessons[0].id][0]  # type: ignore[index]
+
+
+async def test_a_stop_announced_on_commit_ends_the_reply_without_waiting_for_a_save(
+    session: AsyncSession, settings: Settings, now: datetime, make_runtime: Callable[..., Runtime]
+) -> None:
+    learner, problem = await _learner_and_problem(session, settings, now)
+    asked = await _ask(session, settings, now, learner, problem, "m1")
+    # one save (the first text) and then none for a minute: only the stop channel can tell the job
+    tuned = settings.model_copy(update={"tutor_publish_interval_ms": 20, "tutor_save_interval_ms": 60_000})
+    runtime = make_runtime(tuned, LocalProvider(stream_delay=0.04))
+    running = asyncio.create_task(tutor_reply({"runtime": runtime}, asked.reply.id))
+    for _ in range(200):
+        await asyncio.sleep(0.02)
+        if (await _row(session, asked.reply.id or 0)).text:
+            break
+    async with runtime.unit_of_work() as own:  # commits, then publishes the stop (domain/outbox.py)
+        stopped = await threads.cancel(own, learner, asked.thread.id or 0, now)
+    outcome = await asyncio.wait_for(running, 10)
+    reply = await _row(session, asked.reply.id or 0)
+
+    assert stopped is not None
+    assert outcome == "cancelled"
+    assert reply.status == "CANCELLED"
+    assert reply.text
+    assert "Hint:" not in reply.text  # the end of the reply was never written
