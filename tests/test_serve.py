@@ -15,11 +15,22 @@ from typing import Any
 import httpx
 import pytest
 
+READY_WITHIN = 120  # seconds: importing, migrating and loading the demo content on a busy machine
+
 
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])
+
+
+def port_from(variable: str) -> int:
+    """The port that `variable` fixes (a machine that gives a test run fixed ports), plus the pytest-xdist worker's
+    number (gw0, gw1, ...) so that two workers never want the same one; any free port when it is unset."""
+    fixed = os.environ.get(variable)
+    if not fixed:
+        return free_port()
+    return int(fixed) + int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
 
 
 @contextmanager
@@ -33,12 +44,12 @@ def serving(workdir: Path, port: int) -> Iterator[str]:
     process = subprocess.Popen(command, cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + READY_WITHIN
         while time.monotonic() < deadline:
             if process.poll() is not None:
                 pytest.fail(f"serve exited early:\n{(workdir / 'server.log').read_text()}")
             try:
-                if httpx.get(f"{base}/ready", timeout=1).status_code == 200:
+                if httpx.get(f"{base}/ready", timeout=5).status_code == 200:
                     break
             except httpx.HTTPError:
                 time.sleep(0.2)

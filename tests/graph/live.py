@@ -1,24 +1,20 @@
 """A live `learnql serve` on a fresh directory (the embedded default with the demo content), for tests
 that drive it with real clients: node packages, a browser (Debian's chromium driven by Playwright, one per module).
 
-LEARNQL_TEST_SERVE_PORT picks its port (when the machine gives a test run fixed ports), else any free one.
+LEARNQL_TEST_SERVE_PORT picks its port (plus the xdist worker's number), else any free one.
 """
 
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import httpx
 import pytest
 
-from tests.test_serve import free_port
+from tests.test_serve import port_from, serving
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGUMENTS = [
@@ -28,38 +24,12 @@ CHROMIUM_ARGUMENTS = [
     "--disable-component-update",
     "--no-first-run",
 ]
-READY_WITHIN = 120  # seconds: migrating and loading the demo content on a busy machine
 
 
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    workdir = tmp_path_factory.mktemp("live")
-    port = int(os.environ.get("LEARNQL_TEST_SERVE_PORT") or free_port())
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LEARNQL_")}
-    env["LEARNQL_PASSWORD_TIME_COST"] = "1"
-    env["LEARNQL_PASSWORD_MEMORY_KIB"] = "64"
-    command = [sys.executable, "-m", "learnql.cli", "serve", "--port", str(port)]
-    log_path = workdir / "server.log"
-    with log_path.open("w") as log:
-        process = subprocess.Popen(command, cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
-        base = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + READY_WITHIN
-            while True:
-                if process.poll() is not None:
-                    pytest.fail(f"serve exited early:\n{log_path.read_text()}")
-                try:
-                    if httpx.get(f"{base}/ready", timeout=1).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                if time.monotonic() > deadline:
-                    pytest.fail(f"serve did not become ready:\n{log_path.read_text()}")
-                time.sleep(0.2)
-            yield base
-        finally:
-            process.terminate()
-            process.wait(timeout=20)
+    with serving(tmp_path_factory.mktemp("live"), port_from("LEARNQL_TEST_SERVE_PORT")) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
