@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import shutil
 from collections.abc import AsyncIterator, Iterator
@@ -85,13 +86,27 @@ def settings(database: Database) -> Settings:
     )
 
 
+@functools.cache
+def emptying() -> str:
+    """One statement that empties every table, children first, and restarts each serial id at 1: what
+    `TRUNCATE ... RESTART IDENTITY CASCADE` does, at a twentieth of its cost on tables of a few rows (TRUNCATE makes
+    new files for 30-odd tables and their indexes; it took over a second a test on the loaded test machine)."""
+    tables = list(reversed(SQLModel.metadata.sorted_tables))
+    deletes = [f'DELETE FROM "{table.name}";' for table in tables]  # noqa: S608  (our own table names)
+    restarts = [
+        f"PERFORM setval(pg_get_serial_sequence('\"{table.name}\"', '{column.name}'), 1, false);"
+        for table in tables
+        for column in table.primary_key.columns  # no sequence (a text key): setval(NULL, ...) does nothing
+    ]
+    return "DO $$ BEGIN " + " ".join(deletes + restarts) + " END $$"
+
+
 @pytest.fixture
 async def engine(settings: Settings, database: Database) -> AsyncIterator[AsyncEngine]:
     engine = create_engine(settings, pool_size=25, max_overflow=10)
     if database.backend == "postgresql":
-        tables = ", ".join(f'"{name}"' for name in SQLModel.metadata.tables)
         async with engine.begin() as connection:
-            await connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+            await connection.execute(text(emptying()))
     yield engine
     await engine.dispose()
 

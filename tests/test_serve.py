@@ -15,6 +15,8 @@ from typing import Any
 import httpx
 import pytest
 
+READY_WITHIN = 120  # seconds: importing, migrating and loading the demo content on a busy machine
+
 
 def free_port() -> int:
     with socket.socket() as probe:
@@ -22,23 +24,35 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def port_from(variable: str, slot: int = 0) -> int:
+    """The port that `variable` fixes (a machine that gives a test run fixed ports), plus the pytest-xdist worker's
+    number (gw0, gw1, ...) so that two workers never want the same one, plus 8 per `slot` (the second, third...
+    server of one module: up to 8 workers never meet); any free port when it is unset."""
+    fixed = os.environ.get(variable)
+    if not fixed:
+        return free_port()
+    return int(fixed) + 8 * slot + int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw"))
+
+
 @contextmanager
-def serving(workdir: Path, port: int) -> Iterator[str]:
-    """`learnql serve` on `port` in `workdir` (the embedded default, demo content), until the block ends: its URL."""
+def serving(workdir: Path, port: int, settings: dict[str, str] | None = None) -> Iterator[str]:
+    """`learnql serve` on `port` in `workdir` until the block ends: its URL. The embedded default with the demo
+    content, or what `settings` (LEARNQL_ variables) say; no other LEARNQL_ variable of this environment."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("LEARNQL_")}
     env["LEARNQL_PASSWORD_TIME_COST"] = "1"
     env["LEARNQL_PASSWORD_MEMORY_KIB"] = "64"
+    env |= settings or {}
     command = [sys.executable, "-m", "learnql.cli", "serve", "--port", str(port)]
     log = (workdir / "server.log").open("w")
     process = subprocess.Popen(command, cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + READY_WITHIN
         while time.monotonic() < deadline:
             if process.poll() is not None:
                 pytest.fail(f"serve exited early:\n{(workdir / 'server.log').read_text()}")
             try:
-                if httpx.get(f"{base}/ready", timeout=1).status_code == 200:
+                if httpx.get(f"{base}/ready", timeout=5).status_code == 200:
                     break
             except httpx.HTTPError:
                 time.sleep(0.2)

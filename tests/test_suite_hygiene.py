@@ -1,7 +1,8 @@
 """The test suite checks what it seems to check: no assert whose condition is a conditional expression
 (`assert a == b if c else d` asserts `(a == b) if c else d`, and `d` is usually a non-empty list that
-always passes), no comparison whose result is thrown away, no local copy of a shared factory, and a
-benchmark that needs nothing from tests/."""
+always passes), no comparison whose result is thrown away, no local copy of a shared factory, a
+benchmark that needs nothing from tests/, and nothing that breaks when pytest-xdist runs the files on several
+workers at once."""
 
 from __future__ import annotations
 
@@ -95,4 +96,44 @@ def test_no_test_module_keeps_its_own_copy_of_a_shared_factory() -> None:
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name in shared
     ]
     assert shared >= {"make_user", "make_course", "make_lesson"}
+    assert found == []
+
+
+def parallel_hazards(name: str, tree: ast.Module) -> list[str]:
+    """`file:line: code` of each port read straight from an environment variable (two xdist workers would both take
+    it; tests/test_serve.port_from adds the worker's number) and each xdist_group marker (the suite runs
+    `--dist loadfile`, and xdist 3.8's loadgroup does not see the marker under pytest 9)."""
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and ast.unparse(node.func) in {"os.environ.get", "os.getenv"} and node.args:
+            variable = node.args[0]
+            if isinstance(variable, ast.Constant) and str(variable.value).endswith("PORT"):
+                found.append((node.lineno, f"fixed port without the worker's number: {ast.unparse(node)}"))
+        elif isinstance(node, ast.Attribute) and node.attr == "xdist_group":
+            found.append((node.lineno, f"xdist_group marker: {ast.unparse(node)}"))
+    return [f"{name}:{line}: {hazard}" for line, hazard in sorted(found)]
+
+
+def test_the_parallel_checks_catch_the_hazards_they_name() -> None:
+    source = """
+port = int(os.environ.get("CLIENTS_TEST_PORT") or free_port())
+other = os.getenv("LEARNQL_TEST_SERVE_PORT")
+pytestmark = pytest.mark.xdist_group("servers")
+fine = port_from("CLIENTS_TEST_PORT")
+url = os.environ.get("LEARNQL_TEST_REDIS_URL")
+"""
+    assert parallel_hazards("example.py", ast.parse(source)) == [
+        "example.py:2: fixed port without the worker's number: os.environ.get('CLIENTS_TEST_PORT')",
+        "example.py:3: fixed port without the worker's number: os.getenv('LEARNQL_TEST_SERVE_PORT')",
+        "example.py:4: xdist_group marker: pytest.mark.xdist_group",
+    ]
+
+
+def test_no_test_takes_a_fixed_port_for_itself_or_counts_on_an_xdist_group() -> None:
+    found = [
+        hazard
+        for name, tree in _sources("tests")
+        if name not in {"tests/test_serve.py", "tests/test_suite_hygiene.py"}
+        for hazard in parallel_hazards(name, tree)
+    ]
     assert found == []

@@ -3,7 +3,6 @@ tools they run: Node for the TypeScript client, uv for the Python client's gener
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -13,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.services import REQUIRED
-from tests.test_serve import free_port, serving
+from tests.test_serve import port_from, serving
 
 ROOT = Path(__file__).resolve().parents[2]
 TYPESCRIPT = ROOT / "clients" / "typescript"
@@ -55,8 +54,9 @@ def run(command: list[str], cwd: Path, timeout: float = 180, env: dict[str, str]
 
 @pytest.fixture(scope="package")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    """`learnql serve` in a fresh directory, as the README starts it. CLIENTS_TEST_PORT picks its port."""
-    port = int(os.environ.get("CLIENTS_TEST_PORT") or free_port())
+    """`learnql serve` in a fresh directory, as the README starts it. CLIENTS_TEST_PORT picks its port (plus the
+    xdist worker's number)."""
+    port = port_from("CLIENTS_TEST_PORT")
     with serving(tmp_path_factory.mktemp("clients-serve"), port) as url:
         yield LiveServer(url)
 

@@ -2,25 +2,20 @@
 (Debian's chromium driven by Playwright, one per module). `live_server` is the embedded default with the demo
 content; `production_server` the production backends (PostgreSQL and Redis) with the demo content.
 
-LEARNQL_TEST_SERVE_PORT picks their ports (when the machine gives a test run fixed ports: that one and the next),
-else any free ones.
+LEARNQL_TEST_SERVE_PORT picks their ports (tests/test_serve.port_from: plus the xdist worker's number, and 8 more
+for each further server of a module), else any free ones.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
-import subprocess
-import sys
-import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import httpx
 import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
@@ -28,7 +23,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from bench.services import drop_keys
 from domain.infra.migrations import upgrade
 from tests.services import POSTGRES_URL, REDIS_URL, require
-from tests.test_serve import free_port, gql
+from tests.test_serve import gql, port_from, serving
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGUMENTS = [
@@ -38,15 +33,13 @@ CHROMIUM_ARGUMENTS = [
     "--disable-component-update",
     "--no-first-run",
 ]
-READY_WITHIN = 120  # seconds: migrating and loading the demo content on a busy machine
 
 
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`learnql serve` on the embedded default: SQLite, in-process broker and jobs, demo content."""
     workdir = tmp_path_factory.mktemp("live")
-    port = int(os.environ.get("LEARNQL_TEST_SERVE_PORT") or free_port())
-    with serving(workdir, port, {}) as base:
+    with serving(workdir, port_from("LEARNQL_TEST_SERVE_PORT")) as base:
         yield base
 
 
@@ -70,8 +63,7 @@ def production_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
             "LEARNQL_JWT_SECRET": "web-test-secret-0123456789abcdef0123456789",
             "LEARNQL_DEMO_CONTENT": "true",
         }
-        fixed = os.environ.get("LEARNQL_TEST_SERVE_PORT")  # the next port, so both kinds may run in one session
-        port = int(fixed) + 1 if fixed else free_port()
+        port = port_from("LEARNQL_TEST_SERVE_PORT", slot=1)
         with serving(tmp_path_factory.mktemp("production"), port, env) as base:
             yield base
     finally:
@@ -87,36 +79,6 @@ async def _pg_admin(*statements: str) -> None:
                 await connection.execute(text(statement))
     finally:
         await engine.dispose()
-
-
-@contextmanager
-def serving(workdir: Path, port: int, settings: dict[str, str]) -> Iterator[str]:
-    """A `learnql serve` process in `workdir` with these LEARNQL_ settings (no others from this environment),
-    until it answers /ready; its output goes to server.log, shown when it fails to start."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("LEARNQL_")}
-    env |= {"LEARNQL_PASSWORD_TIME_COST": "1", "LEARNQL_PASSWORD_MEMORY_KIB": "64"} | settings
-    command = [sys.executable, "-m", "learnql.cli", "serve", "--port", str(port)]
-    log_path = workdir / "server.log"
-    with log_path.open("w") as log:
-        process = subprocess.Popen(command, cwd=workdir, env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
-        base = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + READY_WITHIN
-            while True:
-                if process.poll() is not None:
-                    pytest.fail(f"serve exited early:\n{log_path.read_text()}")
-                try:
-                    if httpx.get(f"{base}/ready", timeout=1).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                if time.monotonic() > deadline:
-                    pytest.fail(f"serve did not become ready:\n{log_path.read_text()}")
-                time.sleep(0.2)
-            yield base
-        finally:
-            process.terminate()
-            process.wait(timeout=20)
 
 
 @pytest.fixture(scope="module")

@@ -4,7 +4,6 @@ page asks again. (An ended session: tests/graph/test_web_learner.py.)"""
 
 from __future__ import annotations
 
-import os
 import re
 import time
 import uuid
@@ -14,7 +13,7 @@ import httpx
 import pytest
 
 from tests.graph.live import Web, browser, register, serving, sign_in, web
-from tests.test_serve import free_port, gql
+from tests.test_serve import gql, port_from
 
 __all__ = ["browser", "web"]  # fixtures of tests/graph/live.py
 
@@ -33,8 +32,7 @@ def tight_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "LEARNQL_BUDGET_MAXIMUM": str(BUDGET),
         "LEARNQL_BUDGET_RESTORE_RATE": str(RESTORE),
     }
-    fixed = os.environ.get("LEARNQL_TEST_SERVE_PORT")
-    with serving(tmp_path_factory.mktemp("tight"), int(fixed) + 2 if fixed else free_port(), settings) as base:
+    with serving(tmp_path_factory.mktemp("tight"), port_from("LEARNQL_TEST_SERVE_PORT", slot=2), settings) as base:
         yield base
 
 
