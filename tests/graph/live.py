@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import os
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -46,8 +49,9 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def production_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`learnql serve` on the production backends: a PostgreSQL database of its own (migrated, then the demo
-    content loaded), Redis for the broker, the leaderboards and the limits under a prefix of its own. No arq worker
-    runs, so free-text answers stay pending."""
+    content loaded), Redis for the broker, the leaderboards, the limits and the job queue under a prefix of its own,
+    and a real arq worker process (`arq workers.settings.WorkerSettings`) that grades free text and generates
+    problems from the queue, as deployed."""
     require("PostgreSQL", POSTGRES_URL, 5432)
     require("Redis", REDIS_URL, 6379)
     name = f"learnql_test_{os.getpid()}_web"
@@ -64,11 +68,31 @@ def production_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
             "LEARNQL_DEMO_CONTENT": "true",
         }
         port = port_from("LEARNQL_TEST_SERVE_PORT", slot=1)
-        with serving(tmp_path_factory.mktemp("production"), port, env) as base:
+        with serving(tmp_path_factory.mktemp("production"), port, env) as base, working(env, tmp_path_factory):
             yield base
     finally:
         asyncio.run(drop_keys(REDIS_URL, prefix))
         asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@contextmanager
+def working(settings: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """An arq worker process with these LEARNQL_ settings until the block ends; its output in worker.log."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LEARNQL_")} | settings
+    env |= {"LEARNQL_PASSWORD_TIME_COST": "1", "LEARNQL_PASSWORD_MEMORY_KIB": "64"}
+    log_path = tmp_path_factory.mktemp("worker") / "worker.log"
+    with log_path.open("w") as log:
+        command = [sys.executable, "-m", "arq", "workers.settings.WorkerSettings"]
+        process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
+        try:
+            yield
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
 
 async def _pg_admin(*statements: str) -> None:

@@ -1,7 +1,7 @@
-"""The web app at / (graph/web.py, built from clients/web): how the server serves it, and a learner's way through
-it in a real headless Chromium against a live `learnql serve` (the embedded default with the demo content), with
-every request outside 127.0.0.1 aborted. A failing browser test leaves screenshots of every page in the folder it
-names."""
+"""The web app at / (graph/web.py, built from clients/web): how the server serves it, and a learner's way through it in
+a real headless Chromium against a live `learnql serve` on the production backends (PostgreSQL, Redis and an arq
+worker, with the demo content), with every request outside 127.0.0.1 aborted. A failing browser test leaves
+screenshots of every page in the folder it names."""
 
 from __future__ import annotations
 
@@ -13,19 +13,19 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from tests.graph.live import LocalOnly, browser, live_server, photograph
+from tests.graph.live import LocalOnly, browser, photograph, production_server
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
 
-__all__ = ["browser", "live_server"]  # the module's live server and browser (tests/graph/live.py)
+__all__ = ["browser", "production_server"]  # the module's live server and browser (tests/graph/live.py)
 
 PASSWORD = "lantern-orbit-walnut-47"
 WAIT = 20_000  # ms for a page to show what the server answered, on a busy machine
 
 
-def test_client_routes_get_the_app_with_its_csp_and_api_paths_keep_their_answers(live_server: str) -> None:
-    pages = [httpx.get(f"{live_server}{path}", timeout=10) for path in ("/", "/lessons/TGVzc29uOjE=", "/login")]
+def test_client_routes_get_the_app_with_its_csp_and_api_paths_keep_their_answers(production_server: str) -> None:
+    pages = [httpx.get(f"{production_server}{path}", timeout=10) for path in ("/", "/lessons/TGVzc29uOjE=", "/login")]
     script = re.search(r'src="(/assets/[^"]+\.js)"', pages[0].text)
 
     for page in pages:
@@ -34,19 +34,19 @@ def test_client_routes_get_the_app_with_its_csp_and_api_paths_keep_their_answers
         assert "default-src 'none'" in page.headers["content-security-policy"]
         assert "script-src 'self'" in page.headers["content-security-policy"]
     assert script is not None
-    asset = httpx.get(f"{live_server}{script.group(1)}", timeout=10)
+    asset = httpx.get(f"{production_server}{script.group(1)}", timeout=10)
     assert asset.status_code == 200
     assert "immutable" in asset.headers["cache-control"]
-    assert httpx.head(f"{live_server}/courses/Q291cnNlOjE=", timeout=10).status_code == 200
-    assert httpx.get(f"{live_server}/health", timeout=10).json() == {"status": "ok"}
-    assert httpx.get(f"{live_server}/graphql", headers={"Accept": "text/html"}, timeout=10).text != pages[0].text
+    assert httpx.head(f"{production_server}/courses/Q291cnNlOjE=", timeout=10).status_code == 200
+    assert httpx.get(f"{production_server}/health", timeout=10).json() == {"status": "ok"}
+    assert httpx.get(f"{production_server}/graphql", headers={"Accept": "text/html"}, timeout=10).text != pages[0].text
     for missing in ("/favicon.ico", "/exports/nothing", "/assets/nothing.js", "/graphiql/nothing.js"):
-        assert httpx.get(f"{live_server}{missing}", timeout=10).status_code == 404, missing
+        assert httpx.get(f"{production_server}{missing}", timeout=10).status_code == 404, missing
     assert "https://" not in pages[0].text  # no CDN
 
 
 def test_a_learner_signs_up_answers_the_demo_lesson_and_a_second_browser_sees_the_leaderboard_move(
-    live_server: str, browser: object, tmp_path_factory: pytest.TempPathFactory
+    production_server: str, browser: object, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     from playwright.sync_api import Browser, expect
 
@@ -67,7 +67,7 @@ def test_a_learner_signs_up_answers_the_demo_lesson_and_a_second_browser_sees_th
         name = f"Learner {uuid.uuid4().hex[:8]}"
 
         # the watcher: the demo learner, on the weekly leaderboard, connected live
-        board.goto(f"{live_server}/leaderboard")
+        board.goto(f"{production_server}/leaderboard")
         expect(board).to_have_url(re.compile(r"/login$"), timeout=WAIT)
         board.get_by_label("Email").fill("learner@demo.learnql.dev")
         board.get_by_label("Password").fill("learnql-demo")
@@ -82,7 +82,7 @@ def test_a_learner_signs_up_answers_the_demo_lesson_and_a_second_browser_sees_th
         expect(board.get_by_test_id("link-state")).to_have_attribute("data-state", "live", timeout=WAIT)
 
         # the learner: signs up (a too-short password first: the error is next to its field)
-        page.goto(live_server)
+        page.goto(production_server)
         page.get_by_role("button", name="New here? Create an account").click()
         page.get_by_label("Name").fill(name)
         page.get_by_label("Email").fill(f"{uuid.uuid4().hex[:12]}@example.com")

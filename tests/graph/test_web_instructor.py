@@ -1,10 +1,10 @@
-"""The web app's instructor side (clients/web/src/instructor) in a real headless Chromium against a live `learnql serve`
-(the embedded default with the demo content and its local AI provider), every request outside 127.0.0.1 aborted:
-the demo instructor makes a course and a lesson (a refused slug shows next to its field), imports problems with one
-bad item and sees the error at that item, publishes the lesson, makes a class; a learner joins it with the code and
-answers (over HTTP); the instructor generates problems from a PDF and follows the job to done, publishes a draft,
-adds a problem by hand (an empty option refused at that option), and opens the class's analytics dashboard with the
-learner in its histogram. A failing run leaves screenshots in the folder it names."""
+"""The web app's instructor side (clients/web/src/instructor) in a real headless Chromium against a live `learnql
+serve` (PostgreSQL, Redis and an arq worker with the local AI provider, and the demo content), every request outside
+127.0.0.1 aborted: the demo instructor makes a course and a lesson (a refused slug shows next to its field), imports
+problems with one bad item and sees the error at that item, publishes the lesson, makes a class; a learner joins it
+with the code and answers (over HTTP); the instructor generates problems from a PDF and follows the job to done,
+publishes a draft, adds a problem by hand (an empty option refused at that option), and opens the class's analytics
+dashboard with the learner in its histogram. A failing run leaves screenshots in the folder it names."""
 
 from __future__ import annotations
 
@@ -17,13 +17,13 @@ import pytest
 
 from bench.pdfs import text_pdf
 from bench.texts import lesson_text
-from tests.graph.live import LocalOnly, browser, live_server, photograph
+from tests.graph.live import LocalOnly, browser, photograph, production_server
 from tests.test_serve import gql
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
 
-__all__ = ["browser", "live_server"]  # the module's live server and browser (tests/graph/live.py)
+__all__ = ["browser", "production_server"]  # the module's live server and browser (tests/graph/live.py)
 
 WAIT = 20_000  # ms for a page to show what the server answered, on a busy machine
 JOB_WAIT = 120_000  # ms for the generation job, on a busy machine
@@ -92,7 +92,7 @@ def learner_answers(base: str, join_code: str, lesson_id: str, name: str) -> Non
 
 
 def test_an_instructor_imports_generates_from_a_pdf_publishes_and_reads_the_class_analytics(
-    live_server: str, browser: object, tmp_path_factory: pytest.TempPathFactory
+    production_server: str, browser: object, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     from playwright.sync_api import Browser, expect
 
@@ -106,7 +106,7 @@ def test_an_instructor_imports_generates_from_a_pdf_publishes_and_reads_the_clas
     page.on("pageerror", lambda error: problems.append(str(error)))
     tag = uuid.uuid4().hex[:8]
     try:
-        page.goto(live_server)
+        page.goto(production_server)
         page.get_by_label("Email").fill("instructor@demo.learnql.dev")
         page.get_by_label("Password").fill("learnql-demo")
         page.get_by_role("button", name="Sign in").click()
@@ -150,7 +150,7 @@ def test_an_instructor_imports_generates_from_a_pdf_publishes_and_reads_the_clas
         code = group.get_by_test_id("join-code")
         expect(code).to_have_text(re.compile(r"\S+"), timeout=WAIT)
         learner = f"Learner {tag}"
-        learner_answers(live_server, code.inner_text(), lesson_id, learner)
+        learner_answers(production_server, code.inner_text(), lesson_id, learner)
         page.reload()
         expect(group).to_contain_text("1 student", timeout=WAIT)
         group.get_by_text("Members").click()
