@@ -74,7 +74,13 @@ def configure_logging(settings: Settings, stream: TextIO | None = None) -> loggi
             structlog.processors.JSONRenderer(serializer=_orjson_dumps),
         ]
     else:
-        renderer = [structlog.dev.ConsoleRenderer(colors=(stream or sys.stdout).isatty())]
+        # Plain tracebacks: rich's, with each frame's locals, could print a password or a token into the log
+        # and take seconds of CPU to render on a busy machine (a shutdown's cancelled requests waited on it).
+        renderer = [
+            structlog.dev.ConsoleRenderer(
+                colors=(stream or sys.stdout).isatty(), exception_formatter=structlog.dev.plain_traceback
+            )
+        ]
     handler = logging.StreamHandler(stream or sys.stdout)
     handler.setFormatter(
         structlog.stdlib.ProcessorFormatter(
