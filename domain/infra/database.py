@@ -130,4 +130,4 @@ INSERTS: dict[str, Callable[..., Any]] = {"postgresql": pg_insert, "sqlite": sql
 
 def dialect_insert(session: AsyncSession) -> Callable[..., Any]:
     """INSERT with ON CONFLICT support for the session's database (PostgreSQL or SQLite)."""
-    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    return INSERTS[session.get_bind().dialect.name]
