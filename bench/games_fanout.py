@@ -107,7 +107,7 @@ def main() -> None:
         return time.process_time() - started
 
     async def shared() -> float:
-        renderer = fanout.Renderer(info, plan)
+        renderer = fanout.Renderer(info, plan, fanout.variables_key(info))
         fanout._shared.clear()
         started = time.process_time()
         for seat in seats:

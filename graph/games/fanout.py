@@ -154,12 +154,12 @@ class Renderer:
 
     __slots__ = ("_shared", "_viewer", "plan", "variables")
 
-    def __init__(self, info: Info[Any, Any], plan: Plan) -> None:
+    def __init__(self, info: Info[Any, Any], plan: Plan, key: str) -> None:
         raw = info._raw_info
         executor_class = info.schema.execution_context_class
         variables = dict(cast(dict[str, Any], raw.variable_values))  # strawberry hands over the coerced dict
         self.plan = plan
-        self.variables = repr(sorted(variables.items()))
+        self.variables = key  # `variables_key(info)`: part of the shared results' key
         shared = executor_class.build(raw.schema, plan.document, None, raw.context, variables)
         self._shared = None if isinstance(shared, list) else shared
         viewer = None
@@ -192,15 +192,19 @@ class Renderer:
 _renderers: OrderedDict[tuple[int, str], tuple[OperationDefinitionNode, Renderer]] = OrderedDict()
 
 
+def variables_key(info: Info[Any, Any]) -> str:
+    return repr(sorted(cast(dict[str, Any], info._raw_info.variable_values).items()))
+
+
 def renderer_for(info: Info[Any, Any], plan: Plan) -> Renderer | None:
     """The shared renderer of this subscription's operation and variables; None if it cannot be built."""
-    variables = repr(sorted(cast(dict[str, Any], info._raw_info.variable_values).items()))
+    variables = variables_key(info)
     key = (id(plan.operation), variables)
     found = _renderers.get(key)
     if found is not None and found[0] is plan.operation:
         _renderers.move_to_end(key)
         return found[1]
-    renderer = Renderer(info, plan)
+    renderer = Renderer(info, plan, variables)
     if not renderer.usable:
         return None
     _renderers[key] = (plan.operation, renderer)
