@@ -4,7 +4,6 @@ nobody the key before the close."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -73,13 +72,6 @@ def test_anything_else_goes_through_graphql(selection: str) -> None:
     assert _plan(query + " fragment F on Game { viewerAnswer { correct } }") is None
 
 
-async def _until(socket: GraphQLSocket, op: str, wanted: Callable[[dict[str, Any]], bool]) -> dict[str, Any]:
-    while True:
-        game: dict[str, Any] = (await socket.next(op, within=10))["gameUpdated"]
-        if wanted(game):
-            return game
-
-
 async def test_players_share_one_execution_per_snapshot_and_keep_their_own_fields(
     server: Server, engine: AsyncEngine, settings: Settings, now: datetime
 ) -> None:
@@ -104,13 +96,13 @@ async def test_players_share_one_execution_per_snapshot_and_keep_their_own_field
         sockets = {"Ana": ana, "Bo": bo, "Cy": cy}
         ops = {name: await ws.subscribe(SHARED, {"id": game["id"]}) for name, ws in sockets.items()}
         for name, ws in sockets.items():
-            await _until(ws, ops[name], lambda g: g["state"] == "LOBBY")
+            await ws.until(ops[name], "gameUpdated", lambda g: g["state"] == "LOBBY")
 
         feed = next(iter(server.services.game_feeds.feeds.values()))
         before, reads = await scrape(server.http), feed.reads
         await server.data(CONTROL % "startGame", {"id": game["id"]}, host_token)
         for name, ws in sockets.items():
-            opened = await _until(ws, ops[name], lambda g: g["state"] == "QUESTION")
+            opened = await ws.until(ops[name], "gameUpdated", lambda g: g["state"] == "QUESTION")
             assert opened["currentQuestion"]["correctOptionIds"] is None  # no key before the close
             assert opened["currentQuestion"]["answerCounts"] is None
             assert opened["viewerAnswer"] is None
@@ -124,7 +116,10 @@ async def test_players_share_one_execution_per_snapshot_and_keep_their_own_field
             variables = {"input": {"gameId": game["id"], "questionIndex": 0, "answer": given, "idempotencyKey": "k"}}
             assert (await server.data(ANSWER, variables, tokens[name]))["answerGameQuestion"]["errors"] == []
         await server.data(CONTROL % "revealGameQuestion", {"id": game["id"]}, host_token)
-        revealed = {name: await _until(ws, ops[name], lambda g: g["state"] == "REVEAL") for name, ws in sockets.items()}
+        revealed = {
+            name: await ws.until(ops[name], "gameUpdated", lambda g: g["state"] == "REVEAL")
+            for name, ws in sockets.items()
+        }
         assert {name: g["mine"]["rank"] for name, g in revealed.items()} == {"Ana": 1, "Bo": 2, "Cy": 2}
         assert revealed["Ana"]["mine"]["score"] > 0
         assert [g["viewerAnswer"] for g in revealed.values()] == [

@@ -3,7 +3,6 @@ reconnecting midway, a question closed by its deadline with no host action, the 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -33,16 +32,6 @@ PLAYER_FEED = """subscription($id: ID!) { gameUpdated(gameId: $id) { state playe
   viewerStanding { rank score } viewerAnswer { correct points } standings(first: 10) { rank score player { nickname } } } }"""
 HOST_FEED = """subscription($id: ID!) { gameHostUpdated(gameId: $id) { state playerCount
   currentQuestion { index answerCounts answeredCount } } }"""
-
-
-async def _until(
-    socket: GraphQLSocket, operation: str, wanted: Callable[[dict[str, Any]], bool], field: str = "gameUpdated"
-) -> dict[str, Any]:
-    """The first update of the operation that satisfies `wanted` (coalescing may skip middle states)."""
-    while True:
-        game: dict[str, Any] = (await socket.next(operation, within=10))[field]
-        if wanted(game):
-            return game
 
 
 async def test_a_full_game_over_websockets_with_a_reconnect_and_a_deadline_close(
@@ -85,14 +74,14 @@ async def test_a_full_game_over_websockets_with_a_reconnect_and_a_deadline_close
         feeds = {
             name: (ws, await ws.subscribe(PLAYER_FEED, {"id": game["id"]})) for name, ws in [("Lea", lea), ("Gus", gus)]
         }
-        lobby = await _until(host_ws, host_op, lambda g: g["playerCount"] == 3, "gameHostUpdated")
+        lobby = await host_ws.until(host_op, "gameHostUpdated", lambda g: g["playerCount"] == 3)
         assert lobby["state"] == "LOBBY"
         for ws, op in feeds.values():
-            assert (await _until(ws, op, lambda g: g["state"] == "LOBBY"))["playerCount"] == 3
+            assert (await ws.until(op, "gameUpdated", lambda g: g["state"] == "LOBBY"))["playerCount"] == 3
 
         await server.data(CONTROL % "startGame", {"id": game["id"]}, host_token)
         for ws, op in feeds.values():
-            opened = await _until(ws, op, lambda g: g["state"] == "QUESTION")
+            opened = await ws.until(op, "gameUpdated", lambda g: g["state"] == "QUESTION")
             assert opened["currentQuestion"]["correctOptionIds"] is None  # no key before the reveal
             assert opened["currentQuestion"]["answerCounts"] is None
             assert opened["currentQuestion"]["deadline"] is not None
@@ -103,20 +92,20 @@ async def test_a_full_game_over_websockets_with_a_reconnect_and_a_deadline_close
             (await server.data(ANSWER, answer(wrong.id, "gus-0"), tokens["Gus"]))["answerGameQuestion"],
         ]
         assert [r["answer"] for r in results] == [{"correct": True, "points": 950}, {"correct": False, "points": 0}]
-        live = await _until(
-            host_ws, host_op, lambda g: (g["currentQuestion"] or {}).get("answeredCount") == 2, "gameHostUpdated"
+        live = await host_ws.until(
+            host_op, "gameHostUpdated", lambda g: (g["currentQuestion"] or {}).get("answeredCount") == 2
         )
         assert live["currentQuestion"]["answerCounts"] == [1, 1, 0, 0]
 
         # Ida connects only now, answers, drops her connection and comes back: the state and her answer are there.
         async with GraphQLSocket.connected(server.ws_url, tokens["Ida"]) as ida:
             op = await ida.subscribe(PLAYER_FEED, {"id": game["id"]})
-            assert (await _until(ida, op, lambda g: True))["state"] == "QUESTION"
+            assert (await ida.until(op, "gameUpdated", lambda g: True))["state"] == "QUESTION"
             server.services.clock = lambda: now + timedelta(seconds=5)
             await server.data(ANSWER, answer(right.id, "ida-0"), tokens["Ida"])
         async with GraphQLSocket.connected(server.ws_url, tokens["Ida"]) as ida:
             op = await ida.subscribe(PLAYER_FEED, {"id": game["id"]})
-            back = await _until(ida, op, lambda g: True)
+            back = await ida.until(op, "gameUpdated", lambda g: True)
             assert back["state"] == "QUESTION"
             assert back["viewerAnswer"] == {"correct": True, "points": 750}
 
@@ -124,7 +113,7 @@ async def test_a_full_game_over_websockets_with_a_reconnect_and_a_deadline_close
             server.services.clock = lambda: now + timedelta(seconds=11)
             feeds["Ida"] = (ida, op)
             for name, (ws, op_id) in feeds.items():
-                revealed = await _until(ws, op_id, lambda g: g["state"] == "REVEAL")
+                revealed = await ws.until(op_id, "gameUpdated", lambda g: g["state"] == "REVEAL")
                 question = revealed["currentQuestion"]
                 assert question["correctOptionIds"] == [encode("Option", right.id)]
                 assert question["answerCounts"] == [2, 1, 0, 0]
@@ -142,7 +131,7 @@ async def test_a_full_game_over_websockets_with_a_reconnect_and_a_deadline_close
             await server.data(ANSWER, answer(None, "gus-1", 1, 42.0), tokens["Gus"])
             await server.data(CONTROL % "endGame", {"id": game["id"]}, host_token)
             for ws, op_id in feeds.values():
-                final = await _until(ws, op_id, lambda g: g["state"] == "FINISHED")
+                final = await ws.until(op_id, "gameUpdated", lambda g: g["state"] == "FINISHED")
                 assert [(s["rank"], s["player"]["nickname"], s["score"]) for s in final["standings"]] == [
                     (1, "Lea", 950),  # 950 + 0: 1 s of 10 on the first question
                     (1, "Gus", 950),  # 0 + 950: 1 s of 10 on the second; a tie shares the rank

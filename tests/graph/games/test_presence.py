@@ -4,10 +4,9 @@ database, so the change crosses through the broker."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime
-from typing import Any
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -41,13 +40,6 @@ async def _other(server: Server, engine: AsyncEngine, now: datetime) -> AsyncIte
         yield other
 
 
-async def _until(socket: GraphQLSocket, operation: str, wanted: Callable[[dict[str, Any]], bool]) -> dict[str, Any]:
-    while True:
-        game: dict[str, Any] = (await socket.next(operation, within=10))["gameHostUpdated"]
-        if wanted(game):
-            return game
-
-
 async def test_the_host_sees_a_player_leave_when_their_socket_closes_and_return_when_they_reconnect(
     server: Server, engine: AsyncEngine, settings: Settings, now: datetime
 ) -> None:
@@ -61,22 +53,22 @@ async def test_the_host_sees_a_player_leave_when_their_socket_closes_and_return_
 
     async with _other(server, engine, now) as players_server, GraphQLSocket.connected(server.ws_url, host_token) as ws:
         feed = await ws.subscribe(HOST_FEED, {"id": game["id"]})
-        first = await _until(ws, feed, lambda g: True)
+        first = await ws.until(feed, "gameHostUpdated", lambda g: True)
         assert (first["playerCount"], first["connectedCount"]) == (1, 0)
         assert first["standings"] == [{"player": {"nickname": "Gus", "connected": False}}]
 
         async with GraphQLSocket.connected(players_server.ws_url, token) as gus:
             own = await gus.subscribe(PLAYER_FEED, {"id": game["id"]})
             seen_by_player = (await gus.next(own, within=10))["gameUpdated"]
-            here = await _until(ws, feed, lambda g: g["connectedCount"] == 1)
+            here = await ws.until(feed, "gameHostUpdated", lambda g: g["connectedCount"] == 1)
             assert here["standings"] == [{"player": {"nickname": "Gus", "connected": True}}]
-        gone = await _until(ws, feed, lambda g: g["connectedCount"] == 0)
+        gone = await ws.until(feed, "gameHostUpdated", lambda g: g["connectedCount"] == 0)
         assert gone["playerCount"] == 1  # disconnected is not left: the player is still in the game
         assert gone["standings"] == [{"player": {"nickname": "Gus", "connected": False}}]
 
         async with GraphQLSocket.connected(players_server.ws_url, token) as gus:
             await gus.subscribe(PLAYER_FEED, {"id": game["id"]})
-            back = await _until(ws, feed, lambda g: g["connectedCount"] == 1)
+            back = await ws.until(feed, "gameHostUpdated", lambda g: g["connectedCount"] == 1)
             assert back["standings"] == [{"player": {"nickname": "Gus", "connected": True}}]
 
     # Players see neither who is connected nor how many.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -86,6 +86,15 @@ class GraphQLSocket:
         assert "errors" not in message["payload"], message["payload"]
         data: dict[str, Any] = message["payload"]["data"]
         return data
+
+    async def until(
+        self, operation: str, field: str, wanted: Callable[[dict[str, Any]], bool], within: float = 10.0
+    ) -> dict[str, Any]:
+        """The first result of the operation whose `field` satisfies `wanted` (coalescing may skip middle states)."""
+        while True:
+            value: dict[str, Any] = (await self.next(operation, within))[field]
+            if wanted(value):
+                return value
 
     async def stop(self, operation: str) -> None:
         kind = "complete" if self.protocol == TRANSPORT_WS else "stop"
