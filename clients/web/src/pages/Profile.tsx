@@ -125,14 +125,28 @@ function byCourse(lessons: LessonFieldsFragment[]): CourseRow[] {
   return [...rows.values()];
 }
 
-type Submission = NonNullable<MySubmissionsQuery["viewer"]>["submissions"]["edges"][number]["node"];
+interface Page<T> {
+  edges: { node: T }[];
+  totalCount?: number;
+  pageInfo: { hasNextPage: boolean; endCursor?: string | null };
+}
 
-function History() {
-  const [items, setItems] = useState<Submission[]>([]);
+interface Pages<T> {
+  items: T[];
+  total: number | null; // the connection's totalCount, when it has one
+  after: string | null; // the cursor of the next page, if there is one
+  failure: unknown;
+  retry: string | null | undefined; // the page that failed, to ask again
+  more: (cursor: string | null) => void;
+}
+
+/** A connection read a page at a time, newest first: what is shown so far, and how to read the next page. */
+function usePages<T>(read: (after: string | null) => Promise<Page<T> | null | undefined>): Pages<T> {
+  const [items, setItems] = useState<T[]>([]);
   const [total, setTotal] = useState<number | null>(null);
   const [after, setAfter] = useState<string | null>(null);
   const [failure, setFailure] = useState<unknown>(null);
-  const [retry, setRetry] = useState<string | null | undefined>(undefined); // the page that failed, to ask again
+  const [retry, setRetry] = useState<string | null | undefined>(undefined);
   function more(cursor: string | null) {
     setFailure(null);
     setRetry(undefined);
@@ -140,15 +154,45 @@ function History() {
       setFailure(error);
       setRetry(cursor);
     };
-    request(Submissions, { first: PAGE, after: cursor }).then((data) => {
-      const page = data.viewer?.submissions;
+    read(cursor).then((page) => {
       if (!page) return;
       setItems((known) => [...known, ...page.edges.map((edge) => edge.node)]);
-      setTotal(page.totalCount);
+      setTotal(page.totalCount ?? null);
       setAfter(page.pageInfo.hasNextPage ? (page.pageInfo.endCursor ?? null) : null);
     }, failed);
   }
   useEffect(() => more(null), []);
+  return { items, total, after, failure, retry, more };
+}
+
+/** The failure of the last page asked for with "Try again", else "More" while there is a next page. */
+function PageButtons<T>({ pages, label }: { pages: Pages<T>; label: string }) {
+  const { failure, retry, after, more } = pages;
+  return (
+    <>
+      <Failure error={failure} />
+      {retry !== undefined ? (
+        <button type="button" onClick={() => more(retry)}>
+          Try again
+        </button>
+      ) : (
+        after && (
+          <button type="button" onClick={() => more(after)}>
+            {label}
+          </button>
+        )
+      )}
+    </>
+  );
+}
+
+type Submission = NonNullable<MySubmissionsQuery["viewer"]>["submissions"]["edges"][number]["node"];
+
+function History() {
+  const pages = usePages<Submission>((after) =>
+    request(Submissions, { first: PAGE, after }).then((data) => data.viewer?.submissions),
+  );
+  const { items, total } = pages;
   return (
     <section aria-labelledby="history-heading">
       <h2 id="history-heading">Submissions{total !== null ? ` (${total})` : ""}</h2>
@@ -179,18 +223,7 @@ function History() {
           ))}
         </tbody>
       </table>
-      <Failure error={failure} />
-      {retry !== undefined ? (
-        <button type="button" onClick={() => more(retry)}>
-          Try again
-        </button>
-      ) : (
-        after && (
-          <button type="button" onClick={() => more(after)}>
-            More submissions
-          </button>
-        )
-      )}
+      <PageButtons pages={pages} label="More submissions" />
     </section>
   );
 }
@@ -198,25 +231,10 @@ function History() {
 type LearningEvent = NonNullable<LearningEventsQuery["viewer"]>["learningEvents"]["edges"][number]["node"];
 
 function Record() {
-  const [items, setItems] = useState<LearningEvent[]>([]);
-  const [after, setAfter] = useState<string | null>(null);
-  const [failure, setFailure] = useState<unknown>(null);
-  const [retry, setRetry] = useState<string | null | undefined>(undefined); // the page that failed, to ask again
-  function more(cursor: string | null) {
-    setFailure(null);
-    setRetry(undefined);
-    const failed = (error: unknown) => {
-      setFailure(error);
-      setRetry(cursor);
-    };
-    request(Events, { first: PAGE, after: cursor }).then((data) => {
-      const page = data.viewer?.learningEvents;
-      if (!page) return;
-      setItems((known) => [...known, ...page.edges.map((edge) => edge.node)]);
-      setAfter(page.pageInfo.hasNextPage ? (page.pageInfo.endCursor ?? null) : null);
-    }, failed);
-  }
-  useEffect(() => more(null), []);
+  const pages = usePages<LearningEvent>((after) =>
+    request(Events, { first: PAGE, after }).then((data) => data.viewer?.learningEvents),
+  );
+  const { items, after } = pages;
   return (
     <section aria-labelledby="record-heading">
       <h2 id="record-heading">Activity</h2>
@@ -228,18 +246,7 @@ function Record() {
           </li>
         ))}
       </ul>
-      <Failure error={failure} />
-      {retry !== undefined ? (
-        <button type="button" onClick={() => more(retry)}>
-          Try again
-        </button>
-      ) : (
-        after && (
-          <button type="button" onClick={() => more(after)}>
-            More activity
-          </button>
-        )
-      )}
+      <PageButtons pages={pages} label="More activity" />
     </section>
   );
 }

@@ -1,4 +1,4 @@
-import{g as I,a as e,d as c,b as Ee,A as J,r as E,F as $,L as B,C as de,n as ue,$ as te,u as ve,c as Le}from"./index-B4flN_sn.js";I(`
+import{g as I,a as e,d as c,b as Ee,A as J,r as E,F as $,L as B,C as de,n as ue,$ as te,u as ve,c as Le}from"./index-DC_lEAAU.js";I(`
   query ClassAnalytics($classId: ID!) {
     classAnalytics(classId: $classId) {
       studentCount
