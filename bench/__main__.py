@@ -186,7 +186,8 @@ async def submit_only(
 ) -> None:
     """Workload 5 alone, once per LEARNERSxCLIENTS shape (`--submit-only 1x8 32x32`); with `--baseline`
     (another checkout, e.g. `git worktree add /tmp/base <commit>`) its server runs beside ours on the
-    same database and the two alternate, `rounds` times per shape: an A/B of two versions in one run."""
+    same database and the two alternate, `rounds` times per shape, in ABBA order: an A/B of two versions in
+    one run (`--baseline` naming a copy of this very checkout is the A/A that shows the noise)."""
     variants = {"ours": servers()["ours"]}
     if baseline is not None:
         variants = {"baseline": replace(variants["ours"], name="baseline", cwd=baseline), **variants}
@@ -200,8 +201,11 @@ async def submit_only(
             for shape in shapes:
                 learners, clients = (int(part) for part in shape.split("x"))
                 print(f"workload 5: submitAnswers, {learners} learners x {clients} clients", flush=True)
-                for _ in range(rounds):
-                    for name, server in variants.items():
+                for index in range(rounds):
+                    # ABBA: the order flips every round, so that going second (a bigger table, a checkpoint
+                    # due) is no version's lot
+                    order = list(variants.items()) if index % 2 == 0 else list(reversed(variants.items()))
+                    for name, server in order:
                         row = await submit_workload(server, seeded, seconds, learners=learners, concurrency=clients)
                         results.append((name, row))
         finally:

@@ -8,8 +8,8 @@ the listing loaders of a lesson page. On SQLite it runs through the session as a
 (`IN` with an expanding parameter). Rows come back as named tuples either way.
 
 Only columns that need no result conversion may be selected (integers, text, booleans): the driver's
-values are returned as they are. The statement is still counted (domain/infra/metrics.py), and told to
-`listeners` (SQLAlchemy's cursor events never see it: tests that count statements listen to both).
+values are returned as they are. The statement is counted and told to the listeners of
+domain/infra/driver.py.
 """
 
 from __future__ import annotations
@@ -24,9 +24,8 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import ColumnElement, Select
 
-from domain.infra import metrics
+from domain.infra.driver import asyncpg_connection, note
 
-listeners: list[Callable[[str], None]] = []  # called with each statement's SQL before it runs
 _KEYS = object()  # where the keys go among a compiled statement's parameters
 KeyFilter = Callable[[Any], ColumnElement[bool]]  # a column -> "the column is one of the keys"
 Query = Select[*tuple[Any, ...]]
@@ -62,15 +61,11 @@ class KeyedRead:
         return self._compiled
 
     async def rows(self, session: AsyncSession, keys: Sequence[int]) -> list[Any]:
-        connection = await session.connection()
-        if connection.dialect.driver != "asyncpg":
+        connection, raw = await asyncpg_connection(session)
+        if raw is None:
             return list((await connection.execute(self._generic, {"keys": list(keys)})).all())
         sql, parameters = self._compile(connection.dialect)
-        raw = (await connection.get_raw_connection()).driver_connection
-        assert raw is not None
-        metrics.count_statement()
-        for listener in listeners:
-            listener(sql)
+        note(sql)
         key_list = list(keys)
         records = await raw.fetch(sql, *(key_list if p is _KEYS else p for p in parameters))
         make = self.row._make

@@ -29,6 +29,42 @@ class AnswerInput:
     confidence: int | None = None  # 1-5, the learner's own rating before seeing the result
 
 
+@dataclass(frozen=True, slots=True)
+class GradedAnswer:
+    """An answer as the mutation graded it (`status` GRADED, or PENDING for the evaluation worker): the
+    row of `answers` it is stored as. A plain dataclass: the ORM entity's validation and instrumentation
+    cost more than grading, and nothing in the mutation reads the stored answer back."""
+
+    submission_id: int
+    user_id: int
+    problem_id: int
+    option_ids: list[int]
+    number: float | None
+    text: str | None
+    duration_ms: int | None
+    confidence: int | None
+    status: str
+    correct: bool | None
+    score: float | None
+
+    def row(self) -> dict[str, object]:
+        """The columns of `answers` (feedback comes from the evaluation worker, later)."""
+        return {
+            "submission_id": self.submission_id,
+            "user_id": self.user_id,
+            "problem_id": self.problem_id,
+            "option_ids": self.option_ids,
+            "number": self.number,
+            "text": self.text,
+            "duration_ms": self.duration_ms,
+            "confidence": self.confidence,
+            "status": self.status,
+            "correct": self.correct,
+            "score": self.score,
+            "feedback": None,
+        }
+
+
 def _check_reported(at: list[str], answer: AnswerInput) -> list[DomainError]:
     """The client-reported figures: optional, each within its documented range."""
     errors: list[DomainError] = []

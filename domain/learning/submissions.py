@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import insert, update
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
@@ -25,9 +25,10 @@ from domain.ai import evaluation
 from domain.classes import grades
 from domain.content import catalog
 from domain.errors import IdempotencyKeyReused, Invalid, NotFound
+from domain.infra.bulk import BulkInsert
 from domain.infra.database import dialect_insert
 from domain.infra.locks import lock_user
-from domain.learning.answer_checks import AnswerInput, check_answers, grade
+from domain.learning.answer_checks import AnswerInput, GradedAnswer, check_answers, grade
 from domain.learning.rewards import award_answer_xp, record_lesson_attempt, touch_streak
 from domain.learning.rules import lesson_completed
 from domain.models import Answer, Lesson, Option, Problem, ProblemKind, Submission, SubmissionStatus, User
@@ -172,9 +173,9 @@ async def submit(
         _graded_answer(submission_id, viewer.id, by_id[a.problem_id], options.get(a.problem_id, []), a)
         for a in request.answers
     ]
-    # one INSERT whatever the number of answers (insertmanyvalues), without the unit of work's per-object
-    # bookkeeping: nothing in this request reads the answers back through the session
-    await session.execute(_INSERT_ANSWERS, [_answer_row(answer) for answer in answers])
+    # one INSERT whatever the number of answers (domain/infra/bulk.py), without the unit of work's
+    # per-object bookkeeping: nothing in this request reads the answers back through the session
+    await _INSERT_ANSWERS.run(session, [answer.row() for answer in answers])
     pending = any(answer.status == SubmissionStatus.PENDING.value for answer in answers)
     journal = Journal()
     _note_answers(journal, viewer.id, request, lesson, answers, pending, submission_id, now)
@@ -225,7 +226,7 @@ def _note_answers(
     user_id: int,
     request: SubmissionRequest,
     lesson: Lesson,
-    answers: Sequence[Answer],
+    answers: Sequence[GradedAnswer],
     pending: bool,
     submission_id: int,
     now: datetime,
@@ -253,19 +254,14 @@ def _note_answers(
         journal.add(user_id, LearningEventType.ANSWER_GRADED, graded, now, problem_id=answer.problem_id, **where)
 
 
-_INSERT_ANSWERS = insert(Answer.__table__)  # type: ignore[attr-defined]
-_ANSWER_COLUMNS = [column.name for column in Answer.__table__.c if column.name != "id"]  # type: ignore[attr-defined]
-
-
-def _answer_row(answer: Answer) -> dict[str, object]:
-    return {name: getattr(answer, name) for name in _ANSWER_COLUMNS}
+_INSERT_ANSWERS = BulkInsert(Answer.__table__)  # type: ignore[attr-defined]
 
 
 def _graded_answer(
     submission_id: int, user_id: int, problem: Problem, options: Sequence[Option], answer: AnswerInput
-) -> Answer:
+) -> GradedAnswer:
     result = grade(problem, options, answer)
-    return Answer(
+    return GradedAnswer(
         submission_id=submission_id,
         user_id=user_id,
         problem_id=answer.problem_id,

@@ -3,7 +3,7 @@
 An act (a submission, a review, a tutor message, the end of a game, a grading run) collects its
 events in a `Journal` while it works and writes them with `write` in the same transaction, so the
 record has exactly the acts that committed. One multi-row INSERT per act keeps the cost of the
-record to one round trip, whatever the number of answers (SQLAlchemy's insertmanyvalues batches).
+record to one round trip, whatever the number of answers (domain/infra/bulk.py).
 Every event written counts in `learnql_learning_events_total{kind}` once the transaction commits
 (an outbox effect, domain/outbox.py).
 """
@@ -15,14 +15,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain import outbox
+from domain.infra.bulk import BulkInsert
 from domain.models import LearningEvent
 from domain.record.kinds import LearningEventType, shape_errors
 
-_INSERT = insert(LearningEvent.__table__)  # type: ignore[attr-defined]
+_INSERT = BulkInsert(LearningEvent.__table__)  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -76,12 +76,10 @@ class Journal:
             return
         rows = [event.row() for event in self.events]
         self.events = []
-        # Parameters for one cached Core statement (executemany; SQLAlchemy's "insertmanyvalues" sends them
-        # as one multi-row INSERT): `.values(rows)` would compile a new statement per call, about 5 ms of CPU
-        # for the 40 events of a 20-answer submission against 0.6 ms this way. The table, not the entity:
-        # an ORM bulk insert groups rows by the columns they leave NULL (one INSERT per group) and fetches
-        # the new ids, which nothing here needs.
-        await session.execute(_INSERT, rows)
+        # One statement compiled once (domain/infra/bulk.py), not `.values(rows)`, which compiles anew per
+        # call; the table, not the entity: an ORM bulk insert groups rows by the columns they leave NULL
+        # (one INSERT per group) and fetches the new ids, which nothing here needs.
+        await _INSERT.run(session, rows)
         outbox.record(session, outbox.Recorded(tuple(Counter(row["type"] for row in rows).items())))
 
 

@@ -24,6 +24,7 @@ from domain import policies
 from domain.errors import IdempotencyKeyReused, Invalid, NotFound
 from domain.infra.database import dialect_insert
 from domain.infra.locks import lock_user, no_key_update
+from domain.learning.answer_checks import GradedAnswer
 from domain.learning.rewards import award_xp, touch_streak
 from domain.learning.rules import local_day
 from domain.models import Answer, CardState, Lesson, Problem, ReviewCard, ReviewLog, SubmissionStatus, User
@@ -83,7 +84,7 @@ def retrievability(card: ReviewCard, now: datetime) -> float | None:
     return float(_CURVE.get_card_retrievability(to_fsrs(card), now.astimezone(UTC)))
 
 
-def rating_for_answer(answer: Answer) -> fsrs.Rating | None:
+def rating_for_answer(answer: Answer | GradedAnswer) -> fsrs.Rating | None:
     """submitAnswer as a review: a correct answer is GOOD, a wrong (or partly wrong) one AGAIN; an answer
     still waiting for grading is no review."""
     if answer.status != SubmissionStatus.GRADED.value or answer.correct is None:
@@ -260,7 +261,7 @@ async def review(session: AsyncSession, viewer: User, request: ReviewRequest, no
 async def on_answered(
     session: AsyncSession,
     user: User,
-    answers: Sequence[Answer],
+    answers: Sequence[GradedAnswer],
     now: datetime,
     *,
     practice: bool,

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from domain.infra import reads
+from domain.infra import driver
 from domain.models import ProblemKind, TutorMessage, TutorThread
 from domain.settings import Settings
 from tests.factories import (
@@ -55,7 +55,7 @@ class StatementCounter:
         self.statements: list[str] = []
         self._engine = engine
         event.listen(engine.sync_engine, "before_cursor_execute", self._count)
-        reads.listeners.append(self._count_raw)  # the hot reads run on the driver's connection
+        driver.listeners.append(self._count_raw)  # the hot reads run on the driver's connection
 
     def _count(self, _conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
         if not statement.startswith(("BEGIN", "PRAGMA")):
@@ -66,7 +66,7 @@ class StatementCounter:
 
     def close(self) -> None:
         event.remove(self._engine.sync_engine, "before_cursor_execute", self._count)
-        reads.listeners.remove(self._count_raw)
+        driver.listeners.remove(self._count_raw)
 
 
 async def statements_for(api: Api, engine: AsyncEngine, token: str) -> tuple[int, dict[str, Any]]:

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from domain.content import catalog
-from domain.infra import reads
+from domain.infra import driver
 from domain.infra.reads import KeyedRead, KeyFilter, Query
 from domain.models import Course, ProblemKind, ProblemStatus
 from tests.conftest import Database
@@ -51,11 +51,11 @@ async def test_listing_rows_match_the_orm_rows_in_order_and_see_the_sessions_own
 async def test_each_read_is_told_to_the_listeners(session: AsyncSession, now: datetime) -> None:
     built = await make_course(session, now, lessons=2, kinds=KINDS)
     heard: list[str] = []
-    reads.listeners.append(heard.append)
+    driver.listeners.append(heard.append)
     try:
         await catalog.problem_rows_by_lesson(session, [lesson.id or 0 for lesson in built.lessons], False)
     finally:
-        reads.listeners.remove(heard.append)
+        driver.listeners.remove(heard.append)
     expected = 1 if session.get_bind().dialect.driver == "asyncpg" else 0  # SQLite runs on the session
     assert len(heard) == expected
 

@@ -1,0 +1,67 @@
+"""Many rows of one table inserted in one statement, the same statement whatever their number.
+
+On PostgreSQL the rows go as one array per column into `INSERT INTO t (...) SELECT * FROM unnest(...)`,
+built with SQLAlchemy Core from the SQLModel table and compiled once and run with asyncpg's `execute` on the session's connection
+(domain/infra/driver.py): one prepared statement for 1 or 40 rows, and none of SQLAlchemy's per-row
+parameter work. SQLAlchemy's executemany of the same rows (asyncpg's pipelined executemany) cost about
+1.4 ms more CPU for the 9 learning events of an 8-answer submission (`/work` micro-benchmark in the
+note of issue 18). Values go through each column type's bind processor first (UTC datetimes, JSON
+serialised), as SQLAlchemy would. On SQLite the rows run through the session as a Core executemany.
+
+Plain INSERTs only: no RETURNING, no ON CONFLICT (those keep their Core statements).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import Table, bindparam, func, insert, literal_column, select
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.engine import Dialect
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.infra.driver import asyncpg_connection, note
+
+Processor = Callable[[Any], Any] | None
+
+
+class BulkInsert:
+    """`rows` are mappings of the columns named (by default every column but an autoincrement key)."""
+
+    def __init__(self, table: Table, columns: Sequence[str] | None = None) -> None:
+        self._table = table
+        self.columns = list(columns) if columns is not None else [c.name for c in table.c if not _generated(c)]
+        self._core = insert(table)
+        self._compiled: tuple[str, list[Processor]] | None = None
+
+    def _compile(self, dialect: Dialect) -> tuple[str, list[Processor]]:
+        if self._compiled is None:
+            columns = [self._table.c[name] for name in self.columns]
+            arrays = [bindparam(column.name, type_=ARRAY(column.type)) for column in columns]
+            statement = insert(self._table).from_select(
+                self.columns, select(literal_column("*")).select_from(func.unnest(*arrays))
+            )
+            compiled = statement.compile(dialect=dialect)  # $1::INTEGER[], ... in the order of the columns
+            assert list(compiled.positiontup or ()) == self.columns, compiled.positiontup
+            self._compiled = (compiled.string, [column.type.bind_processor(dialect) for column in columns])
+        return self._compiled
+
+    async def run(self, session: AsyncSession, rows: Sequence[Mapping[str, Any]]) -> None:
+        if not rows:
+            return
+        connection, raw = await asyncpg_connection(session)
+        if raw is None:
+            await session.execute(self._core, [dict(row) for row in rows])
+            return
+        sql, processors = self._compile(connection.dialect)
+        arrays = [
+            [row[name] for row in rows] if process is None else [process(row[name]) for row in rows]
+            for name, process in zip(self.columns, processors, strict=True)
+        ]
+        note(sql)
+        await raw.execute(sql, *arrays)
+
+
+def _generated(column: Any) -> bool:
+    return bool(column.primary_key and column.autoincrement in (True, "auto") and column.type.python_type is int)

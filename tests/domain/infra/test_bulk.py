@@ -1,0 +1,58 @@
+"""Bulk inserts (domain/infra/bulk.py) store what the ORM would store, in one statement, on both databases."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from domain.infra import driver
+from domain.infra.bulk import BulkInsert
+from domain.models import LearningEvent
+from domain.settings import Settings
+from tests.conftest import Database
+from tests.factories import make_user
+
+EVENTS = BulkInsert(LearningEvent.__table__)  # type: ignore[attr-defined]
+
+
+async def test_rows_come_back_as_the_orm_reads_them_with_json_nulls_and_utc_times(
+    session: AsyncSession, settings: Settings, now: datetime, database: Database
+) -> None:
+    user = await make_user(session, settings, now)
+    paris = now.astimezone(timezone(timedelta(hours=1)))  # stored as the same instant, read back in UTC
+    rows = [
+        {
+            "user_id": user.id,
+            "type": "XP_AWARDED",
+            "occurred_at": paris + timedelta(seconds=index),
+            "course_id": None if index else 7,
+            "lesson_id": None,
+            "problem_id": index,
+            "payload": {"amount": index, "ref": "problem:1", "text": "é \\\" '\n", "nested": [1.5, None, True]},
+        }
+        for index in range(3)
+    ]
+    heard: list[str] = []
+    driver.listeners.append(heard.append)
+    try:
+        await EVENTS.run(session, rows)
+        await EVENTS.run(session, [])  # nothing to insert: no statement
+    finally:
+        driver.listeners.remove(heard.append)
+
+    stored = (await session.execute(select(LearningEvent).order_by(col(LearningEvent.id)))).scalars().all()
+    assert [(e.problem_id, e.course_id, e.lesson_id, e.payload) for e in stored] == [
+        (row["problem_id"], row["course_id"], None, row["payload"]) for row in rows
+    ]
+    assert [e.occurred_at for e in stored] == [now.astimezone(UTC) + timedelta(seconds=i) for i in range(3)]
+    assert all(e.occurred_at.tzinfo == UTC for e in stored)
+    # PostgreSQL: one statement on the driver's connection, told to the listeners; SQLite: through the session
+    assert len(heard) == (1 if database.backend == "postgresql" else 0)
+
+
+def test_the_columns_are_every_column_but_the_generated_key() -> None:
+    assert "id" not in EVENTS.columns
+    assert EVENTS.columns[:2] == ["user_id", "type"]
