@@ -21,7 +21,7 @@ from strawberry.tools import merge_types
 from strawberry.types import Info
 
 from domain.settings import Settings, get_settings
-from graph import ids
+from graph import ids, input_plans
 from graph.alerts.resolvers import AlertMutation, AlertQuery
 from graph.alerts.subscriptions import AlertSubscription
 from graph.alerts.types import InstructorAlert
@@ -152,7 +152,7 @@ def create_schema(settings: Settings | None = None) -> strawberry.Schema:
         *introspection_rules(settings),
     ]
     inputs = InputChecker(settings)
-    return Schema(
+    schema = Schema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
@@ -175,6 +175,8 @@ def create_schema(settings: Settings | None = None) -> strawberry.Schema:
             *([] if settings.introspection else [HideSuggestions]),
         ],
     )
+    input_plans.install(schema)  # input objects built from a plan made once per type
+    return schema
 
 
 def schema_sdl() -> str:
