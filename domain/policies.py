@@ -12,6 +12,8 @@ docs/architecture/policies.md is the same rules in prose.
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from domain.models import (
     Class,
     Course,
@@ -68,7 +70,12 @@ def can_view_problem(viewer: User | None, problem: Problem, lesson: Lesson) -> b
     return can_view_lesson(viewer, lesson) and (published or can_see_drafts(viewer))
 
 
-def can_answer_problem(viewer: User | None, problem: Problem, lesson: Lesson) -> bool:
+class _HasStatus(Protocol):
+    @property
+    def status(self) -> str: ...
+
+
+def can_answer_problem(viewer: User | None, problem: _HasStatus, lesson: Lesson) -> bool:
     """Only published problems are answered (and earn XP), even by staff, in a lesson the viewer sees."""
     return problem.status == ProblemStatus.PUBLISHED.value and can_view_lesson(viewer, lesson)
 

@@ -191,10 +191,73 @@ def _options(match: KeyFilter) -> Query:
     )
 
 
+class AnswerableProblem(Protocol):
+    """What checking, grading and rewarding an answer read of its problem; an ORM `Problem` has it too."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def lesson_id(self) -> int: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def difficulty(self) -> int: ...
+    @property
+    def numeric_answer(self) -> float | None: ...
+    @property
+    def tolerance(self) -> float: ...
+    @property
+    def accepted_answers(self) -> list[str]: ...
+
+
+class AnswerableOption(Protocol):
+    """What checking and grading a choice read of an option; an ORM `Option` and an OptionRow have it."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def correct(self) -> bool: ...
+
+
+ANSWERABLE_ROW = tuple(
+    col(c)
+    for c in (Problem.id, Problem.lesson_id, Problem.kind, Problem.status, Problem.difficulty, Problem.numeric_answer)
+) + (col(Problem.tolerance), col(Problem.accepted_answers))
+
+
+def _answerable_by_lesson(match: KeyFilter) -> Query:
+    return (
+        select(*ANSWERABLE_ROW)
+        .where(match(col(Problem.lesson_id)), col(Problem.status) == ProblemStatus.PUBLISHED.value)
+        .order_by(col(Problem.position), col(Problem.id))
+    )
+
+
+def _answerable_by_id(match: KeyFilter) -> Query:
+    return select(*ANSWERABLE_ROW).where(match(col(Problem.id)))
+
+
 # The listing reads of every lesson page: on the driver's connection (domain/infra/reads.py).
 PUBLISHED_PROBLEM_ROWS = KeyedRead(_published_problems)
 PROBLEM_ROWS = KeyedRead(_all_problems)
 OPTION_ROWS = KeyedRead(_options)
+# What a submission grades: the published problems of a lesson, or one problem, with their answer keys.
+ANSWERABLE_BY_LESSON = KeyedRead(_answerable_by_lesson)
+ANSWERABLE_BY_ID = KeyedRead(_answerable_by_id)
+
+
+async def answerable_problems(session: AsyncSession, lesson_id: int) -> list[AnswerableProblem]:
+    """The published problems of a lesson in their order, as rows with what grading needs."""
+    rows: list[AnswerableProblem] = await ANSWERABLE_BY_LESSON.rows(session, [lesson_id])
+    return rows
+
+
+async def answerable_problem(session: AsyncSession, problem_id: int) -> AnswerableProblem | None:
+    """One problem (of any status: the caller applies policies.can_answer_problem) with what grading needs."""
+    rows: list[AnswerableProblem] = await ANSWERABLE_BY_ID.rows(session, [problem_id])
+    return rows[0] if rows else None
 
 
 async def problem_rows_by_lesson(

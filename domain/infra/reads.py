@@ -7,8 +7,8 @@ path, a greenlet switch plus result processing per statement, costs several time
 the listing loaders of a lesson page. On SQLite it runs through the session as any Core statement
 (`IN` with an expanding parameter). Rows come back as named tuples either way.
 
-Only columns that need no result conversion may be selected (integers, text, booleans): the driver's
-values are returned as they are. The statement is counted and told to the listeners of
+Only columns that need no result conversion may be selected (integers, floats, text, booleans, JSON,
+which the connection's codec decodes): the driver's values are returned as they are. The statement is counted and told to the listeners of
 domain/infra/driver.py.
 """
 
@@ -18,7 +18,7 @@ from collections import namedtuple
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import Integer, any_, bindparam
+from sqlalchemy import Float, Integer, any_, bindparam
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -27,6 +27,7 @@ from sqlalchemy.sql import ColumnElement, Select
 from domain.infra.driver import asyncpg_connection, note
 
 _KEYS = object()  # where the keys go among a compiled statement's parameters
+_FLOAT8 = 701  # PostgreSQL's OID of double precision, which a Float column is here
 KeyFilter = Callable[[Any], ColumnElement[bool]]  # a column -> "the column is one of the keys"
 Query = Select[*tuple[Any, ...]]
 
@@ -53,7 +54,9 @@ class KeyedRead:
     def _compile(self, dialect: Dialect) -> tuple[str, list[Any]]:
         if self._compiled is None:
             for column in self._postgres.selected_columns:
-                if column.type._cached_result_processor(dialect, None) is not None:
+                # the type the driver reports for the column: only floats' processing depends on it here
+                reported = _FLOAT8 if isinstance(column.type, Float) else None
+                if column.type._cached_result_processor(dialect, reported) is not None:
                     raise TypeError(f"{column.key}: a column that needs conversion cannot be read raw")
             compiled = self._postgres.compile(dialect=dialect)
             names = compiled.positiontup or []

@@ -6,9 +6,10 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from domain.content.catalog import AnswerableOption, AnswerableProblem
 from domain.errors import DomainError, Invalid, InvalidErrors, NotFound
 from domain.learning.scoring import Grade, grade_multiple_choice, grade_numeric, grade_short_text, grade_single_choice
-from domain.models import Option, Problem, ProblemKind
+from domain.models import ProblemKind
 
 MAX_ANSWERS = 200
 MAX_TEXT_LENGTH = 10_000
@@ -83,7 +84,9 @@ def _expected_value(kind: str) -> str:
     return "number" if kind == ProblemKind.NUMERIC.value else "text"
 
 
-def _check_choice(at: list[str], kind: str, ids: tuple[int, ...], options: Sequence[Option]) -> list[DomainError]:
+def _check_choice(
+    at: list[str], kind: str, ids: tuple[int, ...], options: Sequence[AnswerableOption]
+) -> list[DomainError]:
     errors: list[DomainError] = []
     if len(set(ids)) != len(ids):
         errors.append(Invalid("An option is chosen twice.", field=[*at, "optionIds"]))
@@ -106,7 +109,7 @@ def _check_text(at: list[str], text: str) -> list[DomainError]:
 
 
 def check_answer(
-    index: int, answer: AnswerInput, problem: Problem | None, options: Sequence[Option]
+    index: int, answer: AnswerInput, problem: AnswerableProblem | None, options: Sequence[AnswerableOption]
 ) -> list[DomainError]:
     """Everything wrong with one answer, each error with its field path."""
     at = ["answers", str(index)]
@@ -137,7 +140,9 @@ def check_answer(
 
 
 def check_answers(
-    answers: Sequence[AnswerInput], problems: Sequence[Problem], options: Mapping[int, Sequence[Option]]
+    answers: Sequence[AnswerInput],
+    problems: Sequence[AnswerableProblem],
+    options: Mapping[int, Sequence[AnswerableOption]],
 ) -> None:
     """One answer per problem, each valid; raises every problem found, with field paths."""
     if len(answers) > MAX_ANSWERS:
@@ -160,7 +165,7 @@ def check_answers(
         raise InvalidErrors(errors) if len(errors) > 1 else errors[0]
 
 
-def grade(problem: Problem, options: Sequence[Option], answer: AnswerInput) -> Grade | None:
+def grade(problem: AnswerableProblem, options: Sequence[AnswerableOption], answer: AnswerInput) -> Grade | None:
     """The grade of a valid answer, or None for free text (graded later by the evaluation worker)."""
     correct_ids = [option.id for option in options if option.correct and option.id is not None]
     match problem.kind:

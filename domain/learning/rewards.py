@@ -17,9 +17,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from domain import outbox, policies
+from domain.content.catalog import AnswerableProblem
 from domain.infra.database import INSERTS, dialect_insert
 from domain.learning.rules import Streak, advance_streak, lesson_completed, local_day, xp_for_correct_answer
-from domain.models import Answer, Lesson, LessonProgress, Problem, User, XpEvent
+from domain.models import Answer, Lesson, LessonProgress, User, XpEvent
 from domain.realtime import events
 from domain.record.journal import Journal
 from domain.record.kinds import LearningEventType
@@ -67,7 +68,7 @@ async def award_xp(
 async def award_answer_xp(
     session: AsyncSession,
     user: User,
-    correct: Sequence[Problem],
+    correct: Sequence[AnswerableProblem],
     now: datetime,
     *,
     submission_id: int,
@@ -98,7 +99,9 @@ async def award_answer_xp(
     return gained
 
 
-async def _unseen(session: AsyncSession, user: User, problems: Sequence[Problem], submission_id: int) -> list[Problem]:
+async def _unseen(
+    session: AsyncSession, user: User, problems: Sequence[AnswerableProblem], submission_id: int
+) -> list[AnswerableProblem]:
     """The problems whose solution the user could not see when answering in `submission_id`: an answer
     of theirs in an earlier submission showed it (policies.can_see_answer_key), and staff always see it.
 

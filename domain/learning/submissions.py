@@ -24,6 +24,7 @@ from domain import outbox, policies
 from domain.ai import evaluation
 from domain.classes import grades
 from domain.content import catalog
+from domain.content.catalog import AnswerableOption, AnswerableProblem
 from domain.errors import IdempotencyKeyReused, Invalid, NotFound
 from domain.infra.bulk import BulkInsert
 from domain.infra.database import dialect_insert
@@ -31,7 +32,7 @@ from domain.infra.locks import lock_user
 from domain.learning.answer_checks import AnswerInput, GradedAnswer, check_answers, grade
 from domain.learning.rewards import award_answer_xp, record_lesson_attempt, touch_streak
 from domain.learning.rules import lesson_completed
-from domain.models import Answer, Lesson, Option, Problem, ProblemKind, Submission, SubmissionStatus, User
+from domain.models import Answer, Lesson, ProblemKind, Submission, SubmissionStatus, User
 from domain.realtime import events
 from domain.record.journal import Journal
 from domain.record.kinds import LearningEventType
@@ -78,20 +79,20 @@ def check_key(key: str) -> None:
 
 async def _target_problems(
     session: AsyncSession, viewer: User, request: SubmissionRequest
-) -> tuple[list[Problem], Lesson]:
+) -> tuple[list[AnswerableProblem], Lesson]:
     """The problems a submission must answer (all published ones of the lesson, or the one problem) and
-    their lesson."""
+    their lesson. Plain rows of what grading needs (catalog.AnswerableProblem), not ORM objects."""
     if request.lesson_id is not None:
         lesson = (await catalog.rows_by_id(session, Lesson, [request.lesson_id])).get(request.lesson_id)
         if lesson is None or not policies.can_view_lesson(viewer, lesson):
             raise NotFound("No such lesson.", field=["lessonId"])
         # drafts are never answered (policies.can_answer_problem), not even by staff who see them
-        problems = await catalog.problems_by_lesson(session, [request.lesson_id], include_drafts=False)
-        if not problems.get(request.lesson_id):
+        problems = await catalog.answerable_problems(session, request.lesson_id)
+        if not problems:
             raise Invalid("This lesson has no problems to answer.", field=["lessonId"])
-        return problems[request.lesson_id], lesson
+        return problems, lesson
     assert request.problem_id is not None
-    problem = (await catalog.rows_by_id(session, Problem, [request.problem_id])).get(request.problem_id)
+    problem = await catalog.answerable_problem(session, request.problem_id)
     lesson = None
     if problem is not None:
         lesson = (await catalog.rows_by_id(session, Lesson, [problem.lesson_id])).get(problem.lesson_id)
@@ -154,7 +155,7 @@ async def submit(
     if replay is not None:
         return replay
     problems, lesson = await _target_problems(session, viewer, request)
-    options = await catalog.options_by_problem(session, [p.id for p in problems if p.id is not None])
+    options = await catalog.option_rows_by_problem(session, [p.id for p in problems if p.id is not None])
     check_answers(request.answers, problems, options)
     answered = {answer.problem_id for answer in request.answers}
     if before_evaluation is not None and any(
@@ -258,7 +259,11 @@ _INSERT_ANSWERS = BulkInsert(Answer.__table__)  # type: ignore[attr-defined]
 
 
 def _graded_answer(
-    submission_id: int, user_id: int, problem: Problem, options: Sequence[Option], answer: AnswerInput
+    submission_id: int,
+    user_id: int,
+    problem: AnswerableProblem,
+    options: Sequence[AnswerableOption],
+    answer: AnswerInput,
 ) -> GradedAnswer:
     result = grade(problem, options, answer)
     return GradedAnswer(
