@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import math
 import statistics
 import tempfile
 from collections import defaultdict
@@ -177,6 +178,44 @@ def ratio(figures: dict[str, list[float]], top: str, bottom: str) -> float:
     return statistics.median(a / b for a, b in zip(figures[top], figures[bottom], strict=True))
 
 
+def paired_ratio(figures: list[tuple[str, float]]) -> str:
+    """The geometric mean of ours/baseline over the rounds and its 95% confidence interval (Student's t),
+    from (variant, figure) in the order the rounds ran them, one "ours" and one "baseline" per round.
+    An interval around 1 is no difference this run could tell from the machine's noise."""
+    logs = []
+    for index in range(0, len(figures) - 1, 2):
+        pair = dict(figures[index : index + 2])
+        logs.append(math.log(pair["ours"] / pair["baseline"]))
+    mean, error = statistics.mean(logs), statistics.stdev(logs) / math.sqrt(len(logs))
+    t = T_975[min(len(logs) - 1, len(T_975)) - 1]
+    return f"{math.exp(mean):.3f} (95% CI {math.exp(mean - t * error):.3f}-{math.exp(mean + t * error):.3f}, {len(logs)} pairs)"
+
+
+# Student's t at 97.5% for 1..20 degrees of freedom (more: the 20th, slightly wide)
+T_975 = (
+    12.71,
+    4.30,
+    3.18,
+    2.78,
+    2.57,
+    2.45,
+    2.36,
+    2.31,
+    2.26,
+    2.23,
+    2.20,
+    2.18,
+    2.16,
+    2.14,
+    2.13,
+    2.12,
+    2.11,
+    2.10,
+    2.09,
+    2.09,
+)
+
+
 def median(figures: dict[str, list[float]], key: str) -> float:
     return statistics.median(figures[key])
 
@@ -231,6 +270,9 @@ async def submit_only(
                 f"{shape}: CPU per request ours/baseline {cpu['ours'] / cpu['baseline']:.3f}, "
                 f"throughput ours/baseline {rate['ours'] / rate['baseline']:.3f} (medians of {rounds} rounds)"
             )
+            if rounds > 2:
+                for key, label in (("cpu_ms_per_request", "CPU per request"), ("per_second", "throughput")):
+                    print(f"{shape}: {label} ours/baseline, {paired_ratio([(name, r[key]) for name, r in rows])}")
 
 
 async def cost_only(seeded: Seeded, count: int, requests: int, baseline: Path | None = None) -> None:

@@ -14,7 +14,7 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.content.catalog import OptionRow, ProblemRow
-from domain.infra import reads
+from domain.infra import driver
 from domain.models import Lesson, Option, Problem
 from domain.settings import Settings
 from graph.context import Context, Services
@@ -126,7 +126,7 @@ async def statement_count(
 
     app = create_app(settings, engine)
     event.listen(engine.sync_engine, "before_cursor_execute", count)
-    reads.listeners.append(statements.append)
+    driver.listeners.append(statements.append)
     try:
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as client:
             response = await client.post(
@@ -136,5 +136,5 @@ async def statement_count(
             assert "errors" not in body, body.get("errors")
     finally:
         event.remove(engine.sync_engine, "before_cursor_execute", count)
-        reads.listeners.remove(statements.append)
+        driver.listeners.remove(statements.append)
     return len(statements)

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -195,25 +197,36 @@ async def register(
     return await create_user(session, settings, registration, role=Role.LEARNER, now=now)
 
 
-async def _check_throttle(limiter: Limiter, email: str, client: str | None) -> None:
-    """Refuse a throttled login first, before the account is read or a password hashed: the two windows
-    are read at once (one Redis round trip's wait)."""
-    per_account, per_ip = await asyncio.gather(
-        limiter.retry_after("login_failures_per_account", email),
-        limiter.retry_after("login_failures_per_ip", client_key(client)),
-    )
-    waits: dict[LimitName, int] = {"login_failures_per_account": per_account, "login_failures_per_ip": per_ip}
-    for name, wait in waits.items():
-        if wait:
-            limiter.refused(name)
-    wait = max(waits.values())
-    if wait:
-        raise LoginThrottled(wait)
+@asynccontextmanager
+async def _login_attempt(limiter: Limiter, email: str, client: str | None) -> AsyncIterator[None]:
+    """A login attempt under the throttle: refused first if throttled, before the account is read or a
+    password hashed; else in flight until its failure, if any, is counted (`_count_failure` in the
+    body). The attempts in flight count against the limits too, so of concurrent wrong passwords no
+    more pass the check than the limits have room for. The windows and the in-flight counters are
+    read at once (two Redis round trips' wait in all)."""
+    keys: dict[LimitName, str] = {"login_failures_per_account": email, "login_failures_per_ip": client_key(client)}
+    in_flight = await asyncio.gather(*(limiter.begin(name, key) for name, key in keys.items()))
+    try:
+        waits = await asyncio.gather(
+            *(
+                limiter.retry_after(name, key, in_flight=count)
+                for (name, key), count in zip(keys.items(), in_flight, strict=True)
+            )
+        )
+        for name, wait in zip(keys, waits, strict=True):
+            if wait:
+                limiter.refused(name)
+        if max(waits):
+            raise LoginThrottled(max(waits))
+        yield
+    finally:
+        await asyncio.gather(*(limiter.end(name, key) for name, key in keys.items()))
 
 
 async def _count_failure(limiter: Limiter, email: str, client: str | None) -> None:
-    await limiter.hit("login_failures_per_account", email)
-    await limiter.hit("login_failures_per_ip", client_key(client))
+    await asyncio.gather(
+        limiter.hit("login_failures_per_account", email), limiter.hit("login_failures_per_ip", client_key(client))
+    )
 
 
 async def login(
@@ -221,14 +234,14 @@ async def login(
 ) -> User:
     """The account of these credentials; throttled by failures per account and per client address."""
     address = normalize_email(email)
-    await _check_throttle(limiter, address, client)
-    query = select(User).where(col(User.email) == address)
-    user = (await session.execute(query)).scalar_one_or_none()
-    # An unknown email costs a hash verification too: its answer must not come back faster.
-    expected = user.password_hash if user is not None else None
-    if not await verify_password_off_loop(settings, expected, password) or user is None:
-        await _count_failure(limiter, address, client)
-        raise Invalid("Wrong email or password.", code="INVALID_CREDENTIALS")
+    async with _login_attempt(limiter, address, client):
+        query = select(User).where(col(User.email) == address)
+        user = (await session.execute(query)).scalar_one_or_none()
+        # An unknown email costs a hash verification too: its answer must not come back faster.
+        expected = user.password_hash if user is not None else None
+        if not await verify_password_off_loop(settings, expected, password) or user is None:
+            await _count_failure(limiter, address, client)
+            raise Invalid("Wrong email or password.", code="INVALID_CREDENTIALS")
     if user.deactivated_at is not None:  # told only to whoever knows the password
         raise Invalid("This account is deactivated.", code="ACCOUNT_DEACTIVATED")
     return user
@@ -239,10 +252,10 @@ async def check_current_password(
 ) -> None:
     """The viewer proves they know their password (a stolen token is not enough to change or delete the
     account); a wrong one counts as a failed login of the account, so the login throttle applies."""
-    await _check_throttle(limiter, user.email, client)
-    if not await verify_password_off_loop(settings, user.password_hash, password):
-        await _count_failure(limiter, user.email, client)
-        raise Invalid("The current password is wrong.", field=field, code="INVALID_CREDENTIALS")
+    async with _login_attempt(limiter, user.email, client):
+        if not await verify_password_off_loop(settings, user.password_hash, password):
+            await _count_failure(limiter, user.email, client)
+            raise Invalid("The current password is wrong.", field=field, code="INVALID_CREDENTIALS")
 
 
 async def change_password(

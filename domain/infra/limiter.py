@@ -61,6 +61,13 @@ def _hashed(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
+IN_FLIGHT_EXPIRY = 60  # seconds: longer than any login takes
+
+
+def _in_flight_key(name: LimitName, key: str) -> str:
+    return f"learnql/in-flight/{name}/{_hashed(key)}"
+
+
 def client_key(address: str | None) -> str:
     """The key of a client address: IPv6 clients by their /64 (one host gets a whole /64 to rotate
     through), IPv4 by address; "unknown" when the server did not say."""
@@ -98,18 +105,42 @@ class Limiter:
         stats = await self._strategy.get_window_stats(item, name, key)
         return max(1, math.ceil(stats.reset_time - time.time()))
 
-    async def retry_after(self, name: LimitName, key: str) -> int:
+    async def retry_after(self, name: LimitName, key: str, *, in_flight: int = 1) -> int:
         """Seconds until `key` may spend one more of `name` (0: now); spends nothing. One read of the
-        window (one Redis round trip): its count says whether one more fits, its start when one will."""
+        window (one Redis round trip): its count says whether one more fits, its start when one will.
+
+        `in_flight` counts the attempts begun (`begin`) and not yet counted, this one included: they
+        may all end up counted, so they must all fit. Turned away only by those, a client waits 1 s."""
         item, hashed = self.limit(name), _hashed(key)
         try:
             stats = await self._strategy.get_window_stats(item, name, hashed)
-            if stats.remaining > 0:
+            if stats.remaining >= in_flight:
                 return 0
+            if stats.remaining > 0:
+                return 1
             return max(1, math.ceil(stats.reset_time - time.time()))
         except StorageError as error:
             log.warning("rate limit %s not checked: the limiter's store is unavailable (%s)", name, error)
             return 0
+
+    async def begin(self, name: LimitName, key: str) -> int:
+        """Count an attempt whose outcome may spend one of `name` (a login: only failures count) as in
+        flight, and return how many are in flight for `key`, this one included; `end` it once its
+        outcome is counted. Checked with `retry_after(in_flight=...)`, concurrent attempts cannot all
+        pass a check made before the first of them is counted. In the limiter's store (every API
+        process sees it); it expires after a minute should a process die between the two."""
+        try:
+            return await self._storage.incr(_in_flight_key(name, key), IN_FLIGHT_EXPIRY)
+        except StorageError as error:
+            log.warning("attempt of %s not counted in flight: the limiter's store is unavailable (%s)", name, error)
+            return 1
+
+    async def end(self, name: LimitName, key: str) -> None:
+        """The attempt `begin` counted is over (and counted in `name` if it had to be)."""
+        try:
+            await self._storage.incr(_in_flight_key(name, key), IN_FLIGHT_EXPIRY, amount=-1)
+        except StorageError as error:
+            log.warning("attempt of %s not ended: the limiter's store is unavailable (%s)", name, error)
 
     async def hit(self, name: LimitName, key: str) -> int:
         """Spend one of `name` for `key`: 0 when it could, else the seconds to wait (nothing spent)."""

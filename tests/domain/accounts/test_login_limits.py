@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
+import uuid
 from collections.abc import AsyncIterator
 from datetime import datetime
 
 import pytest
 from sqlalchemy import event
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from bench.services import drop_keys
 from domain.accounts import activation, auth
 from domain.errors import DomainError, Invalid, LoginThrottled, RateLimited
+from domain.infra.database import session_factory
 from domain.infra.limiter import Limiter, create_limiter
 from domain.settings import Settings
 from tests.factories import make_user
+from tests.services import REDIS_URL, require
 
 PASSWORD = "password-123"  # tests/factories.make_user's
 HOME, ELSEWHERE = "198.51.100.1", "198.51.100.2"
@@ -187,3 +192,36 @@ async def test_password_checks_run_off_the_event_loop(
     assert answers == ["OK", "INVALID_CREDENTIALS", "INVALID_CREDENTIALS"]
     assert len(threads) == 3
     assert threading.get_ident() not in threads
+
+
+@pytest.mark.parametrize("store", ["memory", "redis"])
+async def test_concurrent_wrong_passwords_get_no_more_tries_than_the_limit(
+    store: str, session: AsyncSession, settings: Settings, engine: AsyncEngine, now: datetime
+) -> None:
+    """Twelve wrong passwords at once: the attempts in flight count against the limit, so no more than
+    its 3 get a password check, however the twelve interleave (on Redis: as two API processes would)."""
+    await make_user(session, settings, now, email="ada@example.org")
+    await session.commit()
+    changes: dict[str, str] = {"limit_login_failures_per_account": "3 per 15 minutes"}
+    if store == "redis":
+        require("Redis", REDIS_URL, 6379)
+        changes |= {"redis_url": REDIS_URL, "redis_prefix": f"learnql-test-{uuid.uuid4().hex[:12]}:"}
+    limited = settings.model_copy(update=changes)
+    limiters = [create_limiter(limited) for _ in range(2 if store == "redis" else 1)]
+    factory = session_factory(engine)
+
+    async def one(index: int) -> str:
+        async with factory() as own:
+            return await attempt(own, settings, limiters[index % len(limiters)], "ada@example.org", "wrong", HOME)
+
+    try:
+        codes = await asyncio.gather(*(one(index) for index in range(12)))
+        after = await attempt(session, settings, limiters[0], "ada@example.org", PASSWORD, ELSEWHERE)
+    finally:
+        for limiter in limiters:
+            await limiter.close()
+        if store == "redis":
+            await drop_keys(REDIS_URL, limited.redis_prefix)
+
+    assert sorted(codes) == ["INVALID_CREDENTIALS"] * 3 + ["LOGIN_THROTTLED"] * 9
+    assert after == "LOGIN_THROTTLED"  # the three failures were all counted
