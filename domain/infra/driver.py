@@ -19,13 +19,24 @@ from domain.infra import metrics
 listeners: list[Callable[[str], None]] = []  # called with each statement's SQL before it runs
 
 
+_CONNECTION = "learnql.driver_connection"  # session.info: (root transaction, connection, asyncpg connection)
+
+
 async def asyncpg_connection(session: AsyncSession) -> tuple[AsyncConnection, Any | None]:
-    """The session's connection, and its asyncpg connection when that is the driver (else None)."""
+    """The session's connection, and its asyncpg connection when that is the driver (else None).
+
+    Kept in `session.info` for the rest of the session's transaction (a transaction keeps its
+    connection): asking the session again costs two greenlet switches, ~0.15 ms per statement."""
+    transaction = session.get_transaction()
+    cached = session.info.get(_CONNECTION)
+    if transaction is not None and cached is not None and cached[0] is transaction:
+        return cached[1], cached[2]
     connection = await session.connection()
-    if connection.dialect.driver != "asyncpg":
-        return connection, None
-    raw = (await connection.get_raw_connection()).driver_connection
-    assert raw is not None
+    raw = None
+    if connection.dialect.driver == "asyncpg":
+        raw = (await connection.get_raw_connection()).driver_connection
+        assert raw is not None
+    session.info[_CONNECTION] = (session.get_transaction(), connection, raw)
     return connection, raw
 
 

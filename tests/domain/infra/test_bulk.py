@@ -56,3 +56,15 @@ async def test_rows_come_back_as_the_orm_reads_them_with_json_nulls_and_utc_time
 def test_the_columns_are_every_column_but_the_generated_key() -> None:
     assert "id" not in EVENTS.columns
     assert EVENTS.columns[:2] == ["user_id", "type"]
+
+
+async def test_the_driver_connection_is_kept_for_a_transaction_and_asked_again_for_the_next(
+    session: AsyncSession, database: Database
+) -> None:
+    first = await driver.asyncpg_connection(session)
+    assert await driver.asyncpg_connection(session) == first  # the same transaction: kept
+    assert (first[1] is not None) == (database.backend == "postgresql")
+    await session.commit()
+    after = await driver.asyncpg_connection(session)  # a new transaction: asked again, not the old one
+    assert after[0] is not first[0]
+    assert after[0].sync_connection is (await session.connection()).sync_connection
