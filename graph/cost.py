@@ -33,10 +33,10 @@ A cached request costs two dict lookups instead of a walk of its document.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Mapping, Sized
 from typing import Any
 
+from cachetools import LRUCache
 from graphql import (
     DocumentNode,
     FieldNode,
@@ -156,7 +156,7 @@ class CostModel:
     def __init__(self, schema: GraphQLSchema) -> None:
         self.schema = schema
         self.sizes = dict(LIST_SIZES)
-        self._cached: OrderedDict[tuple[str, str | None], _Costs] = OrderedDict()
+        self._cached: LRUCache[tuple[str, str | None], _Costs] = LRUCache(self.MAX_DOCUMENTS)
 
     def cost(
         self,
@@ -171,7 +171,6 @@ class CostModel:
             return self._walk(document, operation_name, variables)[0]
         costs = self._cached.get((query, operation_name))
         if costs is not None:
-            self._cached.move_to_end((query, operation_name))
             key = costs.key(variables)
             cost = costs.by_values.get(key)
             if cost is None:
@@ -182,8 +181,6 @@ class CostModel:
         costs = _Costs(tuple(sorted(read)))
         costs.remember(costs.key(variables), cost)
         self._cached[(query, operation_name)] = costs
-        if len(self._cached) > self.MAX_DOCUMENTS:
-            self._cached.popitem(last=False)
         return cost
 
     def _walk(

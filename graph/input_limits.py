@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import math
 import re
-from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import strawberry
+from cachetools import LRUCache
 from graphql import (
     DocumentNode,
     ExecutionResult,
@@ -111,8 +111,7 @@ class InputChecker:
 
     def __init__(self, settings: Settings, cache_size: int = 512) -> None:
         self._settings = settings
-        self._sites: OrderedDict[tuple[str, str | None], list[Site]] = OrderedDict()
-        self._cache_size = cache_size
+        self._sites: LRUCache[tuple[str, str | None], list[Site]] = LRUCache(cache_size)
 
     def check(
         self,
@@ -157,13 +156,10 @@ class InputChecker:
     ) -> list[Site]:
         key = (query, operation_name) if query is not None else None
         if key is not None and (known := self._sites.get(key)) is not None:
-            self._sites.move_to_end(key)
             return known
         sites = _collect_sites(schema, document, operation)
         if key is not None:
             self._sites[key] = sites
-            if len(self._sites) > self._cache_size:
-                self._sites.popitem(last=False)
         return sites
 
     def _maximum(self, definition: GraphQLArgument | GraphQLInputField) -> int | None:

@@ -9,10 +9,10 @@ The hash is checked, so nobody can register a document under someone else's hash
 from __future__ import annotations
 
 import hashlib
-from collections import OrderedDict
 from collections.abc import AsyncIterator
 from typing import Protocol
 
+from cachetools import LRUCache
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
@@ -27,20 +27,13 @@ class MemoryQueryStore:
     """An LRU of documents by hash, for the embedded default (one process)."""
 
     def __init__(self, maxsize: int = 2048) -> None:
-        self._items: OrderedDict[str, str] = OrderedDict()
-        self._maxsize = maxsize
+        self._items: LRUCache[str, str] = LRUCache(maxsize)
 
     async def get(self, key: str) -> str | None:
-        value = self._items.get(key)
-        if value is not None:
-            self._items.move_to_end(key)
-        return value
+        return self._items.get(key)
 
     async def set(self, key: str, value: str) -> None:
         self._items[key] = value
-        self._items.move_to_end(key)
-        while len(self._items) > self._maxsize:
-            self._items.popitem(last=False)
 
 
 def _error(message: str, code: str) -> GraphQLError:

@@ -16,10 +16,10 @@ from __future__ import annotations
 import math
 import time
 from abc import ABC, abstractmethod
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import NamedTuple
 
+from cachetools import LRUCache
 from redis.asyncio import Redis
 
 from domain.settings import Settings
@@ -80,19 +80,14 @@ class MemoryBudget(BudgetStore):
     ) -> None:
         super().__init__(maximum, restore_rate)
         self._clock = clock
-        self._max_clients = max_clients
-        # client -> [tokens, at], most recently seen last; updated in place (no allocation per request)
-        self._buckets: OrderedDict[str, list[float]] = OrderedDict()
+        # client -> [tokens, at], updated in place (no allocation per request); `get` counts as being seen
+        self._buckets: LRUCache[str, list[float]] = LRUCache(max_clients)
 
     async def take(self, client: str, cost: int) -> Charge:
         now = self._clock()
         bucket = self._buckets.get(client)
         if bucket is None:
             bucket = self._buckets[client] = [float(self.maximum), now]
-            if len(self._buckets) > self._max_clients:
-                self._buckets.popitem(last=False)
-        else:
-            self._buckets.move_to_end(client)
         tokens = refill(bucket[0], now - bucket[1], self.maximum, self.restore_rate)
         allowed = cost <= tokens
         if allowed:

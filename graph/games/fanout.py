@@ -15,11 +15,11 @@ Any other operation, the host's, and the legacy graphql-ws protocol go through G
 from __future__ import annotations
 
 import weakref
-from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any, cast
 
 import orjson
+from cachetools import FIFOCache, LRUCache
 from graphql import (
     BREAK,
     DocumentNode,
@@ -87,8 +87,8 @@ class Plan:
     root_key: str
 
 
-_plans: OrderedDict[int, tuple[OperationDefinitionNode, Plan | None]] = OrderedDict()
 _CACHE_SIZE = 256
+_plans: FIFOCache[int, tuple[OperationDefinitionNode, Plan | None]] = FIFOCache(_CACHE_SIZE)
 
 
 def _plan_of(
@@ -141,8 +141,6 @@ def plan_for(info: Info[Any, Any]) -> Plan | None:
         return cached[1]
     plan = _plan_of(raw.schema, operation, raw.fragments)
     _plans[id(operation)] = (operation, plan)  # holding the node keeps its id from being reused
-    if len(_plans) > _CACHE_SIZE:
-        _plans.popitem(last=False)
     return plan
 
 
@@ -189,7 +187,7 @@ class Renderer:
         return orjson.dumps({"data": {self.plan.root_key: merged}}).decode()
 
 
-_renderers: OrderedDict[tuple[int, str], tuple[OperationDefinitionNode, Renderer]] = OrderedDict()
+_renderers: LRUCache[tuple[int, str], tuple[OperationDefinitionNode, Renderer]] = LRUCache(_CACHE_SIZE)
 
 
 def variables_key(info: Info[Any, Any]) -> str:
@@ -202,14 +200,11 @@ def renderer_for(info: Info[Any, Any], plan: Plan) -> Renderer | None:
     key = (id(plan.operation), variables)
     found = _renderers.get(key)
     if found is not None and found[0] is plan.operation:
-        _renderers.move_to_end(key)
         return found[1]
     renderer = Renderer(info, plan, variables)
     if not renderer.usable:
         return None
     _renderers[key] = (plan.operation, renderer)
-    if len(_renderers) > _CACHE_SIZE:
-        _renderers.popitem(last=False)
     return renderer
 
 
@@ -223,10 +218,10 @@ async def _execute(base: Any, root: Game) -> ExecutionResult:
 
 # The shared part of recent snapshots: (view, operation, variables, host) -> (data, its JSON). A weak
 # reference to the view tells a reused id apart without keeping the view (a whole roster) alive.
-_shared: OrderedDict[tuple[int, int, str, bool], tuple[weakref.ref[GameView], tuple[dict[str, Any], str] | None]] = (
-    OrderedDict()
-)
 _SHARED_SIZE = 16
+_shared: FIFOCache[tuple[int, int, str, bool], tuple[weakref.ref[GameView], tuple[dict[str, Any], str] | None]] = (
+    FIFOCache(_SHARED_SIZE)
+)
 
 
 async def _shared_result(renderer: Renderer, view: GameView, host: bool) -> tuple[dict[str, Any], str] | None:
@@ -241,6 +236,4 @@ async def _shared_result(renderer: Renderer, view: GameView, host: bool) -> tupl
     if not result.errors and result.data is not None:
         outcome = (result.data, orjson.dumps({"data": result.data}).decode())
     _shared[key] = (weakref.ref(view), outcome)
-    if len(_shared) > _SHARED_SIZE:
-        _shared.popitem(last=False)
     return outcome

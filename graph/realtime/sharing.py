@@ -15,10 +15,10 @@ graph/realtime/transport.py `send_next`), which keeps a 1,000-subscriber fan-out
 from __future__ import annotations
 
 import asyncio
-from collections import OrderedDict
 from typing import Any
 
 import orjson
+from cachetools import FIFOCache
 from graphql import (
     BREAK,
     FieldNode,
@@ -50,7 +50,7 @@ PUBLIC_FIELDS = frozenset(
     }
 )
 _CACHE_SIZE = 512
-_public: OrderedDict[int, tuple[OperationDefinitionNode, bool]] = OrderedDict()
+_public: FIFOCache[int, tuple[OperationDefinitionNode, bool]] = FIFOCache(_CACHE_SIZE)
 
 
 class _PublicFieldsOnly(Visitor):
@@ -82,8 +82,6 @@ def is_public(
         visit(node, TypeInfoVisitor(type_info, visitor))
         public = public and visitor.public
     _public[id(operation)] = (operation, public)  # holding the node keeps its id from being reused
-    if len(_public) > _CACHE_SIZE:
-        _public.popitem(last=False)
     return public
 
 

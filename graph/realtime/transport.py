@@ -12,12 +12,12 @@ clients parse text only, and a browser hands binary frames over as Blobs.
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Mapping
 from contextvars import ContextVar
 from typing import Any
 
 import orjson
+from cachetools import FIFOCache
 from graphql import GraphQLError
 from starlette.websockets import WebSocketDisconnect
 from strawberry.asgi import ASGIWebSocketAdapter
@@ -63,7 +63,7 @@ class TextFrames(ASGIWebSocketAdapter):
             raise WebSocketDisconnected from error
 
 
-_encoded: OrderedDict[int, tuple[object, str]] = OrderedDict()  # data object -> its JSON, for shared results
+_encoded: FIFOCache[int, tuple[object, str]] = FIFOCache(64)  # data object -> its JSON, for shared results
 
 
 def _shared_next(adapter: ASGIWebSocketAdapter, message: Mapping[str, object]) -> str | None:
@@ -77,8 +77,6 @@ def _shared_next(adapter: ASGIWebSocketAdapter, message: Mapping[str, object]) -
     if cached is None or cached[0] is not data:
         encoded = adapter.view.encode_json(payload)
         cached = _encoded[id(data)] = (data, encoded.decode() if isinstance(encoded, bytes) else encoded)
-        if len(_encoded) > 64:
-            _encoded.popitem(last=False)
     operation = adapter.view.encode_json(message.get("id"))
     operation = operation.decode() if isinstance(operation, bytes) else operation
     return f'{{"id":{operation},"type":"next","payload":{cached[1]}}}'

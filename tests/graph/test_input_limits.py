@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 import pytest
-from graphql import GraphQLInputObjectType, GraphQLObjectType, get_named_type
+from graphql import GraphQLInputObjectType, GraphQLObjectType, get_named_type, parse
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from domain.accounts import auth
@@ -16,7 +16,7 @@ from domain.models import Course, Problem, Role, Submission, User
 from domain.settings import Settings
 from graph.context import Context
 from graph.ids import encode
-from graph.input_limits import MAX_ID_LENGTH, MAX_JSON_DEPTH, declared_maximum
+from graph.input_limits import MAX_ID_LENGTH, MAX_JSON_DEPTH, InputChecker, declared_maximum
 from graph.schema import create_schema
 from learnql.composition import create_app
 from tests.factories import make_course, make_user
@@ -56,6 +56,23 @@ def test_every_text_input_and_argument_declares_a_maximum() -> None:
                         missing.append(f"{type_.name}.{field_name}({name})")
 
     assert missing == []
+
+
+def test_the_checker_forgets_the_arguments_of_the_least_recently_used_document() -> None:
+    schema = create_schema(Settings())._schema
+    checker = InputChecker(Settings(), cache_size=2)
+    nul, clean = parse('{ lesson(id: "x\\u0000") { id } }'), parse('{ lesson(id: "x") { id } }')
+
+    def problems(document: Any, text: str) -> int:
+        return len(checker.check(schema, document, text, None, None))
+
+    problems(nul, "a")
+    problems(nul, "b")
+    problems(clean, "a")  # a hit (the arguments of `nul`): "b" is now the least recently used
+    problems(nul, "c")
+
+    # a text still cached checks the arguments of `nul`; a forgotten one those of `clean`
+    assert [problems(clean, text) for text in ("a", "c", "b")] == [1, 1, 0]
 
 
 @pytest.mark.parametrize("field", ["email", "password", "displayName", "timezone"])

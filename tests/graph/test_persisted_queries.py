@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from graph.persisted_queries import MemoryQueryStore
 from tests.graph.conftest import Api
 
 QUERY = "{ courses(first: 1) { edges { node { id } } } }"
@@ -48,3 +49,13 @@ async def test_other_versions_are_refused(api: Api) -> None:
     result = await send(api, {"query": QUERY, "extensions": persisted(version=2)})
 
     assert result["errors"][0]["extensions"]["code"] == "PERSISTED_QUERY_NOT_SUPPORTED"
+
+
+async def test_the_memory_store_forgets_the_least_recently_used_document() -> None:
+    store = MemoryQueryStore(maxsize=2)
+    await store.set("a", "{ a }")
+    await store.set("b", "{ b }")
+    await store.get("a")  # "b" is now the least recently used
+    await store.set("c", "{ c }")
+
+    assert [await store.get(key) for key in ("a", "c", "b")] == ["{ a }", "{ c }", None]

@@ -72,6 +72,21 @@ def test_the_cached_cost_follows_the_page_variables_and_the_operation(model: Cos
     assert cached.cost(document, None, None, query) == 0  # which operation is ambiguous
 
 
+def test_the_cost_cache_forgets_the_least_recently_used_document(model: CostModel) -> None:
+    class TwoDocuments(CostModel):
+        MAX_DOCUMENTS = 2
+
+    cached = TwoDocuments(model.schema)
+    one, nothing = parse("{ viewer { id } }"), parse("{ __typename }")
+    cached.cost(one, None, None, "a")
+    cached.cost(one, None, None, "b")
+    cached.cost(nothing, None, None, "a")  # a hit (the cost of `one`): "b" is now the least recently used
+    cached.cost(one, None, None, "c")
+
+    # a text still cached answers the cost of `one`; a forgotten one walks `nothing`
+    assert [cached.cost(nothing, None, None, text) for text in ("a", "c", "b")] == [1, 1, 0]
+
+
 def test_nested_lists_multiply(model: CostModel) -> None:
     lessons = "{ courses(first: 2) { edges { node { lessons(first: 10) { edges { node { id } } } } } } }"
     assert cost(model, lessons) == 1 + 2 * (1 + 1 + (1 + 10 * 2))

@@ -99,3 +99,14 @@ async def test_the_memory_store_refills_by_its_clock_and_forgets_the_oldest_clie
     await budget.take("c", 50)  # "a" is the least recently seen: forgotten, so full again
 
     assert (await budget.take("a", 0)).remaining == 100
+
+
+async def test_the_memory_store_forgets_the_least_recently_seen_client_not_the_first_seen() -> None:
+    budget = MemoryBudget(100, 10.0, clock=Clock(), max_clients=2)
+    await budget.take("a", 60)
+    await budget.take("b", 60)
+    await budget.take("a", 0)  # "b" is now the least recently seen
+    await budget.take("c", 60)
+
+    assert (await budget.take("a", 0)).remaining == 40
+    assert (await budget.take("b", 0)).remaining == 100

@@ -5,15 +5,19 @@ nobody the key before the close."""
 from __future__ import annotations
 
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from graphql import FieldNode, OperationDefinitionNode, parse
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from domain.games.models import Game as GameRow
+from domain.games.views import GameView
 from domain.infra.database import session_factory
-from domain.models import ProblemKind, Role
+from domain.models import Course, ProblemKind, Role
 from domain.settings import Settings
+from graph.games import fanout
 from graph.games.fanout import _plan_of
 from graph.ids import encode
 from graph.schema import create_schema
@@ -57,6 +61,77 @@ def test_an_operation_of_shared_fields_and_top_level_viewer_fields_is_fanned_out
         _plan("subscription($id: ID!) { gameUpdated(gameId: $id) { state standings { rank } } }").viewer_document
         is None
     )
+
+
+def _info(schema: Any, operation: OperationDefinitionNode, variables: dict[str, Any]) -> Any:
+    """What the fan-out reads of strawberry's Info for a subscription."""
+    raw = SimpleNamespace(
+        schema=schema._schema, operation=operation, fragments={}, variable_values=variables, context=None
+    )
+    return SimpleNamespace(schema=schema, _raw_info=raw)
+
+
+def _operation() -> OperationDefinitionNode:
+    (operation,) = parse(SHARED).definitions
+    assert isinstance(operation, OperationDefinitionNode)
+    return operation
+
+
+def test_the_plans_of_the_last_256_operations_are_kept_first_in_first_out() -> None:
+    schema = create_schema()
+    infos = [_info(schema, _operation(), {}) for _ in range(257)]  # the operations kept alive: ids stay theirs
+
+    plans = [fanout.plan_for(info) for info in infos[:256]]
+    assert fanout.plan_for(infos[0]) is plans[0]  # a hit, which does not renew it
+    last = fanout.plan_for(infos[256])
+
+    assert None not in plans
+    assert fanout.plan_for(infos[1]) is plans[1]
+    assert fanout.plan_for(infos[256]) is last
+    assert fanout.plan_for(infos[0]) is not plans[0]
+
+
+def test_the_renderers_of_the_256_operations_and_variables_used_last_are_kept() -> None:
+    schema = create_schema()
+    operation = _operation()
+    plan = _plan_of(schema._schema, operation, {})
+    assert plan is not None
+    infos = [_info(schema, operation, {"id": f"game-{n}"}) for n in range(257)]
+
+    renderers = [fanout.renderer_for(info, plan) for info in infos[:256]]
+    assert fanout.renderer_for(infos[0], plan) is renderers[0]  # a hit: now the most recently used
+    last = fanout.renderer_for(infos[256], plan)
+
+    assert None not in renderers
+    assert fanout.renderer_for(infos[0], plan) is renderers[0]
+    assert fanout.renderer_for(infos[256], plan) is last
+    assert fanout.renderer_for(infos[1], plan) is not renderers[1]
+
+
+async def test_the_shared_results_of_the_last_16_snapshots_are_kept_first_in_first_out(now: datetime) -> None:
+    schema = create_schema()
+    query = "subscription($id: ID!) { gameUpdated(gameId: $id) { state playerCount } }"
+    (operation,) = parse(query).definitions
+    assert isinstance(operation, OperationDefinitionNode)
+    plan = _plan_of(schema._schema, operation, {})
+    assert plan is not None
+    renderer = fanout.renderer_for(_info(schema, operation, {"id": "game-1"}), plan)
+    assert renderer is not None
+    course = Course(id=1, slug="c", title="C", created_at=now)
+    views = [  # kept alive: the results are keyed by their ids
+        GameView(GameRow(id=1, pin="123456", host_id=1, course_id=1, lesson_id=1, created_at=now), course)
+        for _ in range(17)
+    ]
+
+    results = [await fanout._shared_result(renderer, view, False) for view in views[:16]]
+    assert await fanout._shared_result(renderer, views[0], False) is results[0]  # a hit, which does not renew it
+    last = await fanout._shared_result(renderer, views[16], False)
+
+    assert results[0] is not None
+    assert results[0][0] == {"gameUpdated": {"state": "LOBBY", "playerCount": 0}}
+    assert await fanout._shared_result(renderer, views[1], False) is results[1]
+    assert await fanout._shared_result(renderer, views[16], False) is last
+    assert await fanout._shared_result(renderer, views[0], False) is not results[0]
 
 
 @pytest.mark.parametrize(
