@@ -1,5 +1,5 @@
 """A rate limit on the learner pages, in headless Chromium against a live `learnql serve` whose query budget is small
-(1,500 points, 25 back per second) so that a real RATE_LIMITED happens: the wait is shown counting down, then the
+(1,500 points, 50 back per second) so that a real RATE_LIMITED happens: the wait is shown counting down, then the
 page asks again. (An ended session: tests/graph/test_web_learner.py.)"""
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ __all__ = ["browser", "web"]  # fixtures of tests/graph/live.py
 PASSWORD = "lantern-orbit-walnut-47"
 WAIT = 20_000  # ms for a page to show what the server answered, on a busy machine
 BUDGET = 1_500  # points: the profile page's first reads fit (about 1,460), the next page of submissions does not
-RESTORE = 25  # points per second
+RESTORE = 50  # points per second: the refused page waits about 20 s
 LESSONS = "query { lessons(first: 1) { edges { node { id problems { id kind options { id } } } } } }"
 SUBMIT_ONE = "mutation($input: SubmitAnswerInput!) { submitAnswer(input: $input) { errors { message } } }"
 
