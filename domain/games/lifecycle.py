@@ -13,7 +13,7 @@ for answers in flight and the scores it adds up include every answer accepted be
 from __future__ import annotations
 
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -24,12 +24,13 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import col
 
 from domain import outbox, policies
+from domain.content import catalog
 from domain.errors import Conflict, Forbidden, Invalid, NotFound
 from domain.games.models import Game, GameAnswer, GamePlayer, GameQuestion, GameState
 from domain.games.rules import LONG_PIN_LENGTH, PIN_LENGTH, GameSettings, check_settings, new_pin, xp_for_game
 from domain.infra.locks import lock_user
 from domain.learning import rewards
-from domain.models import Course, Lesson, Option, Problem, ProblemKind, ProblemStatus, User
+from domain.models import Course, Lesson, ProblemKind, User
 from domain.realtime.events import GameChange, GameChanged
 from domain.record.journal import Journal
 from domain.record.kinds import LearningEventType
@@ -68,19 +69,14 @@ async def create_game(
         raise NotFound("No such lesson.", field=["lessonId"])
     if not policies.can_create_game(viewer, course):
         raise Forbidden("Only the course's staff open games from its lessons.")
-    rows = await session.execute(
-        select(Problem)
-        .where(col(Problem.lesson_id) == lesson_id, col(Problem.status) == ProblemStatus.PUBLISHED.value)
-        .order_by(col(Problem.position), col(Problem.id))
-    )
-    problems = list(rows.scalars())
+    problems = (await catalog.problems_by_lesson(session, [lesson_id], include_drafts=False)).get(lesson_id, [])
     playable = [p for p in problems if p.kind in PLAYABLE_KINDS][:MAX_QUESTIONS]
     skipped = tuple(p.id for p in problems if p.kind not in PLAYABLE_KINDS and p.id is not None)
     if not playable:
         raise Invalid("The lesson has no published choice, numeric or short-text problem.", field=["lessonId"])
     if settings.shuffle:
         _random.shuffle(playable)
-    options = await _options_by_problem(session, [p.id for p in playable if p.id is not None])
+    options = await catalog.options_by_problem(session, [p.id for p in playable if p.id is not None])
     assert viewer.id is not None
     assert course.id is not None
     game = Game(
@@ -107,18 +103,6 @@ async def create_game(
         session.add(GameQuestion(game_id=game.id, position=position, problem_id=problem.id or 0, option_order=order))
     await session.flush()
     return Created(game, skipped)
-
-
-async def _options_by_problem(session: AsyncSession, problem_ids: Sequence[int]) -> dict[int, list[Option]]:
-    found: dict[int, list[Option]] = {}
-    if not problem_ids:
-        return found
-    rows = await session.execute(
-        select(Option).where(col(Option.problem_id).in_(problem_ids)).order_by(col(Option.position), col(Option.id))
-    )
-    for option in rows.scalars():
-        found.setdefault(option.problem_id, []).append(option)
-    return found
 
 
 async def _insert_with_pin(session: AsyncSession, game: Game) -> None:
