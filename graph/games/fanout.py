@@ -14,6 +14,7 @@ Any other operation, the host's, and the legacy graphql-ws protocol go through G
 
 from __future__ import annotations
 
+import asyncio
 import weakref
 from dataclasses import dataclass
 from typing import Any, cast
@@ -216,24 +217,36 @@ async def _execute(base: Any, root: Game) -> ExecutionResult:
     return result
 
 
-# The shared part of recent snapshots: (view, operation, variables, host) -> (data, its JSON). A weak
-# reference to the view tells a reused id apart without keeping the view (a whole roster) alive.
+# The shared part of recent snapshots: (view, operation, variables, host) -> (view, its execution). A weak
+# reference to the view tells a reused id apart without keeping the view (a whole roster) alive. The
+# execution is a task stored before it runs: subscribers that miss at the same time await the same one
+# (one execution per snapshot, not one per subscriber that got there before the first finished), and a
+# subscriber leaving cancels only its own wait.
+Shared = tuple[dict[str, Any], str] | None
 _SHARED_SIZE = 16
-_shared: FIFOCache[tuple[int, int, str, bool], tuple[weakref.ref[GameView], tuple[dict[str, Any], str] | None]] = (
-    FIFOCache(_SHARED_SIZE)
+_shared: FIFOCache[tuple[int, int, str, bool], tuple[weakref.ref[GameView], asyncio.Task[Shared]]] = FIFOCache(
+    _SHARED_SIZE
 )
 
 
-async def _shared_result(renderer: Renderer, view: GameView, host: bool) -> tuple[dict[str, Any], str] | None:
+async def _shared_result(renderer: Renderer, view: GameView, host: bool) -> Shared:
     key = (id(view), id(renderer.plan.operation), renderer.variables, host)
     found = _shared.get(key)
-    if found is not None and found[0]() is view:
-        return found[1]
+    if found is None or found[0]() is not view:
+        found = (weakref.ref(view), asyncio.ensure_future(_run_shared(renderer, view, host)))
+        _shared[key] = found
+    try:
+        return await asyncio.shield(found[1])
+    except Exception:
+        if _shared.get(key) is found:  # a failed execution is not kept: the next subscriber runs it again
+            del _shared[key]
+        raise
+
+
+async def _run_shared(renderer: Renderer, view: GameView, host: bool) -> Shared:
     assert renderer._shared is not None
     result = await _execute(renderer._shared, Game.from_view(view, Seat(None, None, host=host)))
     metrics.GAME_FANOUT_EXECUTIONS.labels("shared").inc()
-    outcome = None
-    if not result.errors and result.data is not None:
-        outcome = (result.data, orjson.dumps({"data": result.data}).decode())
-    _shared[key] = (weakref.ref(view), outcome)
-    return outcome
+    if result.errors or result.data is None:
+        return None
+    return (result.data, orjson.dumps({"data": result.data}).decode())
