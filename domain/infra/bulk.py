@@ -10,21 +10,28 @@ processor first (UTC datetimes, JSON serialised), as SQLAlchemy would. On SQLite
 through the session as a Core executemany.
 
 Plain INSERTs only: no RETURNING, no ON CONFLICT (those keep their Core statements).
+
+`run_with` sends the rows with another statement the caller runs anyway, as a data-modifying CTE in
+front of it (`WITH bulk_t AS (INSERT ... SELECT * FROM unnest(...)) UPDATE ...`): one round trip
+for both. That matters inside a row lock: a learner's writers queue on their user row, and every
+await while it is held is time the others wait (docs/performance/write-path.md).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import Table, bindparam, func, insert, literal_column, select
+from sqlalchemy import CTE, Result, Table, bindparam, func, insert, literal_column, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.dml import UpdateBase
 
 from domain.infra.driver import asyncpg_connection, note
 
 Processor = Callable[[Any], Any] | None
+D = TypeVar("D", bound=UpdateBase)
 
 
 class BulkInsert:
@@ -35,14 +42,19 @@ class BulkInsert:
         self.columns = list(columns) if columns is not None else [c.name for c in table.c if not _generated(c)]
         self._core = insert(table)
         self._compiled: tuple[str, list[Processor]] | None = None
+        self._cte: CTE | None = None
+
+    def _from_arrays(self, prefix: str = "") -> Any:
+        """INSERT INTO t (columns) SELECT * FROM unnest(one array parameter per column)."""
+        arrays = [bindparam(prefix + name, type_=ARRAY(self._table.c[name].type)) for name in self.columns]
+        return insert(self._table).from_select(
+            self.columns, select(literal_column("*")).select_from(func.unnest(*arrays))
+        )
 
     def _compile(self, dialect: Dialect) -> tuple[str, list[Processor]]:
         if self._compiled is None:
             columns = [self._table.c[name] for name in self.columns]
-            arrays = [bindparam(column.name, type_=ARRAY(column.type)) for column in columns]
-            statement = insert(self._table).from_select(
-                self.columns, select(literal_column("*")).select_from(func.unnest(*arrays))
-            )
+            statement = self._from_arrays()
             compiled = statement.compile(dialect=dialect)  # $1::INTEGER[], ... in the order of the columns
             assert list(compiled.positiontup or ()) == self.columns, compiled.positiontup
             self._compiled = (compiled.string, [column.type.bind_processor(dialect) for column in columns])
@@ -62,6 +74,21 @@ class BulkInsert:
         ]
         note(sql)
         await raw.execute(sql, *arrays)
+
+    async def run_with(self, session: AsyncSession, rows: Sequence[Mapping[str, Any]], statement: D) -> Result[Any]:
+        """Run `statement` (an UPDATE, INSERT or DELETE) and insert `rows` in the same round trip on
+        PostgreSQL: the insert is a CTE of the statement, its arrays named `bulk_<column>` beside the
+        statement's own parameters. On SQLite: `run`, then the statement. Returns the statement's result."""
+        if not rows or session.get_bind().dialect.name != "postgresql":
+            await self.run(session, rows)
+            return await session.execute(statement)
+        if self._cte is None:
+            self._cte = self._from_arrays(_PREFIX).cte(f"bulk_{self._table.name}")
+        arrays = {_PREFIX + name: [row[name] for row in rows] for name in self.columns}
+        return await session.execute(statement.add_cte(self._cte), arrays)
+
+
+_PREFIX = "bulk_"  # the CTE's parameters: apart from the names SQLAlchemy gives a statement's own values
 
 
 def _generated(column: Any) -> bool:

@@ -198,20 +198,16 @@ async def submit(
         )
         .returning(*Submission.__table__.c)  # type: ignore[attr-defined]
     )
-    submission = Submission.model_validate((await session.execute(graded)).mappings().one())
+    if request.lesson_id is not None and score is not None and lesson_completed(score, float(len(problems))):
+        payload = {"lessonId": request.lesson_id, "submissionId": submission_id, "score": score / len(problems)}
+        journal.add(
+            viewer.id, LearningEventType.LESSON_COMPLETED, payload, now, course_id=lesson.course_id, lesson_id=lesson.id
+        )
+    # the learning record of this submission goes with the UPDATE, in the same round trip on PostgreSQL:
+    # under the learner's row lock, where this learner's other writers wait for every await
+    submission = Submission.model_validate((await journal.write_with(session, graded)).mappings().one())
     if request.lesson_id is not None:
         await record_lesson_attempt(session, viewer.id, request.lesson_id, score, float(len(problems)), now)
-        if score is not None and lesson_completed(score, float(len(problems))):
-            payload = {"lessonId": request.lesson_id, "submissionId": submission_id, "score": score / len(problems)}
-            journal.add(
-                viewer.id,
-                LearningEventType.LESSON_COMPLETED,
-                payload,
-                now,
-                course_id=lesson.course_id,
-                lesson_id=lesson.id,
-            )
-    await journal.write(session)  # the learning record of this submission, one INSERT
     if not pending:  # fully graded: it counts as a grade (the evaluation worker records the others later)
         await grades.record_submission(session, submission_id, now)
     if not pending:  # submissionGraded subscribers hear of it once the transaction commits

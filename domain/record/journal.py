@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import Result
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.dml import UpdateBase
 
 from domain import outbox
 from domain.infra.bulk import BulkInsert
@@ -72,15 +74,24 @@ class Journal:
 
     async def write(self, session: AsyncSession) -> None:
         """Insert the events noted so far in one statement, and start over."""
-        if not self.events:
-            return
-        rows = [event.row() for event in self.events]
-        self.events = []
+        rows = self._take(session)
         # One statement compiled once (domain/infra/bulk.py), not `.values(rows)`, which compiles anew per
         # call; the table, not the entity: an ORM bulk insert groups rows by the columns they leave NULL
         # (one INSERT per group) and fetches the new ids, which nothing here needs.
         await _INSERT.run(session, rows)
-        outbox.record(session, outbox.Recorded(tuple(Counter(row["type"] for row in rows).items())))
+
+    async def write_with(self, session: AsyncSession, statement: UpdateBase) -> Result[Any]:
+        """Run `statement` and insert the events noted so far with it, in one round trip on PostgreSQL
+        (domain/infra/bulk.py `run_with`); start over. For an act that holds a row lock: one await less
+        while others wait for it. Returns the statement's result."""
+        return await _INSERT.run_with(session, self._take(session), statement)
+
+    def _take(self, session: AsyncSession) -> list[dict[str, Any]]:
+        rows = [event.row() for event in self.events]
+        self.events = []
+        if rows:  # counted once the transaction commits
+            outbox.record(session, outbox.Recorded(tuple(Counter(row["type"] for row in rows).items())))
+        return rows
 
 
 async def record(

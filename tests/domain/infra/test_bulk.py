@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from domain.infra import driver
 from domain.infra.bulk import BulkInsert
-from domain.models import LearningEvent
+from domain.models import LearningEvent, User
 from domain.settings import Settings
 from tests.conftest import Database
 from tests.factories import make_user
@@ -68,3 +68,38 @@ async def test_the_driver_connection_is_kept_for_a_transaction_and_asked_again_f
     after = await driver.asyncpg_connection(session)  # a new transaction: asked again, not the old one
     assert after[0] is not first[0]
     assert after[0].sync_connection is (await session.connection()).sync_connection
+
+
+async def test_rows_can_ride_on_another_statement_whose_result_comes_back(
+    session: AsyncSession, settings: Settings, now: datetime, database: Database
+) -> None:
+    user = await make_user(session, settings, now)
+    await session.commit()
+    rows = [
+        {
+            "user_id": user.id,
+            "type": "XP_AWARDED",
+            "occurred_at": now,
+            "course_id": None,
+            "lesson_id": None,
+            "problem_id": index,
+            "payload": {"amount": 10, "reason": "answer", "ref": f"problem:{index}"},
+        }
+        for index in range(2)
+    ]
+    users = User.__table__  # type: ignore[attr-defined]
+    raise_xp = update(users).where(users.c.id == user.id).values(xp=users.c.xp + 20).returning(users.c.xp)
+    heard: list[str] = []
+    driver.listeners.append(heard.append)
+    try:
+        assert (await EVENTS.run_with(session, rows, raise_xp)).scalar_one() == user.xp + 20
+        assert (await EVENTS.run_with(session, [], raise_xp)).scalar_one() == user.xp + 40  # no rows: the statement
+    finally:
+        driver.listeners.remove(heard.append)
+    await session.commit()
+
+    stored = (await session.execute(select(LearningEvent).order_by(col(LearningEvent.id)))).scalars().all()
+    assert [(e.user_id, e.problem_id, e.payload, e.occurred_at) for e in stored] == [
+        (user.id, row["problem_id"], row["payload"], now.astimezone(UTC)) for row in rows
+    ]
+    assert heard == []  # never a statement of its own on the driver's connection (SQLite: through the session)

@@ -12,11 +12,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from domain.models import ProblemKind
 from domain.settings import Settings
 from graph.ids import encode
+from tests.conftest import Database
 from tests.factories import CourseFixture, make_course, make_user
 from tests.graph.conftest import Api
 from tests.graph.test_n_plus_one import StatementCounter
 
-MAX_STATEMENTS = 18
+# on PostgreSQL the learning record rides on the submission's UPDATE (a CTE, domain/infra/bulk.py)
+MAX_STATEMENTS = {"sqlite": 18, "postgresql": 17}
 
 SUBMIT = """
 mutation Submit($input: SubmitAnswersInput!) {
@@ -65,9 +67,9 @@ async def _counts(
 
 
 async def test_submit_answers_statement_count_does_not_grow_with_answers(
-    api: Api, session: AsyncSession, settings: Settings, now: datetime, engine: AsyncEngine
+    api: Api, session: AsyncSession, settings: Settings, now: datetime, engine: AsyncEngine, database: Database
 ) -> None:
     by_size = {n: [len(run) for run in await _counts(api, engine, session, settings, now, n)] for n in (1, 8, 20)}
     assert by_size[1] == by_size[8] == by_size[20], by_size
     # today's figure (docs/performance/write-path.md lists the statements): a new one is a decision, not a drift
-    assert max(by_size[1]) <= MAX_STATEMENTS, by_size
+    assert max(by_size[1]) <= MAX_STATEMENTS[database.backend], by_size
