@@ -7,7 +7,7 @@ by its depth, never by the length of its lists.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
@@ -325,14 +325,28 @@ async def lesson_progress(session: AsyncSession, user_id: int, lesson_ids: Seque
     return {progress.lesson_id: progress for progress in (await session.execute(query)).scalars()}
 
 
-async def answered_problems(session: AsyncSession, user_id: int, problem_ids: Sequence[int]) -> set[int]:
-    """Which of these problems the user has answered at least once (then solutions may be shown)."""
-    query = (
-        select(col(Answer.problem_id))
-        .where(col(Answer.user_id) == user_id, col(Answer.problem_id).in_(set(problem_ids)))
-        .distinct()
+async def answered_problems(
+    session: AsyncSession, user_id: int, problem_ids: Iterable[int], *, before_submission: int | None = None
+) -> set[int]:
+    """Which of these problems the user has answered at least once (then solutions may be shown); with
+    `before_submission`, in a submission older than that one.
+
+    Per problem the user's first submission answering it, `min(submission_id)`, which the (user,
+    problem, submission) index answers by reading one entry: the cost does not grow with how often
+    the learner answered. A DISTINCT over their answers read every one of them on each submission
+    (143,000 rows, 56 ms for a learner with 7,000 submissions of a lesson); an EXISTS let the planner
+    pick a bitmap scan that still read all of them (5.7 ms)."""
+    ids = set(problem_ids)
+    if not ids:
+        return set()
+    first = (
+        select(func.min(col(Answer.submission_id)))
+        .where(col(Answer.user_id) == user_id, col(Answer.problem_id) == col(Problem.id))
+        .scalar_subquery()
     )
-    return set((await session.execute(query)).scalars())
+    answered = first.is_not(None) if before_submission is None else first < before_submission
+    query = select(col(Problem.id)).where(col(Problem.id).in_(ids), answered)
+    return {problem_id for problem_id in (await session.execute(query)).scalars() if problem_id is not None}
 
 
 async def answers_by_submission(session: AsyncSession, submission_ids: Sequence[int]) -> dict[int, list[Answer]]:

@@ -43,7 +43,9 @@ class Answer(SQLModel, table=True):
     __tablename__ = "answers"
     __table_args__ = (
         Index("ix_answers_submission", "submission_id", "id"),
-        Index("ix_answers_user_problem", "user_id", "problem_id"),
+        # a learner's answers to a problem; with the submission, their first one is one index entry
+        # (catalog.answered_problems)
+        Index("ix_answers_user_problem_submission", "user_id", "problem_id", "submission_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -17,10 +17,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from domain import outbox, policies
+from domain.content import catalog
 from domain.content.catalog import AnswerableProblem
 from domain.infra.database import INSERTS, dialect_insert
 from domain.learning.rules import Streak, advance_streak, lesson_completed, local_day, xp_for_correct_answer
-from domain.models import Answer, Lesson, LessonProgress, User, XpEvent
+from domain.models import Lesson, LessonProgress, User, XpEvent
 from domain.realtime import events
 from domain.record.journal import Journal
 from domain.record.kinds import LearningEventType
@@ -112,12 +113,10 @@ async def _unseen(
     order their submissions took the lock, and a submission's solutions show only once it commits."""
     if not problems:
         return []
-    query = select(col(Answer.problem_id)).where(
-        col(Answer.user_id) == user.id,
-        col(Answer.problem_id).in_({p.id for p in problems}),
-        col(Answer.submission_id) < submission_id,
+    assert user.id is not None
+    answered = await catalog.answered_problems(
+        session, user.id, (p.id for p in problems if p.id is not None), before_submission=submission_id
     )
-    answered = set((await session.execute(query.distinct())).scalars())
     return [p for p in problems if not policies.can_see_answer_key(user, answered=p.id in answered)]
 
 
