@@ -99,6 +99,33 @@ async def test_a_nul_character_in_a_literal_is_refused_as_well(api: Api, engine:
     assert await count(engine, User) == 0
 
 
+async def test_variables_inside_a_literal_and_variable_defaults_are_checked_where_they_land(
+    api: Api, engine: AsyncEngine
+) -> None:
+    nested = 'mutation($p: String!) { register(input: {email: "a@b.org", password: $p, displayName: "A"}) { token } }'
+    defaulted = 'mutation($i: RegisterInput! = {email: "a@b.org", password: "pass\\u0000word!", displayName: "A"}) {'
+    defaulted += " register(input: $i) { token } }"
+
+    assert refusals(await api.post(nested, {"p": "pass\u0000word"})) == [("INVALID_CHARACTER", ["input", "password"])]
+    assert refusals(await api.post(defaulted)) == [("INVALID_CHARACTER", ["input", "password"])]
+    assert await count(engine, User) == 0
+
+
+def test_a_value_of_the_wrong_type_is_left_to_execution_and_its_neighbours_are_still_checked() -> None:
+    schema = create_schema(Settings())._schema
+    checker = InputChecker(Settings())
+    text = "mutation($i: RegisterInput!) { register(input: $i) { token } }"
+    document = parse(text)
+
+    def codes(value: dict[str, Any]) -> list[Any]:
+        return [error.extensions for error in checker.check(schema, document, text, None, {"i": value})]
+
+    assert codes({"email": ["not", "text"], "password": {"x": 1}, "displayName": 7}) == []
+    assert codes({"email": 5, "password": "p", "displayName": "n" * 101}) == [
+        {"code": "TOO_LONG", "field": ["input", "displayName"]}
+    ]
+
+
 async def test_a_nul_character_in_an_id_or_a_cursor_is_refused(api: Api) -> None:
     body = await api.post(
         'query($after: String) { courses(after: $after) { edges { cursor } } lesson(id: "x\\u0000") { id } }',
