@@ -7,7 +7,7 @@ by its depth, never by the length of its lists.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
@@ -171,12 +171,17 @@ PROBLEM_ROW = tuple(
 OPTION_ROW = (col(Option.id), col(Option.problem_id), col(Option.text), col(Option.correct), col(Option.position))
 
 
-def _published_problems(match: KeyFilter) -> Query:
-    return (
-        select(*PROBLEM_ROW)
-        .where(match(col(Problem.lesson_id)), col(Problem.status) == ProblemStatus.PUBLISHED.value)
-        .order_by(col(Problem.position), col(Problem.id))
-    )
+def _published_problems(columns: tuple[Any, ...]) -> Callable[[KeyFilter], Query]:
+    """The published problems of the lessons matched, in their order, read as `columns`."""
+
+    def build(match: KeyFilter) -> Query:
+        return (
+            select(*columns)
+            .where(match(col(Problem.lesson_id)), col(Problem.status) == ProblemStatus.PUBLISHED.value)
+            .order_by(col(Problem.position), col(Problem.id))
+        )
+
+    return build
 
 
 def _all_problems(match: KeyFilter) -> Query:
@@ -227,24 +232,16 @@ ANSWERABLE_ROW = tuple(
 ) + (col(Problem.tolerance), col(Problem.accepted_answers))
 
 
-def _answerable_by_lesson(match: KeyFilter) -> Query:
-    return (
-        select(*ANSWERABLE_ROW)
-        .where(match(col(Problem.lesson_id)), col(Problem.status) == ProblemStatus.PUBLISHED.value)
-        .order_by(col(Problem.position), col(Problem.id))
-    )
-
-
 def _answerable_by_id(match: KeyFilter) -> Query:
     return select(*ANSWERABLE_ROW).where(match(col(Problem.id)))
 
 
 # The listing reads of every lesson page: on the driver's connection (domain/infra/reads.py).
-PUBLISHED_PROBLEM_ROWS = KeyedRead(_published_problems)
+PUBLISHED_PROBLEM_ROWS = KeyedRead(_published_problems(PROBLEM_ROW))
 PROBLEM_ROWS = KeyedRead(_all_problems)
 OPTION_ROWS = KeyedRead(_options)
 # What a submission grades: the published problems of a lesson, or one problem, with their answer keys.
-ANSWERABLE_BY_LESSON = KeyedRead(_answerable_by_lesson)
+ANSWERABLE_BY_LESSON = KeyedRead(_published_problems(ANSWERABLE_ROW))
 ANSWERABLE_BY_ID = KeyedRead(_answerable_by_id)
 
 
