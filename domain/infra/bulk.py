@@ -20,7 +20,7 @@ await while it is held is time the others wait (docs/performance/write-path.md).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import Any
 
 from sqlalchemy import CTE, Result, Table, bindparam, func, insert, literal_column, select
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -31,7 +31,6 @@ from sqlalchemy.sql.dml import UpdateBase
 from domain.infra.driver import asyncpg_connection, note
 
 Processor = Callable[[Any], Any] | None
-D = TypeVar("D", bound=UpdateBase)
 
 
 class BulkInsert:
@@ -75,7 +74,9 @@ class BulkInsert:
         note(sql)
         await raw.execute(sql, *arrays)
 
-    async def run_with(self, session: AsyncSession, rows: Sequence[Mapping[str, Any]], statement: D) -> Result[Any]:
+    async def run_with(
+        self, session: AsyncSession, rows: Sequence[Mapping[str, Any]], statement: UpdateBase
+    ) -> Result[Any]:
         """Run `statement` (an UPDATE, INSERT or DELETE) and insert `rows` in the same round trip on
         PostgreSQL: the insert is a CTE of the statement, its arrays named `bulk_<column>` beside the
         statement's own parameters. On SQLite: `run`, then the statement. Returns the statement's result."""

@@ -8,8 +8,8 @@ the listing loaders of a lesson page. On SQLite it runs through the session as a
 (`IN` with an expanding parameter). Rows come back as named tuples either way.
 
 Only columns that need no result conversion may be selected (integers, floats, text, booleans, JSON,
-which the connection's codec decodes): the driver's values are returned as they are. The statement is counted and told to the listeners of
-domain/infra/driver.py.
+which the connection's codec decodes): the driver's values are returned as they are. The statement
+is counted and told to the listeners of domain/infra/driver.py.
 """
 
 from __future__ import annotations
