@@ -94,6 +94,9 @@ def test_a_learner_reviews_due_cards_with_fsrs_ratings_and_sees_when_each_is_nex
     tab_to(page, lambda focused: focused["text"] == "Show the answer")
     page.keyboard.press("Enter")
     expect(page.get_by_test_id("solution")).to_be_visible()
+    # the pressed button is gone and the answer takes the focus, in an effect after the render: wait for
+    # it, or a Tab pressed in between starts from where the button was
+    expect(page.locator("[tabindex='-1']:has([data-testid=solution])")).to_be_focused()
     tab_to(page, lambda focused: focused["text"].startswith("Easy"), limit=4)  # from the answer: the ratings
     page.keyboard.press("Space")
     expect(next_due).to_contain_text("day", timeout=WAIT)
